@@ -1,0 +1,144 @@
+#pragma once
+/// \file
+/// The abstract base of every distribution: shapes, validation, and the
+/// defaults that families do not need to write (`sample` from `rsample`,
+/// `stddev` from `variance`, `perplexity` from `entropy`).
+
+#include <ATen/ATen.h>
+
+#include <c10/util/Optional.h>
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "torchdist/core/constraints.h"
+
+namespace torchdist {
+
+/// Sets whether distributions validate their arguments when the constructor
+/// is not told (the `validate_args` argument left as `c10::nullopt`).
+/// The default is `true`, as in torch.
+///
+/// Example:
+/// \code
+///   td::set_default_validate_args(false);  // e.g. in an inner training loop
+/// \endcode
+void set_default_validate_args(bool value);
+/// The current global default for `validate_args`.
+bool default_validate_args();
+
+/// A probability distribution over tensors, batched.
+///
+/// A distribution has a `batch_shape` (independent, not necessarily
+/// identically distributed copies) and an `event_shape` (the shape of one
+/// draw). `sample(sample_shape)` returns `sample_shape + batch_shape +
+/// event_shape`; `log_prob(value)` returns the broadcast batch shape of
+/// `value`, without the event dimensions.
+///
+/// Methods a family does not define throw `c10::NotImplementedError`.
+/// Concrete families are cheap value types; hold them behind
+/// `std::shared_ptr<td::Distribution>` to use them polymorphically.
+///
+/// Example:
+/// \code
+///   std::shared_ptr<td::Distribution> d = std::make_shared<td::Normal>(0.0, 1.0);
+///   at::Tensor x = d->sample({1000});
+///   at::Tensor lp = d->log_prob(x);  // shape [1000]
+/// \endcode
+class Distribution {
+ public:
+  virtual ~Distribution() = default;
+
+  /// The family's name, as used in error messages: "Normal".
+  virtual std::string name() const = 0;
+
+  at::IntArrayRef batch_shape() const { return batch_shape_; }
+  at::IntArrayRef event_shape() const { return event_shape_; }
+  /// Whether this distribution checks its parameters and `log_prob` values.
+  bool validate_args() const { return validate_args_; }
+
+  /// Whether `rsample` is implemented (pathwise gradients).
+  virtual bool has_rsample() const { return false; }
+  /// Whether `enumerate_support` is implemented.
+  virtual bool has_enumerate_support() const { return false; }
+  /// The set the samples live in.
+  virtual ConstraintPtr support() const = 0;
+
+  /// Draws samples of shape `sample_shape + batch_shape + event_shape` that
+  /// carry no gradient. By default `rsample` under a no-grad guard.
+  virtual at::Tensor sample(at::IntArrayRef sample_shape = {},
+                            c10::optional<at::Generator> generator = c10::nullopt) const;
+  /// Draws reparameterized samples, differentiable in the parameters.
+  virtual at::Tensor rsample(at::IntArrayRef sample_shape = {},
+                             c10::optional<at::Generator> generator = c10::nullopt) const;
+
+  /// Log of the density (or mass) at `value`.
+  virtual at::Tensor log_prob(const at::Tensor& value) const = 0;
+  /// Cumulative distribution function.
+  virtual at::Tensor cdf(const at::Tensor& value) const;
+  /// Inverse cumulative distribution function.
+  virtual at::Tensor icdf(const at::Tensor& value) const;
+  /// Differential (or Shannon) entropy in nats, shape `batch_shape`.
+  virtual at::Tensor entropy() const;
+  virtual at::Tensor mean() const;
+  virtual at::Tensor mode() const;
+  virtual at::Tensor variance() const;
+  /// Square root of `variance()` unless the family knows better.
+  virtual at::Tensor stddev() const;
+  /// exp(entropy()).
+  virtual at::Tensor perplexity() const;
+  /// All values in the (finite, discrete) support, along a new leftmost
+  /// dimension; expanded over the batch when `expand`, else with singleton
+  /// batch dimensions.
+  virtual at::Tensor enumerate_support(bool expand = true) const;
+
+  /// A new distribution with parameters expanded to `batch_shape`; the
+  /// concrete families also offer `expand` returning their own type.
+  virtual std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const = 0;
+
+  /// `sample_shape + batch_shape + event_shape`.
+  std::vector<int64_t> extended_shape(at::IntArrayRef sample_shape = {}) const;
+
+ protected:
+  Distribution(at::IntArrayRef batch_shape, at::IntArrayRef event_shape,
+               c10::optional<bool> validate_args);
+
+  /// One parameter and the constraint it must satisfy.
+  struct ParamCheck {
+    const char* name;
+    const at::Tensor& value;
+    ConstraintPtr constraint;
+  };
+  /// Throws `c10::ValueError` "<Family>: <arg> must satisfy <constraint>,
+  /// got ..." for the first parameter that violates its constraint.
+  void check_params(std::initializer_list<ParamCheck> params) const;
+  /// Checks that `value` broadcasts with `batch_shape + event_shape` and lies
+  /// in `support()`; families call it first thing in `log_prob` (and `cdf`)
+  /// when `validate_args()`.
+  void check_sample(const at::Tensor& value) const;
+  /// Checks that an `icdf` argument is a probability in [0, 1]; `method`
+  /// names the caller in the message.
+  void check_probability(const at::Tensor& value, const char* method) const;
+  /// Throws `c10::NotImplementedError` "<Family> does not implement <method>".
+  [[noreturn]] void not_implemented(const char* method) const;
+
+  /// For `expand`: the new batch shape (the parameters are the caller's job).
+  void set_batch_shape(at::IntArrayRef batch_shape) {
+    batch_shape_.assign(batch_shape.begin(), batch_shape.end());
+  }
+
+ private:
+  std::vector<int64_t> batch_shape_;
+  std::vector<int64_t> event_shape_;
+  bool validate_args_;
+};
+
+namespace detail {
+/// Describes where `ok` is false: "-1 at index [2] (1 of 3 elements
+/// invalid)". Used by the validation messages.
+std::string describe_violation(const at::Tensor& value, const at::Tensor& ok, int64_t event_dim);
+}  // namespace detail
+
+}  // namespace torchdist

@@ -1,0 +1,150 @@
+#include "torchdist/core/distribution.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <atomic>
+#include <iomanip>
+#include <sstream>
+
+namespace torchdist {
+namespace {
+std::atomic<bool> g_default_validate_args{true};
+
+void format_number(std::ostringstream& os, const at::Tensor& scalar) {
+  if (scalar.scalar_type() == at::kBool) {
+    os << (scalar.item<bool>() ? "true" : "false");
+  } else if (at::isFloatingType(scalar.scalar_type())) {
+    os << scalar.item<double>();
+  } else {
+    os << scalar.item<int64_t>();
+  }
+}
+
+// A short rendering of one element or one event: "[0.5, 0.7]".
+void format_element(std::ostringstream& os, const at::Tensor& element) {
+  if (element.dim() == 0) return format_number(os, element);
+  at::Tensor flat = element.flatten();
+  const int64_t shown = std::min<int64_t>(flat.numel(), 6);
+  os << "[";
+  for (int64_t i = 0; i < shown; ++i) {
+    if (i) os << ", ";
+    format_number(os, flat[i]);
+  }
+  if (shown < flat.numel()) os << ", ...";
+  os << "]";
+}
+}  // namespace
+
+void set_default_validate_args(bool value) { g_default_validate_args.store(value); }
+bool default_validate_args() { return g_default_validate_args.load(); }
+
+namespace detail {
+std::string describe_violation(const at::Tensor& value, const at::Tensor& ok, int64_t event_dim) {
+  at::NoGradGuard no_grad;
+  std::ostringstream os;
+  os << std::setprecision(6);
+  at::Tensor bad = ok.logical_not();
+  const int64_t n_bad = bad.sum().item<int64_t>();
+  if (n_bad == 0) return "a valid value";
+  // The first offending element (or event), with its index.
+  at::Tensor index = bad.nonzero()[0];
+  at::Tensor element = value;
+  std::vector<int64_t> idx;
+  for (int64_t i = 0; i < index.numel(); ++i) idx.push_back(index[i].item<int64_t>());
+  // `ok` may be broadcast larger than `value` (a tensor bound); index from the right.
+  const int64_t lead = static_cast<int64_t>(idx.size()) - (value.dim() - event_dim);
+  for (size_t i = 0; i < idx.size(); ++i) {
+    const int64_t d = static_cast<int64_t>(i) - lead;
+    if (d < 0) continue;
+    element = element.select(0, value.size(d) == 1 ? 0 : idx[i]);
+  }
+  format_element(os, element);
+  os << " at index " << c10::IntArrayRef(idx) << " (" << n_bad << " of " << ok.numel()
+     << (event_dim ? " events" : " elements") << " invalid, shape " << value.sizes() << ")";
+  return os.str();
+}
+}  // namespace detail
+
+Distribution::Distribution(at::IntArrayRef batch_shape, at::IntArrayRef event_shape,
+                           c10::optional<bool> validate_args)
+    : batch_shape_(batch_shape.begin(), batch_shape.end()),
+      event_shape_(event_shape.begin(), event_shape.end()),
+      validate_args_(validate_args.value_or(default_validate_args())) {}
+
+std::vector<int64_t> Distribution::extended_shape(at::IntArrayRef sample_shape) const {
+  std::vector<int64_t> shape(sample_shape.begin(), sample_shape.end());
+  shape.insert(shape.end(), batch_shape_.begin(), batch_shape_.end());
+  shape.insert(shape.end(), event_shape_.begin(), event_shape_.end());
+  return shape;
+}
+
+void Distribution::check_params(std::initializer_list<ParamCheck> params) const {
+  at::NoGradGuard no_grad;
+  for (const ParamCheck& p : params) {
+    TORCH_CHECK_VALUE(p.value.defined(), name(), ": ", p.name, " must be a defined tensor");
+    if (p.constraint->is_dependent()) continue;
+    at::Tensor ok = p.constraint->check(p.value);
+    if (ok.all().item<bool>()) continue;
+    TORCH_CHECK_VALUE(false, name(), ": ", p.name, " must satisfy ", p.constraint->name(), ", got ",
+                      detail::describe_violation(p.value, ok, p.constraint->event_dim()));
+  }
+}
+
+void Distribution::check_sample(const at::Tensor& value) const {
+  TORCH_CHECK_VALUE(value.defined(), name(), ": value must be a defined tensor");
+  const int64_t event_dim = static_cast<int64_t>(event_shape_.size());
+  const int64_t dim = value.dim();
+  TORCH_CHECK_VALUE(dim >= event_dim && value.sizes().slice(dim - event_dim) == at::IntArrayRef(event_shape_),
+                    name(), ": value of shape ", value.sizes(), " does not end in the event shape ",
+                    at::IntArrayRef(event_shape_));
+  // The value's batch dimensions must broadcast with batch_shape from the right.
+  const int64_t vb = dim - event_dim;
+  const int64_t bb = static_cast<int64_t>(batch_shape_.size());
+  for (int64_t i = 1; i <= std::min(vb, bb); ++i) {
+    const int64_t a = value.size(vb - i), b = batch_shape_[bb - i];
+    TORCH_CHECK_VALUE(a == 1 || b == 1 || a == b, name(), ": value of shape ", value.sizes(),
+                      " is not broadcastable with batch_shape + event_shape ",
+                      at::IntArrayRef(extended_shape()));
+  }
+  ConstraintPtr s = support();
+  if (s->is_dependent()) return;
+  at::NoGradGuard no_grad;
+  at::Tensor ok = s->check(value);
+  if (ok.all().item<bool>()) return;
+  TORCH_CHECK_VALUE(false, name(), ": value must be within the support ", s->name(), ", got ",
+                    detail::describe_violation(value, ok, s->event_dim()));
+}
+
+void Distribution::check_probability(const at::Tensor& value, const char* method) const {
+  TORCH_CHECK_VALUE(value.defined(), name(), ": ", method, " value must be a defined tensor");
+  at::NoGradGuard no_grad;
+  at::Tensor ok = constraints::unit_interval()->check(value);
+  if (ok.all().item<bool>()) return;
+  TORCH_CHECK_VALUE(false, name(), ": ", method, " value must satisfy unit_interval(), got ",
+                    detail::describe_violation(value, ok, 0));
+}
+
+void Distribution::not_implemented(const char* method) const {
+  TORCH_CHECK_NOT_IMPLEMENTED(false, name(), " does not implement ", method);
+}
+
+at::Tensor Distribution::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  if (!has_rsample()) not_implemented("sample");
+  at::NoGradGuard no_grad;
+  return rsample(sample_shape, std::move(generator));
+}
+
+at::Tensor Distribution::rsample(at::IntArrayRef, c10::optional<at::Generator>) const {
+  not_implemented("rsample");
+}
+at::Tensor Distribution::cdf(const at::Tensor&) const { not_implemented("cdf"); }
+at::Tensor Distribution::icdf(const at::Tensor&) const { not_implemented("icdf"); }
+at::Tensor Distribution::entropy() const { not_implemented("entropy"); }
+at::Tensor Distribution::mean() const { not_implemented("mean"); }
+at::Tensor Distribution::mode() const { not_implemented("mode"); }
+at::Tensor Distribution::variance() const { not_implemented("variance"); }
+at::Tensor Distribution::stddev() const { return variance().sqrt(); }
+at::Tensor Distribution::perplexity() const { return entropy().exp(); }
+at::Tensor Distribution::enumerate_support(bool) const { not_implemented("enumerate_support"); }
+
+}  // namespace torchdist

@@ -1,0 +1,87 @@
+#include "torchdist/core/utils.h"
+
+#include <c10/core/DefaultDtype.h>
+
+#include <limits>
+
+namespace torchdist {
+
+at::Tensor ScalarOrTensor::to_tensor(const at::TensorOptions& options) const {
+  if (!is_scalar_) return tensor_;
+  return at::scalar_tensor(value_, options);
+}
+
+std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> values) {
+  // One pass to find the common dtype and device of the tensor arguments.
+  bool any_tensor = false;
+  at::ScalarType dtype = at::ScalarType::Undefined;
+  at::Device device = at::kCPU;
+  for (const ScalarOrTensor& v : values) {
+    if (v.is_scalar()) continue;
+    TORCH_CHECK_VALUE(v.tensor().defined(), "broadcast_all: got an undefined tensor");
+    dtype = any_tensor ? at::promote_types(dtype, v.tensor().scalar_type()) : v.tensor().scalar_type();
+    if (!any_tensor) device = v.tensor().device();
+    any_tensor = true;
+  }
+  if (!any_tensor || !at::isFloatingType(dtype)) dtype = c10::get_default_dtype_as_scalartype();
+  const at::TensorOptions options = at::TensorOptions().dtype(dtype).device(device);
+
+  std::vector<at::Tensor> out;
+  out.reserve(values.size());
+  for (const ScalarOrTensor& v : values) {
+    at::Tensor t = v.to_tensor(options);
+    out.push_back(t.scalar_type() == dtype ? t : t.to(dtype));
+  }
+  bool same_shape = true;
+  for (const at::Tensor& t : out) same_shape = same_shape && t.sizes() == out.front().sizes();
+  return same_shape ? out : at::broadcast_tensors(out);
+}
+
+double finfo_eps(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kDouble: return std::numeric_limits<double>::epsilon();
+    case at::kFloat: return std::numeric_limits<float>::epsilon();
+    case at::kHalf: return 0.0009765625;     // 2^-10
+    case at::kBFloat16: return 0.0078125;    // 2^-7
+    default: TORCH_CHECK_VALUE(false, "finfo_eps: expected a floating dtype, got ", dtype);
+  }
+}
+
+double finfo_tiny(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kDouble: return std::numeric_limits<double>::min();
+    case at::kFloat: return std::numeric_limits<float>::min();
+    case at::kHalf: return 6.103515625e-05;  // 2^-14
+    case at::kBFloat16: return std::numeric_limits<float>::min();
+    default: TORCH_CHECK_VALUE(false, "finfo_tiny: expected a floating dtype, got ", dtype);
+  }
+}
+
+at::Tensor clamp_probs(const at::Tensor& probs) {
+  const double eps = finfo_eps(probs.scalar_type());
+  return probs.clamp(eps, 1 - eps);
+}
+
+at::Tensor logits_to_probs(const at::Tensor& logits, bool is_binary) {
+  return is_binary ? at::sigmoid(logits) : at::softmax(logits, -1);
+}
+
+at::Tensor probs_to_logits(const at::Tensor& probs, bool is_binary) {
+  at::Tensor p = clamp_probs(probs);
+  return is_binary ? at::log(p) - at::log1p(-p) : at::log(p);
+}
+
+at::Tensor sum_rightmost(const at::Tensor& x, int64_t dims) {
+  if (dims <= 0) return x;
+  std::vector<int64_t> axes;
+  for (int64_t d = 1; d <= dims; ++d) axes.push_back(-d);
+  return x.sum(axes);
+}
+
+std::vector<int64_t> concat_shapes(at::IntArrayRef a, at::IntArrayRef b) {
+  std::vector<int64_t> out(a.begin(), a.end());
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+}  // namespace torchdist
