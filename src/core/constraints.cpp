@@ -33,7 +33,7 @@ at::Tensor bound_like(const at::Tensor& bound, const at::Tensor& value) {
 
 at::Tensor is_integer(const at::Tensor& v) {
   if (!at::isFloatingType(v.scalar_type())) return at::ones_like(v, v.options().dtype(at::kBool));
-  return v == v.floor();
+  return (v == v.floor()).logical_and(v.isfinite());  // inf is not an integer
 }
 
 class Real final : public Constraint {

@@ -1,0 +1,87 @@
+// Constraints: membership on hand-picked points inside, on and outside the
+// boundaries, names, event dims and discreteness.
+
+#include <torchdist/core/constraints.h>
+
+#include "../support/testing.h"
+
+namespace td = torchdist;
+namespace c = torchdist::constraints;
+using td::testing::tensor_of;
+
+namespace {
+
+std::vector<bool> check(const td::ConstraintPtr& con, const at::Tensor& v) {
+  at::Tensor ok = con->check(v).flatten();
+  std::vector<bool> out;
+  for (int64_t i = 0; i < ok.numel(); ++i) out.push_back(ok[i].item<bool>());
+  return out;
+}
+
+using B = std::vector<bool>;
+
+TEST(Constraints, ScalarConstraintsOnBoundaries) {
+  at::Tensor v = tensor_of({-1, 0, 0.5, 1, 2, NAN, INFINITY}, {7});
+  EXPECT_EQ(check(c::real(), v), B({true, true, true, true, true, false, true}));
+  EXPECT_EQ(check(c::positive(), v), B({false, false, true, true, true, false, true}));
+  EXPECT_EQ(check(c::nonnegative(), v), B({false, true, true, true, true, false, true}));
+  EXPECT_EQ(check(c::unit_interval(), v), B({false, true, true, true, false, false, false}));
+  EXPECT_EQ(check(c::boolean(), v), B({false, true, false, true, false, false, false}));
+  EXPECT_EQ(check(c::greater_than(0.5), v), B({false, false, false, true, true, false, true}));
+  EXPECT_EQ(check(c::greater_than_eq(0.5), v), B({false, false, true, true, true, false, true}));
+  EXPECT_EQ(check(c::less_than(0.5), v), B({true, true, false, false, false, false, false}));
+  EXPECT_EQ(check(c::interval(0, 1), v), B({false, true, true, true, false, false, false}));
+  EXPECT_EQ(check(c::half_open_interval(0, 1), v), B({false, true, true, false, false, false, false}));
+  EXPECT_EQ(check(c::integer_interval(0, 1), v), B({false, true, false, true, false, false, false}));
+  EXPECT_EQ(check(c::nonnegative_integer(), v), B({false, true, false, true, true, false, false}));
+  EXPECT_EQ(check(c::positive_integer(), v), B({false, false, false, true, true, false, false}));
+}
+
+TEST(Constraints, IntegerDtypesAreIntegers) {
+  at::Tensor v = at::tensor({-1, 0, 3}, at::kLong);
+  EXPECT_EQ(check(c::nonnegative_integer(), v), B({false, true, true}));
+  EXPECT_EQ(check(c::integer_interval(0, 2), v), B({false, true, false}));
+}
+
+TEST(Constraints, TensorBoundsBroadcast) {
+  auto con = c::interval(tensor_of({0, 1}, {2}), tensor_of({1, 3}, {2}));
+  EXPECT_EQ(check(con, tensor_of({0.5, 0.5}, {2})), B({true, false}));
+  EXPECT_EQ(con->check(at::zeros({4, 2}, at::kDouble)).sizes(), at::IntArrayRef({4, 2}));
+  EXPECT_EQ(con->name(), "interval(tensor of shape [2], tensor of shape [2])");
+  // Float values against double bounds are compared in the value's dtype.
+  EXPECT_EQ(check(c::greater_than(tensor_of({0.25})), at::tensor({0.2f, 0.3f})), B({false, true}));
+}
+
+TEST(Constraints, EventConstraintsReduceTheEventDimension) {
+  at::Tensor v = tensor_of({0.2, 0.8, 0.5, 0.6, 1, 0, -0.5, 1.5}, {4, 2});
+  EXPECT_EQ(check(c::simplex(), v), B({true, false, true, false}));
+  EXPECT_EQ(check(c::one_hot(), v), B({false, false, true, false}));
+  EXPECT_EQ(check(c::real_vector(), tensor_of({1, NAN, 2, 3}, {2, 2})), B({false, true}));
+  auto ind = c::independent(c::positive(), 1);
+  EXPECT_EQ(ind->event_dim(), 1);
+  EXPECT_EQ(check(ind, tensor_of({1, 2, 3, -1}, {2, 2})), B({true, false}));
+  EXPECT_EQ(ind->name(), "independent(positive(), 1)");
+  EXPECT_EQ(c::independent(c::simplex(), 2)->event_dim(), 3);
+}
+
+TEST(Constraints, NamesDiscretenessAndEventDims) {
+  EXPECT_EQ(c::positive()->name(), "positive()");
+  EXPECT_EQ(c::greater_than(2.5)->name(), "greater_than(2.5)");
+  EXPECT_EQ(c::integer_interval(0, 10)->name(), "integer_interval(0, 10)");
+  EXPECT_EQ(c::unit_interval()->name(), "unit_interval()");
+  EXPECT_TRUE(c::boolean()->is_discrete());
+  EXPECT_TRUE(c::integer_interval(0, 3)->is_discrete());
+  EXPECT_TRUE(c::one_hot()->is_discrete());
+  EXPECT_FALSE(c::interval(0, 3)->is_discrete());
+  EXPECT_EQ(c::simplex()->event_dim(), 1);
+  EXPECT_EQ(c::real()->event_dim(), 0);
+}
+
+TEST(Constraints, DependentCannotBeChecked) {
+  auto dep = c::dependent();
+  EXPECT_TRUE(dep->is_dependent());
+  EXPECT_THROW_MSG(dep->check(at::zeros({1})), c10::ValueError, "dependent(): cannot determine validity");
+  EXPECT_THROW_MSG(c::independent(c::real(), -1), c10::ValueError, "reinterpreted_batch_ndims must be >= 0");
+}
+
+}  // namespace
