@@ -1,5 +1,7 @@
 #include "torchdist/core/constraints.h"
 
+#include "torchdist/core/utils.h"
+
 #include <ATen/ATen.h>
 
 #include <sstream>
@@ -168,6 +170,166 @@ class Independent final : public Constraint {
   int64_t n_;
 };
 
+// Flattens the two matrix dimensions and reduces them with all().
+at::Tensor all_of_matrix(const at::Tensor& ok) { return ok.flatten(-2).all(-1); }
+
+class LowerTriangular final : public Constraint {
+ public:
+  explicit LowerTriangular(bool positive_diagonal) : positive_diagonal_(positive_diagonal) {}
+  at::Tensor check(const at::Tensor& v) const override {
+    at::Tensor ok = all_of_matrix(v.tril() == v);
+    if (!positive_diagonal_) return ok;
+    return ok.logical_and((v.diagonal(0, -2, -1) > 0).all(-1));
+  }
+  std::string name() const override { return positive_diagonal_ ? "lower_cholesky()" : "lower_triangular()"; }
+  int64_t event_dim() const override { return 2; }
+
+ private:
+  bool positive_diagonal_;
+};
+
+class CorrCholesky final : public Constraint {
+ public:
+  at::Tensor check(const at::Tensor& v) const override {
+    // Rows of a correlation Cholesky factor have unit norm; allow a few ulps.
+    const double tol = 10 * finfo_eps(v.scalar_type());
+    at::Tensor row_norm = at::linalg_vector_norm(v.detach(), 2, {-1});
+    at::Tensor unit_rows = ((row_norm - 1).abs() <= tol).all(-1);
+    return lower_cholesky()->check(v).logical_and(unit_rows);
+  }
+  std::string name() const override { return "corr_cholesky()"; }
+  int64_t event_dim() const override { return 2; }
+};
+
+class Square final : public Constraint {
+ public:
+  at::Tensor check(const at::Tensor& v) const override {
+    TORCH_CHECK_VALUE(v.dim() >= 2, "square(): expected a matrix, got shape ", v.sizes());
+    auto batch = v.sizes().slice(0, v.dim() - 2);
+    return at::full(batch, v.size(-2) == v.size(-1), v.options().dtype(at::kBool));
+  }
+  std::string name() const override { return "square()"; }
+  int64_t event_dim() const override { return 2; }
+};
+
+// Symmetric, PSD and PD matrices share the square-and-symmetric test.
+class SymmetricMatrix final : public Constraint {
+ public:
+  enum class Kind { kSymmetric, kPositiveSemidefinite, kPositiveDefinite };
+  explicit SymmetricMatrix(Kind kind) : kind_(kind) {}
+  at::Tensor check(const at::Tensor& v) const override {
+    at::Tensor ok = square()->check(v);
+    if (!ok.all().item<bool>()) return ok;
+    ok = ok.logical_and(all_of_matrix(at::isclose(v, v.transpose(-2, -1), /*rtol=*/0, /*atol=*/1e-6)));
+    switch (kind_) {
+      case Kind::kSymmetric:
+        return ok;
+      case Kind::kPositiveSemidefinite:
+        return ok.logical_and((at::linalg_eigvalsh(v) >= 0).all(-1));
+      case Kind::kPositiveDefinite:
+        return ok.logical_and(std::get<1>(at::linalg_cholesky_ex(v)) == 0);
+    }
+    return ok;
+  }
+  std::string name() const override {
+    switch (kind_) {
+      case Kind::kSymmetric: return "symmetric()";
+      case Kind::kPositiveSemidefinite: return "positive_semidefinite()";
+      case Kind::kPositiveDefinite: return "positive_definite()";
+    }
+    return "";
+  }
+  int64_t event_dim() const override { return 2; }
+
+ private:
+  Kind kind_;
+};
+
+class Multinomial final : public Constraint {
+ public:
+  explicit Multinomial(int64_t upper_bound) : upper_bound_(upper_bound) {}
+  at::Tensor check(const at::Tensor& v) const override {
+    return nonnegative_integer()->check(v).all(-1).logical_and(v.sum(-1) <= upper_bound_);
+  }
+  std::string name() const override { return "multinomial(" + std::to_string(upper_bound_) + ")"; }
+  bool is_discrete() const override { return true; }
+  int64_t event_dim() const override { return 1; }
+
+ private:
+  int64_t upper_bound_;
+};
+
+// The common part of cat() and stack(): a list of constraints applied to
+// pieces of the value. Its event_dim is the largest of the parts'.
+class Composite : public Constraint {
+ public:
+  Composite(std::vector<ConstraintPtr> parts, int64_t dim) : parts_(std::move(parts)), dim_(dim) {
+    TORCH_CHECK_VALUE(!parts_.empty(), "cat/stack: expected at least one constraint");
+    for (const ConstraintPtr& p : parts_) TORCH_CHECK_VALUE(p != nullptr, "cat/stack: null constraint");
+  }
+  bool is_discrete() const override {
+    for (const ConstraintPtr& p : parts_) {
+      if (p->is_discrete()) return true;
+    }
+    return false;
+  }
+  int64_t event_dim() const override {
+    int64_t d = 0;
+    for (const ConstraintPtr& p : parts_) d = std::max(d, p->event_dim());
+    return d;
+  }
+
+ protected:
+  std::string join(const char* kind) const {
+    std::string out = kind;
+    out += "([";
+    for (size_t i = 0; i < parts_.size(); ++i) out += (i ? ", " : "") + parts_[i]->name();
+    return out + "], dim=" + std::to_string(dim_) + ")";
+  }
+  std::vector<ConstraintPtr> parts_;
+  int64_t dim_;
+};
+
+class Cat final : public Composite {
+ public:
+  Cat(std::vector<ConstraintPtr> parts, int64_t dim, std::vector<int64_t> lengths)
+      : Composite(std::move(parts), dim), lengths_(std::move(lengths)) {
+    if (lengths_.empty()) lengths_.assign(parts_.size(), 1);
+    TORCH_CHECK_VALUE(lengths_.size() == parts_.size(), "cat: got ", parts_.size(), " constraints but ",
+                      lengths_.size(), " lengths");
+  }
+  at::Tensor check(const at::Tensor& v) const override {
+    TORCH_CHECK_VALUE(-v.dim() <= dim_ && dim_ < v.dim(), "cat: dim ", dim_, " out of range for shape ",
+                      v.sizes());
+    std::vector<at::Tensor> checks;
+    int64_t start = 0;
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      checks.push_back(parts_[i]->check(v.narrow(dim_, start, lengths_[i])));
+      start += lengths_[i];
+    }
+    return at::cat(checks, dim_);
+  }
+  std::string name() const override { return join("cat"); }
+
+ private:
+  std::vector<int64_t> lengths_;
+};
+
+class Stack final : public Composite {
+ public:
+  using Composite::Composite;
+  at::Tensor check(const at::Tensor& v) const override {
+    TORCH_CHECK_VALUE(-v.dim() <= dim_ && dim_ < v.dim(), "stack: dim ", dim_, " out of range for shape ",
+                      v.sizes());
+    TORCH_CHECK_VALUE(v.size(dim_) == static_cast<int64_t>(parts_.size()), "stack: expected size ",
+                      parts_.size(), " along dim ", dim_, ", got shape ", v.sizes());
+    std::vector<at::Tensor> checks;
+    for (size_t i = 0; i < parts_.size(); ++i) checks.push_back(parts_[i]->check(v.select(dim_, i)));
+    return at::stack(checks, dim_);
+  }
+  std::string name() const override { return join("stack"); }
+};
+
 class Dependent final : public Constraint {
  public:
   Dependent(bool is_discrete, int64_t event_dim) : is_discrete_(is_discrete), event_dim_(event_dim) {}
@@ -256,6 +418,43 @@ ConstraintPtr integer_interval(at::Tensor lb, at::Tensor ub) {
 }
 ConstraintPtr integer_interval(double lb, double ub) {
   return integer_interval(as_bound(lb), as_bound(ub));
+}
+
+ConstraintPtr lower_triangular() {
+  static const ConstraintPtr c = std::make_shared<LowerTriangular>(false);
+  return c;
+}
+ConstraintPtr lower_cholesky() {
+  static const ConstraintPtr c = std::make_shared<LowerTriangular>(true);
+  return c;
+}
+ConstraintPtr corr_cholesky() {
+  static const ConstraintPtr c = std::make_shared<CorrCholesky>();
+  return c;
+}
+ConstraintPtr square() {
+  static const ConstraintPtr c = std::make_shared<Square>();
+  return c;
+}
+ConstraintPtr symmetric() {
+  static const ConstraintPtr c = std::make_shared<SymmetricMatrix>(SymmetricMatrix::Kind::kSymmetric);
+  return c;
+}
+ConstraintPtr positive_semidefinite() {
+  static const ConstraintPtr c =
+      std::make_shared<SymmetricMatrix>(SymmetricMatrix::Kind::kPositiveSemidefinite);
+  return c;
+}
+ConstraintPtr positive_definite() {
+  static const ConstraintPtr c = std::make_shared<SymmetricMatrix>(SymmetricMatrix::Kind::kPositiveDefinite);
+  return c;
+}
+ConstraintPtr multinomial(int64_t upper_bound) { return std::make_shared<Multinomial>(upper_bound); }
+ConstraintPtr cat(std::vector<ConstraintPtr> parts, int64_t dim, std::vector<int64_t> lengths) {
+  return std::make_shared<Cat>(std::move(parts), dim, std::move(lengths));
+}
+ConstraintPtr stack(std::vector<ConstraintPtr> parts, int64_t dim) {
+  return std::make_shared<Stack>(std::move(parts), dim);
 }
 
 ConstraintPtr independent(ConstraintPtr base, int64_t reinterpreted_batch_ndims) {

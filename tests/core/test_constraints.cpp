@@ -85,3 +85,50 @@ TEST(Constraints, DependentCannotBeChecked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Constraints, MatrixConstraints) {
+  at::Tensor lower = tensor_of({2, 0, 1, 3}, {2, 2});
+  at::Tensor upper = tensor_of({2, 1, 0, 3}, {2, 2});
+  at::Tensor neg_diag = tensor_of({-2, 0, 1, 3}, {2, 2});
+  at::Tensor batch = at::stack({lower, upper, neg_diag});
+  EXPECT_EQ(check(c::lower_triangular(), batch), B({true, false, true}));
+  EXPECT_EQ(check(c::lower_cholesky(), batch), B({true, false, false}));
+  EXPECT_EQ(c::lower_cholesky()->event_dim(), 2);
+
+  // A correlation Cholesky factor: rows of unit norm, positive diagonal.
+  const double s = std::sqrt(0.5);
+  at::Tensor corr = tensor_of({1, 0, s, s}, {2, 2});
+  EXPECT_EQ(check(c::corr_cholesky(), at::stack({corr, lower})), B({true, false}));
+
+  at::Tensor sym = tensor_of({2, 1, 1, 2}, {2, 2});        // eigenvalues 1, 3
+  at::Tensor psd = tensor_of({1, 1, 1, 1}, {2, 2});        // eigenvalues 0, 2
+  at::Tensor indefinite = tensor_of({1, 2, 2, 1}, {2, 2});  // eigenvalues -1, 3
+  at::Tensor mats = at::stack({sym, psd, indefinite, upper});
+  EXPECT_EQ(check(c::symmetric(), mats), B({true, true, true, false}));
+  EXPECT_EQ(check(c::positive_semidefinite(), mats), B({true, true, false, false}));
+  EXPECT_EQ(check(c::positive_definite(), mats), B({true, false, false, false}));
+  EXPECT_EQ(check(c::square(), at::zeros({3, 2, 2})), B({true, true, true}));
+  EXPECT_EQ(check(c::square(), at::zeros({3, 2, 4})), B({false, false, false}));
+  EXPECT_EQ(c::positive_definite()->name(), "positive_definite()");
+}
+
+TEST(Constraints, MultinomialCatAndStack) {
+  auto m = c::multinomial(3);
+  EXPECT_TRUE(m->is_discrete());
+  EXPECT_EQ(check(m, tensor_of({1, 2, 0, 2, 2, 0, -1, 1, 1, 0.5, 1, 1}, {4, 3})), B({true, false, false, false}));
+
+  // cat: the first two entries positive, the last one in the unit interval.
+  auto cat = c::cat({c::positive(), c::unit_interval()}, -1, {2, 1});
+  EXPECT_EQ(check(cat, tensor_of({1, 2, 0.5}, {3})), B({true, true, true}));
+  EXPECT_EQ(check(cat, tensor_of({1, -2, 1.5}, {3})), B({true, false, false}));
+  EXPECT_EQ(cat->name(), "cat([positive(), unit_interval()], dim=-1)");
+
+  auto stack = c::stack({c::positive(), c::real()}, 0);
+  EXPECT_EQ(check(stack, tensor_of({1, -1, -1, NAN}, {2, 2})), B({true, false, true, false}));
+  EXPECT_THROW_MSG(stack->check(at::zeros({3, 2})), c10::ValueError, "stack: expected size 2 along dim 0");
+  EXPECT_THROW_MSG(c::cat({c::real()}, 0, {1, 2}), c10::ValueError, "cat: got 1 constraints but 2 lengths");
+}
+
+}  // namespace

@@ -84,6 +84,31 @@ ConstraintPtr one_hot();
 /// Reinterprets `reinterpreted_batch_ndims` batch dimensions of `base` as
 /// event dimensions: an event is valid when all its entries are.
 ConstraintPtr independent(ConstraintPtr base, int64_t reinterpreted_batch_ndims);
+/// Lower-triangular matrices (event_dim 2).
+ConstraintPtr lower_triangular();
+/// Lower-triangular matrices with a positive diagonal (event_dim 2).
+ConstraintPtr lower_cholesky();
+/// Lower Cholesky factors of correlation matrices: lower_cholesky() with
+/// rows of unit Euclidean norm (event_dim 2).
+ConstraintPtr corr_cholesky();
+/// Square matrices (event_dim 2).
+ConstraintPtr square();
+/// Symmetric matrices, to an absolute tolerance of 1e-6 (event_dim 2).
+ConstraintPtr symmetric();
+/// Symmetric positive-semidefinite matrices (event_dim 2).
+ConstraintPtr positive_semidefinite();
+/// Symmetric positive-definite matrices: a Cholesky factorization exists
+/// (event_dim 2).
+ConstraintPtr positive_definite();
+/// Nonnegative integer vectors whose sum is at most `upper_bound`
+/// (event_dim 1), the support of Multinomial.
+ConstraintPtr multinomial(int64_t upper_bound);
+/// Applies `parts[i]` to consecutive slices of `lengths[i]` entries along
+/// `dim` (lengths default to 1 each), like `at::cat` of constrained tensors.
+ConstraintPtr cat(std::vector<ConstraintPtr> parts, int64_t dim = 0, std::vector<int64_t> lengths = {});
+/// Applies `parts[i]` to `value.select(dim, i)`, like `at::stack` of
+/// constrained tensors.
+ConstraintPtr stack(std::vector<ConstraintPtr> parts, int64_t dim = 0);
 /// A placeholder for a constraint that depends on other parameters; its
 /// `check` throws.
 ConstraintPtr dependent(bool is_discrete = false, int64_t event_dim = 0);
