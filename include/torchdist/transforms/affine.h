@@ -1,0 +1,48 @@
+#pragma once
+/// \file
+/// The affine transform y = loc + scale * x.
+
+#include "torchdist/core/utils.h"
+#include "torchdist/transforms/transform.h"
+
+namespace torchdist {
+
+/// y = loc + scale * x, elementwise, with `loc` and `scale` broadcasting
+/// against x. With `event_dim > 0` the rightmost `event_dim` dimensions form
+/// one event and the log-det is summed over them.
+///
+/// Example:
+/// \code
+///   td::AffineTransform t(1.0, 2.0);
+///   t.forward(at::tensor({3.0}));  // [7]
+///   t.log_abs_det_jacobian(x, y);  // log 2, shaped like x
+/// \endcode
+class AffineTransform final : public TransformBase<AffineTransform> {
+ public:
+  AffineTransform(ScalarOrTensor loc, ScalarOrTensor scale, int64_t event_dim = 0, int cache_size = 0);
+
+  std::string name() const override;
+  ConstraintPtr domain() const override;
+  ConstraintPtr codomain() const override { return domain(); }
+  bool bijective() const override { return true; }
+  /// The sign of `scale`; throws ValueError when it differs across elements.
+  int sign() const override;
+  at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override;
+  std::vector<int64_t> forward_shape(at::IntArrayRef shape) const override;
+  std::vector<int64_t> inverse_shape(at::IntArrayRef shape) const override { return forward_shape(shape); }
+  bool equals(const Transform& other) const override;
+
+  const at::Tensor& loc() const { return loc_; }
+  const at::Tensor& scale() const { return scale_; }
+  int64_t event_dim() const { return event_dim_; }
+
+ protected:
+  at::Tensor call(const at::Tensor& x) const override { return loc_ + scale_ * x; }
+  at::Tensor inverse_call(const at::Tensor& y) const override { return (y - loc_) / scale_; }
+
+ private:
+  at::Tensor loc_, scale_;
+  int64_t event_dim_;
+};
+
+}  // namespace torchdist

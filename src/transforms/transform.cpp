@@ -1,0 +1,81 @@
+#include "torchdist/transforms/transform.h"
+
+namespace torchdist {
+
+Transform::Transform(int cache_size) : cache_size_(cache_size) {
+  TORCH_CHECK_VALUE(cache_size == 0 || cache_size == 1, "Transform: cache_size must be 0 or 1, got ", cache_size);
+}
+
+Transform::Transform(const Transform& other)
+    : std::enable_shared_from_this<Transform>(), cache_size_(other.cache_size_) {}
+
+int Transform::sign() const { not_implemented("sign"); }
+
+void Transform::not_implemented(const char* method) const {
+  TORCH_CHECK_NOT_IMPLEMENTED(false, name(), " does not implement ", method);
+}
+
+at::Tensor Transform::inverse_call(const at::Tensor&) const { not_implemented("inverse"); }
+
+at::Tensor Transform::log_abs_det_jacobian(const at::Tensor&, const at::Tensor&) const {
+  not_implemented("log_abs_det_jacobian");
+}
+
+// The cache holds one pair, matched by tensor identity (not value), exactly
+// as torch does: y = t(x); t.inv(y) returns x itself.
+at::Tensor Transform::forward(const at::Tensor& x) const {
+  if (cache_size_ == 0) return call(x);
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (cached_x_.defined() && x.is_same(cached_x_)) return cached_y_;
+  }
+  at::Tensor y = call(x);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cached_x_ = x;
+  cached_y_ = y;
+  return y;
+}
+
+at::Tensor Transform::inverse(const at::Tensor& y) const {
+  if (cache_size_ == 0) return inverse_call(y);
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (cached_y_.defined() && y.is_same(cached_y_)) return cached_x_;
+  }
+  at::Tensor x = inverse_call(y);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cached_x_ = x;
+  cached_y_ = y;
+  return x;
+}
+
+TransformPtr Transform::inv() const {
+  std::shared_ptr<const Transform> self = weak_from_this().lock();
+  if (!self) self = clone();
+  if (auto as_inverse = std::dynamic_pointer_cast<const InverseTransform>(self)) return as_inverse->base();
+  return std::make_shared<InverseTransform>(std::move(self));
+}
+
+TransformPtr Transform::with_cache(int cache_size) const {
+  if (cache_size == cache_size_) {
+    if (auto self = weak_from_this().lock()) return self;
+  }
+  std::shared_ptr<Transform> copy = clone();
+  TORCH_CHECK_VALUE(cache_size == 0 || cache_size == 1, name(), ": cache_size must be 0 or 1, got ", cache_size);
+  copy->cache_size_ = cache_size;
+  return copy;
+}
+
+bool Transform::equals(const Transform& other) const { return typeid(*this) == typeid(other); }
+
+InverseTransform::InverseTransform(TransformPtr base)
+    : Transform(/*cache_size=*/0), base_(std::move(base)) {
+  TORCH_CHECK_VALUE(base_ != nullptr, "InverseTransform: base transform must not be null");
+}
+
+bool InverseTransform::equals(const Transform& other) const {
+  auto* o = dynamic_cast<const InverseTransform*>(&other);
+  return o != nullptr && base_->equals(*o->base_);
+}
+
+}  // namespace torchdist

@@ -1,0 +1,199 @@
+// Properties every transform must have, on a table of transforms with
+// points of their domains: round trips, log-det against the autograd
+// Jacobian, domain/codomain membership, the inverse view, cache semantics,
+// monotonicity sign.
+
+#include <torchdist/transforms/affine.h>
+#include <torchdist/transforms/elementwise.h>
+
+#include "../support/jacobian.h"
+#include "../support/testing.h"
+
+namespace td = torchdist;
+using td::testing::all_close;
+
+namespace {
+
+struct TransformCase {
+  std::string label;
+  std::function<td::TransformPtr()> make;
+  // Points of the domain, in double; the leftmost dimension is a batch.
+  std::function<at::Tensor()> domain_points;
+};
+
+at::Tensor randn(at::IntArrayRef shape, uint64_t seed = 0) {
+  return at::empty(shape, at::kDouble).normal_(0, 2, td::testing::seeded_generator(seed));
+}
+at::Tensor positive(at::IntArrayRef shape, uint64_t seed = 0) { return randn(shape, seed).exp(); }
+
+std::vector<TransformCase> cases() {
+  return {
+      {"Exp", [] { return std::make_shared<td::ExpTransform>(); }, [] { return randn({20}); }},
+      {"Abs", [] { return std::make_shared<td::AbsTransform>(); }, [] { return randn({20}); }},
+      {"Power(2.5)", [] { return std::make_shared<td::PowerTransform>(2.5); }, [] { return positive({20}); }},
+      {"Power(-0.7)", [] { return std::make_shared<td::PowerTransform>(-0.7); }, [] { return positive({20}); }},
+      {"Sigmoid", [] { return std::make_shared<td::SigmoidTransform>(); }, [] { return randn({20}); }},
+      {"Softplus", [] { return std::make_shared<td::SoftplusTransform>(); }, [] { return randn({20}); }},
+      {"Tanh", [] { return std::make_shared<td::TanhTransform>(); }, [] { return randn({20}); }},
+      {"Affine(scalar)", [] { return std::make_shared<td::AffineTransform>(1.5, -3.0); }, [] { return randn({20}); }},
+      {"Affine(tensor)",
+       [] { return std::make_shared<td::AffineTransform>(randn({4}, 1), positive({4}, 2)); },
+       [] { return randn({5, 4}); }},
+      {"Affine(event_dim=1)",
+       [] { return std::make_shared<td::AffineTransform>(randn({3}, 1), randn({3}, 2), 1); },
+       [] { return randn({5, 3}); }},
+      {"Inverse(Exp)", [] { return std::make_shared<td::ExpTransform>()->inv(); }, [] { return positive({20}); }},
+      {"Inverse(Tanh)", [] { return std::make_shared<td::TanhTransform>()->inv(); },
+       [] { return randn({20}).tanh() * 0.99; }},
+  };
+}
+
+int64_t event_dim_of(const td::Transform& t) { return t.domain()->event_dim(); }
+
+TEST(Transforms, DomainAndCodomainHold) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    auto t = c.make();
+    at::Tensor x = c.domain_points();
+    EXPECT_TRUE(t->domain()->check(x).all().item<bool>());
+    EXPECT_TRUE(t->codomain()->check(t->forward(x)).all().item<bool>());
+    EXPECT_EQ(t->forward(x).sizes(), at::IntArrayRef(t->forward_shape(x.sizes())));
+    EXPECT_EQ(t->inverse_shape(t->forward_shape(x.sizes())), x.sizes().vec());
+  }
+}
+
+TEST(Transforms, InverseUndoesForward) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    auto t = c.make();
+    if (!t->bijective()) continue;
+    at::Tensor x = c.domain_points();
+    at::Tensor y = t->forward(x);
+    EXPECT_TRUE(all_close(t->inverse(y), x, 1e-9, 1e-9));
+    EXPECT_TRUE(all_close(t->inv()->forward(y), x, 1e-9, 1e-9));
+    EXPECT_TRUE(all_close(t->inv()->inverse(x), y, 1e-9, 1e-9));
+  }
+}
+
+TEST(Transforms, LogAbsDetJacobianMatchesAutograd) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    auto t = c.make();
+    at::Tensor x = c.domain_points();
+    at::Tensor ladj;
+    try {
+      ladj = t->log_abs_det_jacobian(x, t->forward(x));
+    } catch (const c10::NotImplementedError&) {
+      EXPECT_FALSE(t->bijective()) << "a bijective transform must have a log-det";
+      continue;
+    }
+    const int64_t ed = event_dim_of(*t);
+    EXPECT_EQ(ladj.sizes(), x.sizes().slice(0, x.dim() - ed));
+    // Jacobian of each event (a row of x for event_dim 1, an element for 0).
+    at::Tensor events = ed == 0 ? x.reshape({-1, 1}) : x.reshape({-1, x.size(-1)});
+    at::Tensor ladj_flat = ladj.reshape({-1});
+    for (int64_t i = 0; i < events.size(0); ++i) {
+      // Elementwise transforms with tensor parameters depend on the position;
+      // evaluate the whole batch and pick the event's outputs.
+      auto f = [&](const at::Tensor& e) {
+        at::Tensor rows = ed == 0 ? x.reshape({-1, 1}) : x.reshape({-1, x.size(-1)});
+        std::vector<at::Tensor> parts = {rows.narrow(0, 0, i), e.reshape({1, -1}),
+                                         rows.narrow(0, i + 1, rows.size(0) - i - 1)};
+        at::Tensor y = t->forward(at::cat(parts).reshape(x.sizes()));
+        return (ed == 0 ? y.reshape({-1}) : y.reshape({-1, y.size(-1)}))[i];
+      };
+      const double expected = td::testing::log_abs_det(td::testing::jacobian(f, events[i]));
+      EXPECT_NEAR(ladj_flat[i].item<double>(), expected, 1e-8 * (1 + std::abs(expected))) << "event " << i;
+    }
+  }
+}
+
+TEST(Transforms, CacheReturnsTheSameTensor) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    at::Tensor x = c.domain_points();
+    auto cached = c.make()->with_cache(1);
+    EXPECT_EQ(cached->cache_size(), 1);
+    at::Tensor y = cached->forward(x);
+    EXPECT_TRUE(cached->inverse(y).is_same(x)) << "inverse of the cached y must be x itself";
+    EXPECT_TRUE(cached->forward(x).is_same(y));
+    EXPECT_TRUE(cached->inv()->forward(y).is_same(x)) << "the inverse view shares the cache";
+    auto uncached = c.make()->with_cache(0);
+    EXPECT_FALSE(uncached->forward(x).is_same(uncached->forward(x)));
+  }
+}
+
+TEST(Transforms, InverseOfInverseIsTheTransform) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    auto t = c.make();
+    EXPECT_TRUE(t->inv()->inv()->equals(*t));
+    if (!std::dynamic_pointer_cast<const td::InverseTransform>(t)) {
+      EXPECT_EQ(t->inv()->inv().get(), t.get()) << "inv().inv() is the transform itself";
+    }
+    EXPECT_TRUE(t->inv()->equals(*t->inv()));
+    EXPECT_EQ(t->inv()->domain()->name(), t->codomain()->name());
+    at::Tensor x = c.domain_points();
+    if (!t->bijective()) continue;
+    at::Tensor y = t->forward(x);
+    EXPECT_TRUE(all_close(t->inv()->log_abs_det_jacobian(y, x), -t->log_abs_det_jacobian(x, y), 1e-12, 1e-12));
+  }
+}
+
+TEST(Transforms, SignMatchesMonotonicity) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.label);
+    auto t = c.make();
+    int sign = 0;
+    try {
+      sign = t->sign();
+    } catch (const c10::NotImplementedError&) {
+      continue;
+    } catch (const c10::ValueError&) {
+      continue;  // mixed signs
+    }
+    at::Tensor x = c.domain_points();
+    at::Tensor dx = t->forward(x * 1.01 + (x == 0).to(at::kDouble) * 1e-3) - t->forward(x);
+    EXPECT_TRUE((dx * sign * (x.sign() + (x == 0).to(at::kDouble)) >= 0).all().item<bool>());
+  }
+}
+
+TEST(Transforms, NoNanForFiniteInputs) {
+  at::Tensor extreme = td::testing::tensor_of({-1e4, -100, -40, 0, 40, 100, 1e4}, {7});
+  for (td::TransformPtr t : std::vector<td::TransformPtr>{std::make_shared<td::SigmoidTransform>(),
+                                                          std::make_shared<td::TanhTransform>(),
+                                                          std::make_shared<td::SoftplusTransform>()}) {
+    SCOPED_TRACE(t->name());
+    for (auto dtype : {at::kFloat, at::kDouble}) {
+      at::Tensor x = extreme.to(dtype);
+      at::Tensor y = t->forward(x);
+      EXPECT_FALSE(t->log_abs_det_jacobian(x, y).isnan().any().item<bool>());
+      EXPECT_FALSE(t->inverse(y).isnan().any().item<bool>());
+      EXPECT_TRUE(t->codomain()->check(y).all().item<bool>());
+    }
+  }
+}
+
+TEST(Transforms, NamesAndErrors) {
+  EXPECT_EQ(td::AffineTransform(1.0, 2.0).name(), "AffineTransform(loc=1, scale=2, event_dim=0)");
+  EXPECT_EQ(td::ExpTransform().inv()->name(), "InverseTransform(ExpTransform())");
+  EXPECT_THROW_MSG(td::AbsTransform().sign(), c10::NotImplementedError, "AbsTransform() does not implement sign");
+  EXPECT_THROW_MSG(td::AbsTransform().log_abs_det_jacobian(at::ones({1}), at::ones({1})), c10::NotImplementedError,
+                   "AbsTransform() does not implement log_abs_det_jacobian");
+  EXPECT_THROW_MSG(td::ExpTransform(2), c10::ValueError, "cache_size must be 0 or 1, got 2");
+  EXPECT_THROW_MSG(td::AffineTransform(0.0, td::testing::tensor_of({1, -1}, {2})).sign(), c10::ValueError,
+                   "sign is not defined when scale's sign varies");
+  EXPECT_EQ(td::AffineTransform(0.0, -2.0).sign(), -1);
+  EXPECT_TRUE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 2.0)));
+  EXPECT_FALSE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 3.0)));
+  EXPECT_FALSE(td::ExpTransform().equals(td::TanhTransform()));
+}
+
+TEST(Transforms, FloatInputsKeepTheirDtype) {
+  at::Tensor x = at::randn({3});
+  EXPECT_EQ(td::AffineTransform(1.0, 2.0).forward(x).scalar_type(), at::kFloat);
+  EXPECT_EQ(td::AffineTransform(1.0, 2.0).log_abs_det_jacobian(x, x).scalar_type(), at::kFloat);
+  EXPECT_EQ(td::PowerTransform(2.0).forward(x.abs()).scalar_type(), at::kFloat);
+}
+
+}  // namespace
