@@ -4,7 +4,9 @@
 // monotonicity sign.
 
 #include <torchdist/transforms/affine.h>
+#include <torchdist/transforms/compose.h>
 #include <torchdist/transforms/elementwise.h>
+#include <torchdist/transforms/structural.h>
 
 #include "../support/jacobian.h"
 #include "../support/testing.h"
@@ -45,6 +47,39 @@ std::vector<TransformCase> cases() {
       {"Inverse(Exp)", [] { return std::make_shared<td::ExpTransform>()->inv(); }, [] { return positive({20}); }},
       {"Inverse(Tanh)", [] { return std::make_shared<td::TanhTransform>()->inv(); },
        [] { return randn({20}).tanh() * 0.99; }},
+      {"Compose(Affine, Tanh)",
+       [] {
+         return std::make_shared<td::ComposeTransform>(std::vector<td::TransformPtr>{
+             std::make_shared<td::AffineTransform>(0.5, 0.3), std::make_shared<td::TanhTransform>()});
+       },
+       [] { return randn({20}); }},
+      {"Compose(Exp, Affine(event_dim=1))",
+       [] {
+         return std::make_shared<td::ComposeTransform>(std::vector<td::TransformPtr>{
+             std::make_shared<td::ExpTransform>(), std::make_shared<td::AffineTransform>(randn({3}, 1), positive({3}, 2), 1)});
+       },
+       [] { return randn({5, 3}); }},
+      {"Compose()", [] { return std::make_shared<td::ComposeTransform>(std::vector<td::TransformPtr>{}); },
+       [] { return randn({4}); }},
+      {"Independent(Exp, 1)",
+       [] { return std::make_shared<td::IndependentTransform>(std::make_shared<td::ExpTransform>(), 1); },
+       [] { return randn({5, 3}); }},
+      {"Reshape([6] -> [2, 3])",
+       [] { return std::make_shared<td::ReshapeTransform>(std::vector<int64_t>{6}, std::vector<int64_t>{2, 3}); },
+       [] { return randn({5, 6}); }},
+      {"Cat(Exp, Sigmoid; dim=-1, lengths 2, 1)",
+       [] {
+         return std::make_shared<td::CatTransform>(
+             std::vector<td::TransformPtr>{std::make_shared<td::ExpTransform>(), std::make_shared<td::SigmoidTransform>()},
+             -1, std::vector<int64_t>{2, 1});
+       },
+       [] { return randn({5, 3}); }},
+      {"Stack(Exp, Tanh; dim=1)",
+       [] {
+         return std::make_shared<td::StackTransform>(
+             std::vector<td::TransformPtr>{std::make_shared<td::ExpTransform>(), std::make_shared<td::TanhTransform>()}, 1);
+       },
+       [] { return randn({4, 2}); }},
   };
 }
 
@@ -89,18 +124,18 @@ TEST(Transforms, LogAbsDetJacobianMatchesAutograd) {
     }
     const int64_t ed = event_dim_of(*t);
     EXPECT_EQ(ladj.sizes(), x.sizes().slice(0, x.dim() - ed));
-    // Jacobian of each event (a row of x for event_dim 1, an element for 0).
-    at::Tensor events = ed == 0 ? x.reshape({-1, 1}) : x.reshape({-1, x.size(-1)});
+    // Jacobian of each event: the rightmost `ed` dims of x, flattened.
     at::Tensor ladj_flat = ladj.reshape({-1});
-    for (int64_t i = 0; i < events.size(0); ++i) {
-      // Elementwise transforms with tensor parameters depend on the position;
-      // evaluate the whole batch and pick the event's outputs.
+    const int64_t n_events = ladj_flat.numel();
+    at::Tensor events = x.reshape({n_events, -1});
+    for (int64_t i = 0; i < n_events; ++i) {
+      // Transforms with tensor parameters depend on the position; evaluate
+      // the whole batch with event i replaced, and pick event i's outputs.
       auto f = [&](const at::Tensor& e) {
-        at::Tensor rows = ed == 0 ? x.reshape({-1, 1}) : x.reshape({-1, x.size(-1)});
-        std::vector<at::Tensor> parts = {rows.narrow(0, 0, i), e.reshape({1, -1}),
-                                         rows.narrow(0, i + 1, rows.size(0) - i - 1)};
+        std::vector<at::Tensor> parts = {events.narrow(0, 0, i), e.reshape({1, -1}),
+                                         events.narrow(0, i + 1, n_events - i - 1)};
         at::Tensor y = t->forward(at::cat(parts).reshape(x.sizes()));
-        return (ed == 0 ? y.reshape({-1}) : y.reshape({-1, y.size(-1)}))[i];
+        return y.reshape({n_events, -1})[i];
       };
       const double expected = td::testing::log_abs_det(td::testing::jacobian(f, events[i]));
       EXPECT_NEAR(ladj_flat[i].item<double>(), expected, 1e-8 * (1 + std::abs(expected))) << "event " << i;
@@ -119,6 +154,7 @@ TEST(Transforms, CacheReturnsTheSameTensor) {
     EXPECT_TRUE(cached->forward(x).is_same(y));
     EXPECT_TRUE(cached->inv()->forward(y).is_same(x)) << "the inverse view shares the cache";
     auto uncached = c.make()->with_cache(0);
+    if (c.label == "Compose()") continue;  // the identity returns x itself
     EXPECT_FALSE(uncached->forward(x).is_same(uncached->forward(x)));
   }
 }
@@ -187,6 +223,49 @@ TEST(Transforms, NamesAndErrors) {
   EXPECT_TRUE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 2.0)));
   EXPECT_FALSE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 3.0)));
   EXPECT_FALSE(td::ExpTransform().equals(td::TanhTransform()));
+}
+
+TEST(Transforms, ComposeTracksEventDims) {
+  auto elementwise_then_vector = td::ComposeTransform({std::make_shared<td::ExpTransform>(),
+                                                       std::make_shared<td::AffineTransform>(0.0, 2.0, 1)});
+  EXPECT_EQ(elementwise_then_vector.domain()->event_dim(), 1);
+  EXPECT_EQ(elementwise_then_vector.codomain()->event_dim(), 1);
+  auto reshape_then_elementwise = td::ComposeTransform(
+      {std::make_shared<td::ReshapeTransform>(std::vector<int64_t>{4}, std::vector<int64_t>{2, 2}),
+       std::make_shared<td::ExpTransform>()});
+  EXPECT_EQ(reshape_then_elementwise.domain()->event_dim(), 1);
+  EXPECT_EQ(reshape_then_elementwise.codomain()->event_dim(), 2);
+  at::Tensor x = at::randn({3, 4}, at::kDouble);
+  EXPECT_TRUE(all_close(reshape_then_elementwise.log_abs_det_jacobian(x, reshape_then_elementwise(x)), x.sum(-1)));
+  EXPECT_EQ(td::ComposeTransform({std::make_shared<td::AffineTransform>(0.0, -1.0),
+                                  std::make_shared<td::TanhTransform>()})
+                .sign(),
+            -1);
+}
+
+TEST(Transforms, CachedComposeCachesItsParts) {
+  auto compose = td::ComposeTransform({std::make_shared<td::ExpTransform>(), std::make_shared<td::TanhTransform>()})
+                     .with_cache(1);
+  at::Tensor x = at::randn({4}, at::kDouble);
+  at::Tensor y = compose->forward(x);
+  EXPECT_TRUE(compose->inverse(y).is_same(x));
+  for (const auto& part : std::dynamic_pointer_cast<const td::ComposeTransform>(compose)->parts()) {
+    EXPECT_EQ(part->cache_size(), 1);
+  }
+}
+
+TEST(Transforms, StructuralErrors) {
+  EXPECT_THROW_MSG(td::ReshapeTransform({6}, {4}), c10::ValueError, "have different numbers of elements");
+  EXPECT_THROW_MSG(td::ReshapeTransform({6}, {2, 3}).forward(at::zeros({5, 4})), c10::ValueError,
+                   "input shape [5, 4] does not end in [6]");
+  td::CatTransform cat({std::make_shared<td::ExpTransform>()}, 0, {2});
+  EXPECT_THROW_MSG(cat.forward(at::zeros({3})), c10::ValueError, "expected size 2 along dim 0, got shape [3]");
+  EXPECT_THROW_MSG(cat.forward(at::zeros({2})).sizes(); cat.forward(at::zeros({})), c10::ValueError, "out of range");
+  td::StackTransform stack({std::make_shared<td::ExpTransform>()}, 0);
+  EXPECT_THROW_MSG(stack.forward(at::zeros({2})), c10::ValueError, "expected size 1 along dim 0");
+  EXPECT_THROW_MSG(td::IndependentTransform(std::make_shared<td::ExpTransform>(), -1), c10::ValueError,
+                   "reinterpreted_batch_ndims must be >= 0");
+  EXPECT_THROW_MSG(td::CatTransform({}), c10::ValueError, "CatTransform: expected at least one transform");
 }
 
 TEST(Transforms, FloatInputsKeepTheirDtype) {
