@@ -1,0 +1,70 @@
+#include "torchdist/distributions/gumbel.h"
+
+#include <cmath>
+
+namespace torchdist {
+namespace {
+constexpr double kEulerGamma = 0.57721566490153286061;  // mean of the standard Gumbel
+constexpr double kPi = 3.14159265358979323846;
+}  // namespace
+
+at::Tensor gumbel_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
+  // Written with z = (loc - x) / scale rather than through the transforms, as
+  // torch does: the composed log-det-Jacobian loses precision in the tails.
+  at::Tensor z = (loc - x) / scale;
+  return (z - z.exp()) - scale.log();
+}
+
+Gumbel::Gumbel(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args) {
+  auto params = broadcast_all({loc, scale});
+  loc_ = std::move(params[0]);
+  scale_ = std::move(params[1]);
+  set_batch_shape(loc_.sizes());
+  if (this->validate_args()) {
+    check_params({{"loc", loc_, constraints::real()}, {"scale", scale_, constraints::positive()}});
+  }
+}
+
+at::Tensor Gumbel::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  // u on [tiny, 1 - eps] as torch's Uniform(tiny, 1 - eps) base: log(u) and
+  // log(-log(u)) are then finite for every draw.
+  const double tiny = finfo_tiny(loc_.scalar_type()), eps = finfo_eps(loc_.scalar_type());
+  at::Tensor u = at::empty(extended_shape(sample_shape), loc_.options()).uniform_(0, 1, generator);
+  u = tiny + u * (1 - eps - tiny);
+  return loc_ - scale_ * at::log(-at::log(u));
+}
+
+at::Tensor Gumbel::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return gumbel_log_prob(value, loc_, scale_);
+}
+
+at::Tensor Gumbel::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  // Far below loc, exp(w) overflows and autograd would form 0 * inf = NaN.
+  // Capping w at 10 changes no value (exp(-exp(10)) is 0 in every floating
+  // dtype) and makes the gradient there the correct (underflowed) 0.
+  at::Tensor w = (-(value - loc_) / scale_).clamp_max(10);
+  return at::exp(-at::exp(w));
+}
+
+at::Tensor Gumbel::icdf(const at::Tensor& value) const {
+  if (validate_args()) check_probability(value, "icdf");
+  return loc_ - scale_ * at::log(-at::log(value));
+}
+
+at::Tensor Gumbel::entropy() const { return scale_.log() + (1 + kEulerGamma); }
+at::Tensor Gumbel::mean() const { return loc_ + scale_ * kEulerGamma; }
+at::Tensor Gumbel::stddev() const { return scale_ * (kPi / std::sqrt(6.0)); }
+at::Tensor Gumbel::variance() const { return stddev().pow(2); }
+
+Gumbel Gumbel::expand(at::IntArrayRef batch_shape) const {
+  Gumbel out(*this);
+  out.loc_ = loc_.expand(batch_shape);
+  out.scale_ = scale_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

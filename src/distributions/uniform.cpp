@@ -1,0 +1,87 @@
+#include "torchdist/distributions/uniform.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace torchdist {
+namespace {
+
+// Throws the "low must be less than high" error for the first pair that
+// violates it. The pair is a relation between two parameters, which the
+// one-constraint-per-parameter `check_params` cannot express.
+void check_low_less_than_high(const at::Tensor& low, const at::Tensor& high) {
+  at::NoGradGuard no_grad;
+  at::Tensor ok = low < high;  // false for NaN too
+  if (ok.all().item<bool>()) return;
+  at::Tensor bad = ok.logical_not().reshape({-1});
+  const int64_t first = bad.nonzero()[0].item<int64_t>();
+  std::vector<int64_t> index;
+  for (int64_t i = ok.dim() - 1, rest = first; i >= 0; --i) {
+    index.insert(index.begin(), rest % ok.size(i));
+    rest /= ok.size(i);
+  }
+  std::ostringstream os;
+  os << "low = " << low.reshape({-1})[first].item<double>() << ", high = " << high.reshape({-1})[first].item<double>()
+     << " at index " << at::IntArrayRef(index) << " (" << bad.sum().item<int64_t>() << " of " << ok.numel()
+     << " elements invalid, shape " << ok.sizes() << ")";
+  TORCH_CHECK_VALUE(false, "Uniform: low must be less than high, got ", os.str());
+}
+
+}  // namespace
+
+at::Tensor uniform_log_prob(const at::Tensor& x, const at::Tensor& low, const at::Tensor& high) {
+  // The indicator is built as a 0/1 tensor and logged, as torch does, so that
+  // points outside [low, high) get -inf while the gradient in low and high
+  // stays that of -log(high - low).
+  at::Tensor inside = low.le(x).logical_and(high.gt(x)).to(low.scalar_type());
+  return at::log(inside) - at::log(high - low);
+}
+
+Uniform::Uniform(ScalarOrTensor low, ScalarOrTensor high, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args) {
+  auto params = broadcast_all({low, high});
+  low_ = std::move(params[0]);
+  high_ = std::move(params[1]);
+  set_batch_shape(low_.sizes());
+  if (this->validate_args()) check_low_less_than_high(low_, high_);
+}
+
+ConstraintPtr Uniform::support() const { return constraints::interval(low_, high_); }
+
+at::Tensor Uniform::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::Tensor u = at::empty(extended_shape(sample_shape), low_.options()).uniform_(0, 1, generator);
+  return low_ + u * (high_ - low_);
+}
+
+at::Tensor Uniform::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return uniform_log_prob(value, low_, high_);
+}
+
+at::Tensor Uniform::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return ((value - low_) / (high_ - low_)).clamp(0, 1);
+}
+
+at::Tensor Uniform::icdf(const at::Tensor& value) const {
+  if (validate_args()) check_probability(value, "icdf");
+  return low_ + value * (high_ - low_);
+}
+
+at::Tensor Uniform::entropy() const { return at::log(high_ - low_); }
+at::Tensor Uniform::mean() const { return (low_ + high_) / 2; }
+at::Tensor Uniform::mode() const { return at::full_like(high_, NAN); }
+at::Tensor Uniform::stddev() const { return (high_ - low_) / std::sqrt(12.0); }
+at::Tensor Uniform::variance() const { return (high_ - low_).pow(2) / 12; }
+
+Uniform Uniform::expand(at::IntArrayRef batch_shape) const {
+  Uniform out(*this);
+  out.low_ = low_.expand(batch_shape);
+  out.high_ = high_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist
