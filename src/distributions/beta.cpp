@@ -1,0 +1,80 @@
+#include "torchdist/distributions/beta.h"
+
+#include <limits>
+
+#include "gamma_sampling.h"
+#include "torchdist/distributions/dirichlet.h"
+
+namespace torchdist {
+
+at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, const at::Tensor& concentration0) {
+  const at::ScalarType out_type = detail::result_float_type({x, concentration1, concentration0});
+  const at::Tensor xd = x.to(at::kDouble);
+  const at::Tensor am1 = concentration1.to(at::kDouble) - 1;
+  const at::Tensor bm1 = concentration0.to(at::kDouble) - 1;
+  const at::Tensor at0 = xd == 0, at1 = xd == 1;
+  // On an end, the log whose argument vanishes is replaced by log(1) = 0 (so
+  // neither the value nor the gradients see 0 * inf) and the boundary term
+  // below supplies its limit.
+  const at::Tensor zero = at::zeros({}, xd.options()), one = at::ones({}, xd.options());
+  const at::Tensor interior =
+      am1 * at::where(at0, one, xd).log() + bm1 * at::log1p(-at::where(at1, zero, xd));
+  const at::Tensor s = at::where(at0, am1, at::where(at1, bm1, zero)).detach();
+  const double inf = std::numeric_limits<double>::infinity();
+  const at::Tensor boundary =
+      at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
+  const at::Tensor a = am1 + 1, b = bm1 + 1;
+  const at::Tensor log_norm = at::lgamma(a + b) - at::lgamma(a) - at::lgamma(b);
+  return (interior + boundary + log_norm).to(out_type);
+}
+
+Beta::Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args) {
+  auto params = broadcast_all({concentration1, concentration0});
+  concentration1_ = std::move(params[0]);
+  concentration0_ = std::move(params[1]);
+  set_batch_shape(concentration1_.sizes());
+  if (this->validate_args()) {
+    check_params({{"concentration1", concentration1_, constraints::positive()},
+                  {"concentration0", concentration0_, constraints::positive()}});
+  }
+}
+
+at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::ScalarType dtype = concentration1_.scalar_type();
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  const at::Tensor log_x = detail::log_standard_gamma(concentration1_.to(at::kDouble).expand(shape), generator);
+  const at::Tensor log_y = detail::log_standard_gamma(concentration0_.to(at::kDouble).expand(shape), generator);
+  // X / (X + Y) without forming X or Y, which may underflow (small a) or
+  // lose the gradient to rounding (large a in float32).
+  const at::Tensor x = at::sigmoid(log_x - log_y).to(dtype);
+  return detail::clamp_keep_grad(x, finfo_tiny(dtype), detail::one_below(dtype));
+}
+
+at::Tensor Beta::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return beta_log_prob(value, concentration1_, concentration0_);
+}
+
+at::Tensor Beta::entropy() const { return dirichlet_entropy(at::stack({concentration1_, concentration0_}, -1)); }
+
+at::Tensor Beta::mean() const { return concentration1_ / (concentration1_ + concentration0_); }
+
+at::Tensor Beta::mode() const {
+  return dirichlet_mode(at::stack({concentration1_, concentration0_}, -1)).select(-1, 0);
+}
+
+at::Tensor Beta::variance() const {
+  const at::Tensor total = concentration1_ + concentration0_;
+  return concentration1_ * concentration0_ / (total.pow(2) * (total + 1));
+}
+
+Beta Beta::expand(at::IntArrayRef batch_shape) const {
+  Beta out(*this);
+  out.concentration1_ = concentration1_.expand(batch_shape);
+  out.concentration0_ = concentration0_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

@@ -1,0 +1,116 @@
+#include "torchdist/distributions/dirichlet.h"
+
+#include <limits>
+#include <vector>
+
+#include "gamma_sampling.h"
+
+namespace torchdist {
+namespace {
+
+void check_concentration(const at::Tensor& c) {
+  TORCH_CHECK_VALUE(c.defined(), "Dirichlet: concentration must be a defined tensor");
+  TORCH_CHECK_VALUE(c.dim() >= 1, "Dirichlet: concentration must be at least one-dimensional, got a ",
+                    c.dim(), "-dim tensor");
+  TORCH_CHECK_VALUE(c.size(-1) >= 1, "Dirichlet: concentration must have at least one category, got shape ",
+                    c.sizes());
+}
+
+std::vector<int64_t> batch_shape_of(const at::Tensor& c) {
+  check_concentration(c);
+  return c.sizes().slice(0, c.dim() - 1).vec();
+}
+
+std::vector<int64_t> event_shape_of(const at::Tensor& c) {
+  check_concentration(c);
+  return {c.size(-1)};
+}
+
+}  // namespace
+
+at::Tensor dirichlet_log_prob(const at::Tensor& x, const at::Tensor& concentration) {
+  const at::ScalarType out_type = detail::result_float_type({x, concentration});
+  // In double: lgamma(sum c) - sum lgamma(c) cancels to a few units from
+  // terms of order c log c (1e5 for c = 1e4), which float32 cannot resolve.
+  const at::Tensor xd = x.to(at::kDouble);
+  const at::Tensor cm1 = concentration.to(at::kDouble) - 1;
+  const at::Tensor on_face = xd == 0;
+  // log(1) on the face keeps both the value and its gradients free of 0 * inf.
+  const at::Tensor safe_x = at::where(on_face, at::ones_like(xd), xd);
+  const at::Tensor interior = (cm1 * safe_x.log()).sum(-1);
+  // The vanishing coordinates contribute S * log(t) -> -inf * sign(S) as
+  // they go to 0 together (t -> 0); S = 0, including no vanishing
+  // coordinate at all, contributes nothing. A constant: no gradient.
+  const at::Tensor s = at::where(on_face, cm1, at::zeros({}, cm1.options())).sum(-1).detach();
+  const double inf = std::numeric_limits<double>::infinity();
+  const at::Tensor boundary =
+      at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
+  const at::Tensor c = cm1 + 1;
+  const at::Tensor log_norm = at::lgamma(c.sum(-1)) - at::lgamma(c).sum(-1);
+  return (interior + boundary + log_norm).to(out_type);
+}
+
+at::Tensor dirichlet_entropy(const at::Tensor& concentration) {
+  const at::Tensor c = concentration.to(at::kDouble);
+  const auto k = static_cast<double>(c.size(-1));
+  const at::Tensor c0 = c.sum(-1);
+  const at::Tensor h = at::lgamma(c).sum(-1) - at::lgamma(c0) + (c0 - k) * at::digamma(c0) -
+                       ((c - 1) * at::digamma(c)).sum(-1);
+  return h.to(concentration.scalar_type());
+}
+
+at::Tensor dirichlet_mode(const at::Tensor& concentration) {
+  const at::Tensor& c = concentration;
+  const at::Tensor excess = (c - 1).clamp_min(0);
+  const at::Tensor total = excess.sum(-1, /*keepdim=*/true);
+  const at::Tensor degenerate = total == 0;  // every c_i <= 1
+  // A safe denominator: 0 / 0 would make the gradient NaN even where unused.
+  const at::Tensor regular = excess / at::where(degenerate, at::ones_like(total), total);
+  // First index with c_i >= 1, or index 0 where there is none (torch's choice).
+  const at::Tensor index = (c >= 1).to(c.scalar_type()).argmax(-1);
+  const at::Tensor vertex = at::one_hot(index, c.size(-1)).to(c.scalar_type());
+  return at::where(degenerate, vertex, regular);
+}
+
+Dirichlet::Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args)
+    : Distribution(batch_shape_of(concentration), event_shape_of(concentration), validate_args) {
+  // broadcast_all of one tensor: integer tensors become the default dtype.
+  concentration_ = broadcast_all({concentration})[0];
+  if (this->validate_args()) {
+    check_params({{"concentration", concentration_, constraints::independent(constraints::positive(), 1)}});
+  }
+}
+
+at::Tensor Dirichlet::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::ScalarType dtype = concentration_.scalar_type();
+  const at::Tensor c = concentration_.to(at::kDouble).expand(extended_shape(sample_shape));
+  const at::Tensor x = at::softmax(detail::log_standard_gamma(c, std::move(generator)), -1).to(dtype);
+  // Components below the smallest normal number (underflowed, or rounded to
+  // 0 in the cast) are raised to it; the sum moves by at most k * tiny.
+  return detail::clamp_keep_grad(x, finfo_tiny(dtype), 1.0);
+}
+
+at::Tensor Dirichlet::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return dirichlet_log_prob(value, concentration_);
+}
+
+at::Tensor Dirichlet::entropy() const { return dirichlet_entropy(concentration_); }
+
+at::Tensor Dirichlet::mean() const { return concentration_ / concentration_.sum(-1, /*keepdim=*/true); }
+
+at::Tensor Dirichlet::mode() const { return dirichlet_mode(concentration_); }
+
+at::Tensor Dirichlet::variance() const {
+  const at::Tensor c0 = concentration_.sum(-1, /*keepdim=*/true);
+  return concentration_ * (c0 - concentration_) / (c0.pow(2) * (c0 + 1));
+}
+
+Dirichlet Dirichlet::expand(at::IntArrayRef batch_shape) const {
+  Dirichlet out(*this);
+  out.concentration_ = concentration_.expand(concat_shapes(batch_shape, event_shape()));
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

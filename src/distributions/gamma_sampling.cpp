@@ -1,0 +1,50 @@
+#include "gamma_sampling.h"
+
+#include <c10/core/DefaultDtype.h>
+
+#include <limits>
+
+#include "torchdist/core/utils.h"
+
+namespace torchdist {
+namespace detail {
+
+at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generator> generator) {
+  const at::Tensor a = alpha.to(at::kDouble);
+  // Draw order (gamma, then uniform) is fixed so that a seeded generator
+  // reproduces the samples.
+  const at::Tensor boosted = at::_standard_gamma(a + 1, generator);
+  const at::Tensor u = at::empty(a.sizes(), a.options().requires_grad(false)).uniform_(0, 1, generator);
+  // log1p(-u) = log(1 - u) with 1 - u in (0, 1]: never log(0); |log U| <= 37.
+  const at::Tensor log_u = at::log1p(-u);
+  const at::Tensor a_value = a.detach();
+  const double max = std::numeric_limits<double>::max();
+  // log(U) / a is exact down to a ~ 1e-300; below, it is held at -max so
+  // that later differences stay finite (such variates are 0 in any dtype).
+  at::Tensor out = boosted.log() + (log_u / a_value).clamp_min(-max);
+  if (!a.requires_grad()) return out;
+  // Its derivative -log(U) / a^2 overflows for a < 1e-154, where the
+  // sample's own gradient (through the sigmoid or softmax) is exactly 0, and
+  // 0 * inf would be NaN; capped at the largest double, the product is 0.
+  // (a - a_value) is 0 in the forward pass and carries the slope backward.
+  const at::Tensor slope = (-log_u / a_value / a_value).clamp_max(max);
+  return out + (a - a_value) * slope;
+}
+
+at::Tensor clamp_keep_grad(const at::Tensor& x, double lo, double hi) {
+  const at::Tensor clamped = x.detach().clamp(lo, hi);
+  if (!x.requires_grad()) return clamped;
+  // clamped + (x - x) is exactly `clamped` in the forward pass (x is finite).
+  return clamped + (x - x.detach());
+}
+
+double one_below(at::ScalarType dtype) { return 1.0 - finfo_eps(dtype) / 2; }
+
+at::ScalarType result_float_type(std::initializer_list<at::Tensor> tensors) {
+  at::ScalarType t = tensors.begin()->scalar_type();
+  for (const at::Tensor& x : tensors) t = at::promote_types(t, x.scalar_type());
+  return at::isFloatingType(t) ? t : c10::get_default_dtype_as_scalartype();
+}
+
+}  // namespace detail
+}  // namespace torchdist

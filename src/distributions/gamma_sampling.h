@@ -1,0 +1,50 @@
+#pragma once
+// Private sampling helpers shared by Beta and Dirichlet (not installed).
+//
+// Both families are normalized gamma variates: Beta(a, b) = X / (X + Y) and
+// Dirichlet(c) = G / sum(G) with independent G_i ~ Gamma(c_i, 1). Drawing
+// the gammas directly fails for small shapes (Gamma(1e-3) is below the
+// smallest double about half the time, so the ratio is 0 / 0) and
+// differentiating the ratio fails for large ones in float32. These helpers
+// work with log G in double instead.
+
+#include <ATen/ATen.h>
+
+#include <c10/util/Optional.h>
+
+#include <initializer_list>
+
+namespace torchdist {
+namespace detail {
+
+/// log G with G ~ Gamma(alpha, 1), one draw per element of `alpha` (which
+/// must already have the output shape), differentiable in `alpha` by an
+/// exact reparameterization.
+///
+/// Uses the boosting identity G(a) = G(a + 1) * U^(1/a), U ~ Uniform(0, 1]:
+///   log G(a) = log G(a + 1) + log(U) / a.
+/// G(a + 1) has shape >= 1, so it never underflows, and `at::_standard_gamma`
+/// differentiates it by implicit reparameterization (`_standard_gamma_grad`);
+/// the U term is differentiated explicitly (d/da = -log(U) / a^2). Exact
+/// for a >= 1e-300 (below, log G is held at -DBL_MAX: finite, and such a
+/// variate is 0 in any dtype anyway); gradients never NaN. Computed in double
+/// whatever the dtype of `alpha`; the caller casts back at the end.
+at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generator> generator);
+
+/// `x` clamped into [lo, hi] in the forward pass, with the gradient of the
+/// unclamped `x` in the backward pass. Used to move samples that rounded onto
+/// the boundary of the support (where log_prob may be infinite) to the
+/// nearest representable interior point: the value moves by less than the
+/// rounding that put it there, so the exact sample's gradient is still the
+/// right one (at::clamp would zero it instead).
+at::Tensor clamp_keep_grad(const at::Tensor& x, double lo, double hi);
+
+/// The largest value below one in `dtype`: 1 - eps / 2.
+double one_below(at::ScalarType dtype);
+
+/// The floating dtype in which a result combining these tensors is
+/// returned: their promoted dtype, or the default dtype if that is integral.
+at::ScalarType result_float_type(std::initializer_list<at::Tensor> tensors);
+
+}  // namespace detail
+}  // namespace torchdist
