@@ -78,16 +78,20 @@ std::vector<int64_t> Distribution::extended_shape(at::IntArrayRef sample_shape) 
   return shape;
 }
 
-void Distribution::check_params(std::initializer_list<ParamCheck> params) const {
+void detail::check_param(const std::string& distribution, const char* arg, const at::Tensor& value,
+                         const ConstraintPtr& constraint) {
+  TORCH_CHECK_VALUE(value.defined(), distribution, ": ", arg, " must be a defined tensor");
+  if (constraint->is_dependent()) return;
   at::NoGradGuard no_grad;
-  for (const ParamCheck& p : params) {
-    TORCH_CHECK_VALUE(p.value.defined(), name(), ": ", p.name, " must be a defined tensor");
-    if (p.constraint->is_dependent()) continue;
-    at::Tensor ok = p.constraint->check(p.value);
-    if (ok.all().item<bool>()) continue;
-    TORCH_CHECK_VALUE(false, name(), ": ", p.name, " must satisfy ", p.constraint->name(), ", got ",
-                      detail::describe_violation(p.value, ok, p.constraint->event_dim()));
-  }
+  at::Tensor ok = constraint->check(value);
+  if (ok.all().item<bool>()) return;
+  TORCH_CHECK_VALUE(false, distribution, ": ", arg, " must satisfy ", constraint->name(), ", got ",
+                    detail::describe_violation(value, ok, constraint->event_dim()));
+}
+
+void Distribution::check_params(std::initializer_list<ParamCheck> params) const {
+  const std::string family = name();
+  for (const ParamCheck& p : params) detail::check_param(family, p.name, p.value, p.constraint);
 }
 
 void Distribution::check_sample(const at::Tensor& value) const {

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "torchdist/core/constraints.h"
@@ -135,7 +136,29 @@ class Distribution {
   bool validate_args_;
 };
 
+/// How composite distributions hold their parts.
+using DistributionPtr = std::shared_ptr<const Distribution>;
+
+/// True for concrete distribution types, so that composites can take a
+/// distribution by value: `td::Independent(td::Normal(loc, scale), 1)`.
+template <class D>
+constexpr bool is_distribution_v = std::is_base_of<Distribution, std::decay_t<D>>::value;
+
+/// Moves or copies a distribution value into shared ownership.
+template <class D, std::enable_if_t<is_distribution_v<D>, int> = 0>
+DistributionPtr share(D&& d) {
+  return std::make_shared<std::decay_t<D>>(std::forward<D>(d));
+}
+
 namespace detail {
+/// Throws `c10::ValueError` "<distribution>: <arg> must satisfy
+/// <constraint>, got ..." unless `value` satisfies `constraint`. The
+/// families validate through `Distribution::check_params`; this form is for
+/// code that must validate before the distribution object exists (derived
+/// families that build their base in the constructor's initializer list).
+void check_param(const std::string& distribution, const char* arg, const at::Tensor& value,
+                 const ConstraintPtr& constraint);
+
 /// Describes where `ok` is false: "-1 at index [2] (1 of 3 elements
 /// invalid)". Used by the validation messages.
 std::string describe_violation(const at::Tensor& value, const at::Tensor& ok, int64_t event_dim);
