@@ -1,0 +1,89 @@
+#include "torchdist/distributions/bernoulli.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <limits>
+
+namespace torchdist {
+namespace {
+
+// log(1 + exp(l)) without overflow for large |l|. max(l, 0) is written as
+// the mean of clamp(min) and l - clamp(max) so that its gradient at l == 0
+// is 1/2 (clamp alone gives 1, which would make d/dl at probs == 1/2 wrong);
+// at::softplus is avoided because its linear cut-off above l = 20 loses the
+// exp(-l) term that log_prob(0) needs there.
+at::Tensor softplus_stable(const at::Tensor& l) {
+  at::Tensor relu_half_grad = (l.clamp_min(0) + l - l.clamp_max(0)) / 2;
+  return relu_half_grad + at::log1p(at::exp(-l.abs()));
+}
+
+}  // namespace
+
+at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits) {
+  return value * logits - softplus_stable(logits);
+}
+
+Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  param.check_defined("Bernoulli");
+  param_ = broadcast_all({param.value()})[0];
+  set_batch_shape(param_.sizes());
+  if (!this->validate_args()) return;
+  if (is_probs_) {
+    check_params({{"probs", param_, constraints::unit_interval()}});
+  } else {
+    check_params({{"logits", param_, constraints::real()}});
+  }
+}
+
+const at::Tensor& Bernoulli::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+}
+
+const at::Tensor& Bernoulli::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+}
+
+at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& p = probs();
+  at::NoGradGuard no_grad;
+  return at::bernoulli(p.expand(extended_shape(sample_shape)), std::move(generator));
+}
+
+at::Tensor Bernoulli::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return bernoulli_log_prob(value, logits());
+}
+
+at::Tensor Bernoulli::entropy() const { return -bernoulli_log_prob(probs(), logits()); }
+
+at::Tensor Bernoulli::mode() const {
+  const at::Tensor& p = probs();
+  at::NoGradGuard no_grad;
+  // A fair coin has two modes; torch reports NaN there.
+  return (p >= 0.5).to(p.scalar_type()).masked_fill_(p == 0.5, std::numeric_limits<double>::quiet_NaN());
+}
+
+at::Tensor Bernoulli::variance() const {
+  const at::Tensor& p = probs();
+  return p * (1 - p);
+}
+
+at::Tensor Bernoulli::enumerate_support(bool expand) const {
+  std::vector<int64_t> shape(batch_shape().size() + 1, 1);
+  shape[0] = 2;
+  at::Tensor values = at::arange(2, param_.options()).view(shape);
+  if (!expand) return values;
+  return values.expand(concat_shapes({2}, batch_shape()));
+}
+
+Bernoulli Bernoulli::expand(at::IntArrayRef batch_shape) const {
+  Bernoulli out(*this);
+  out.param_ = param_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

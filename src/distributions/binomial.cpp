@@ -1,0 +1,144 @@
+#include "torchdist/distributions/binomial.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+
+namespace torchdist {
+namespace {
+
+// log(1 + exp(l)) without overflow; see softplus_stable in bernoulli.cpp for
+// why max(l, 0) is the mean of two clamps (gradient 1/2 at l == 0).
+at::Tensor softplus_stable(const at::Tensor& l) {
+  return (l.clamp_min(0) + l - l.clamp_max(0)) / 2 + at::log1p(at::exp(-l.abs()));
+}
+
+// 0, 1, ..., n along a new leftmost dimension, expanded over the batch or not.
+at::Tensor arange_support(int64_t n, at::IntArrayRef batch_shape, const at::TensorOptions& options, bool expand) {
+  std::vector<int64_t> shape(batch_shape.size() + 1, 1);
+  shape[0] = n + 1;
+  at::Tensor values = at::arange(n + 1, options).view(shape);
+  return expand ? values.expand(concat_shapes({n + 1}, batch_shape)) : values;
+}
+
+}  // namespace
+
+at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_count, const at::Tensor& logits) {
+  at::Tensor log_choose =
+      at::lgamma(total_count + 1) - at::lgamma(value + 1) - at::lgamma(total_count - value + 1);
+  return log_choose + value * logits - total_count * softplus_stable(logits);
+}
+
+Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  param.check_defined("Binomial");
+  TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
+                    "Binomial: total_count must be a defined tensor");
+  std::vector<at::Tensor> b = broadcast_all({total_count, param.value()});
+  // As torch, total_count takes the dtype of a floating probs / logits
+  // tensor (a double count does not turn float probs into doubles).
+  const ScalarOrTensor& p = param.value();
+  const at::ScalarType dtype =
+      !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
+  total_count_ = b[0].to(dtype);
+  param_ = b[1].to(dtype);
+  set_batch_shape(param_.sizes());
+  if (this->validate_args()) {
+    check_params({{"total_count", total_count_, constraints::nonnegative_integer()}});
+    // nonnegative_integer() lets +inf through (inf == floor(inf)); torch's
+    // check (x % 1 == 0) does not.
+    at::Tensor finite = at::isfinite(total_count_);
+    TORCH_CHECK_VALUE(finite.all().item<bool>(), "Binomial: total_count must satisfy nonnegative_integer(), got ",
+                      detail::describe_violation(total_count_, finite, 0));
+    if (is_probs_) {
+      check_params({{"probs", param_, constraints::unit_interval()}});
+    } else {
+      check_params({{"logits", param_, constraints::real()}});
+    }
+  }
+}
+
+const at::Tensor& Binomial::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+}
+
+const at::Tensor& Binomial::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+}
+
+ConstraintPtr Binomial::support() const {
+  return constraints::integer_interval(at::zeros({}, total_count_.options()), total_count_);
+}
+
+at::Tensor Binomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& p = probs();
+  at::NoGradGuard no_grad;
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  return at::binomial(total_count_.expand(shape), p.expand(shape), std::move(generator));
+}
+
+at::Tensor Binomial::log_prob_unchecked(const at::Tensor& value) const {
+  // lgamma of a float or integer value next to double parameters would lose
+  // precision (or fail): compute in the common floating dtype.
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  at::Tensor lp = binomial_log_prob(v, total_count_, logits());
+  if (!is_probs_) return lp;
+  // probs of exactly 0 or 1 become logits of -+log((1 - eps) / eps), which
+  // leave about -n eps instead of log(1) = 0 at the certain outcome: put the
+  // exact value back there (the gradient there is 0, as through torch's clamp).
+  at::Tensor certain = (param_ == 0).logical_and(v == 0).logical_or((param_ == 1).logical_and(v == total_count_));
+  return at::where(certain, at::zeros({}, lp.options()), lp);
+}
+
+at::Tensor Binomial::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return log_prob_unchecked(value);
+}
+
+int64_t Binomial::homogeneous_total_count(const char* method) const {
+  if (total_count_.numel() == 0) return 0;
+  at::NoGradGuard no_grad;
+  const double lo = total_count_.min().item<double>();
+  const double hi = total_count_.max().item<double>();
+  TORCH_CHECK_NOT_IMPLEMENTED(lo == hi, "Binomial: ", method,
+                              " needs the same total_count for the whole batch (the support would be ragged), "
+                              "got total_count from ", lo, " to ", hi);
+  TORCH_CHECK_VALUE(std::isfinite(hi) && hi >= 0 && hi < 9.0e15, "Binomial: ", method,
+                    " needs a finite nonnegative total_count, got ", hi);
+  return static_cast<int64_t>(hi);
+}
+
+at::Tensor Binomial::entropy() const {
+  const int64_t n = homogeneous_total_count("entropy");
+  const at::Tensor lp = log_prob_unchecked(arange_support(n, batch_shape(), param_.options(), /*expand=*/false));
+  return -(lp.exp() * lp).sum(0);
+}
+
+at::Tensor Binomial::mean() const { return total_count_ * probs(); }
+
+at::Tensor Binomial::mode() const {
+  at::NoGradGuard no_grad;
+  return at::minimum(((total_count_ + 1) * probs()).floor(), total_count_);
+}
+
+at::Tensor Binomial::variance() const {
+  const at::Tensor& p = probs();
+  return total_count_ * p * (1 - p);
+}
+
+at::Tensor Binomial::enumerate_support(bool expand) const {
+  const int64_t n = homogeneous_total_count("enumerate_support");
+  return arange_support(n, batch_shape(), param_.options(), expand);
+}
+
+Binomial Binomial::expand(at::IntArrayRef batch_shape) const {
+  Binomial out(*this);
+  out.total_count_ = total_count_.expand(batch_shape);
+  out.param_ = param_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

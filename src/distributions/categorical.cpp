@@ -1,0 +1,124 @@
+#include "torchdist/distributions/categorical.h"
+
+#include <ATen/core/grad_mode.h>
+#include <c10/util/accumulate.h>
+
+#include <limits>
+
+namespace torchdist {
+namespace {
+
+// torch.finfo(dtype).min: the most negative finite value of a floating dtype.
+double finfo_lowest(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kDouble: return std::numeric_limits<double>::lowest();
+    case at::kFloat: return std::numeric_limits<float>::lowest();
+    case at::kHalf: return -65504.0;
+    case at::kBFloat16: return -3.38953138925153547590e38;  // -(2 - 2^-7) * 2^127
+    default: TORCH_CHECK_VALUE(false, "finfo_lowest: expected a floating dtype, got ", dtype);
+  }
+}
+
+}  // namespace
+
+at::Tensor categorical_log_prob(const at::Tensor& value, const at::Tensor& logits) {
+  // Broadcast the index with the batch, then gather one entry per event.
+  std::vector<at::Tensor> b = at::broadcast_tensors({value.to(at::kLong).unsqueeze(-1), logits});
+  return b[1].gather(-1, b[0].narrow(-1, 0, 1)).squeeze(-1);
+}
+
+at::Tensor categorical_entropy(const at::Tensor& probs, const at::Tensor& logits) {
+  return -(probs * logits.clamp_min(finfo_lowest(logits.scalar_type()))).sum(-1);
+}
+
+namespace detail {
+at::Tensor categorical_param(const ProbsOrLogits& param, const char* distribution) {
+  param.check_defined(distribution);
+  const char* arg = param.is_probs() ? "probs" : "logits";
+  at::Tensor t = broadcast_all({param.value()})[0];
+  TORCH_CHECK_VALUE(t.dim() >= 1, distribution, ": ", arg,
+                    " must be at least one-dimensional (batch_shape + [num_events]), got shape ", t.sizes());
+  TORCH_CHECK_VALUE(t.size(-1) >= 1, distribution, ": ", arg,
+                    " must have at least one category (a nonempty last dimension), got shape ", t.sizes());
+  return t;
+}
+}  // namespace detail
+
+Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  at::Tensor p = detail::categorical_param(param, "Categorical");
+  if (is_probs_) {
+    param_ = p / p.sum(-1, /*keepdim=*/true);
+  } else {
+    param_ = p - p.logsumexp(-1, /*keepdim=*/true);
+  }
+  num_events_ = param_.size(-1);
+  set_batch_shape(param_.sizes().slice(0, param_.dim() - 1));
+  if (this->validate_args()) {
+    // After normalization, as torch: unnormalized nonnegative probs pass;
+    // negative, infinite or all-zero ones do not.
+    if (is_probs_) {
+      check_params({{"probs", param_, constraints::simplex()}});
+    } else {
+      check_params({{"logits", param_, constraints::real_vector()}});
+    }
+  }
+}
+
+const at::Tensor& Categorical::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_); });
+}
+
+const at::Tensor& Categorical::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_); });
+}
+
+ConstraintPtr Categorical::support() const {
+  return constraints::integer_interval(0.0, static_cast<double>(num_events_ - 1));
+}
+
+at::Tensor Categorical::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& p = probs();
+  at::NoGradGuard no_grad;
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  const int64_t num_samples = c10::multiply_integers(sample_shape);
+  at::Tensor probs_2d = p.reshape({-1, num_events_});
+  // at::multinomial rejects zero draws and empty batches.
+  if (num_samples == 0 || probs_2d.size(0) == 0) return at::empty(shape, p.options().dtype(at::kLong));
+  at::Tensor samples_2d = at::multinomial(probs_2d, num_samples, /*replacement=*/true, std::move(generator));
+  return samples_2d.t().reshape(shape);
+}
+
+at::Tensor Categorical::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return categorical_log_prob(value, logits());
+}
+
+at::Tensor Categorical::entropy() const { return categorical_entropy(probs(), logits()); }
+
+at::Tensor Categorical::mean() const {
+  return at::full(batch_shape(), std::numeric_limits<double>::quiet_NaN(), param_.options());
+}
+
+at::Tensor Categorical::variance() const { return mean(); }
+
+at::Tensor Categorical::mode() const { return probs().argmax(-1); }
+
+at::Tensor Categorical::enumerate_support(bool expand) const {
+  std::vector<int64_t> shape(batch_shape().size() + 1, 1);
+  shape[0] = num_events_;
+  at::Tensor values = at::arange(num_events_, param_.options().dtype(at::kLong)).view(shape);
+  if (!expand) return values;
+  return values.expand(concat_shapes({num_events_}, batch_shape()));
+}
+
+Categorical Categorical::expand(at::IntArrayRef batch_shape) const {
+  Categorical out(*this);
+  out.param_ = param_.expand(concat_shapes(batch_shape, {num_events_}));
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

@@ -1,0 +1,73 @@
+#include "torchdist/distributions/one_hot_categorical.h"
+
+#include <ATen/core/grad_mode.h>
+
+namespace torchdist {
+namespace {
+
+// The parameter checks run here first so that their messages name
+// OneHotCategorical; the inner Categorical never validates.
+Categorical make_categorical(const ProbsOrLogits& param) {
+  at::Tensor t = detail::categorical_param(param, "OneHotCategorical");
+  ProbsOrLogits checked = param.is_probs() ? ProbsOrLogits(Probs{t}) : ProbsOrLogits(Logits{t});
+  return Categorical(std::move(checked), /*validate_args=*/false);
+}
+
+}  // namespace
+
+OneHotCategorical::OneHotCategorical(ProbsOrLogits param, c10::optional<bool> validate_args)
+    : OneHotCategorical(make_categorical(param), validate_args) {}
+
+OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args)
+    : Distribution(categorical.batch_shape(), {categorical.num_events()}, validate_args),
+      categorical_(std::move(categorical)) {
+  if (this->validate_args()) {
+    if (categorical_.is_probs_) {
+      check_params({{"probs", categorical_.param_, constraints::simplex()}});
+    } else {
+      check_params({{"logits", categorical_.param_, constraints::real_vector()}});
+    }
+  }
+}
+
+at::Tensor OneHotCategorical::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::Tensor indices = categorical_.sample(sample_shape, std::move(generator));
+  at::NoGradGuard no_grad;
+  return at::one_hot(indices, categorical_.num_events()).to(categorical_.param_.scalar_type());
+}
+
+at::Tensor OneHotCategorical::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  // argmax has no kernel for bool.
+  at::Tensor v = value.scalar_type() == at::kBool ? value.to(at::kByte) : value;
+  return categorical_.log_prob(v.argmax(-1));
+}
+
+at::Tensor OneHotCategorical::mode() const {
+  const at::Tensor& p = probs();
+  return at::one_hot(p.argmax(-1), categorical_.num_events()).to(p.scalar_type());
+}
+
+at::Tensor OneHotCategorical::variance() const {
+  const at::Tensor& p = probs();
+  return p * (1 - p);
+}
+
+at::Tensor OneHotCategorical::enumerate_support(bool expand) const {
+  const int64_t n = categorical_.num_events();
+  std::vector<int64_t> shape(batch_shape().size() + 2, 1);
+  shape.front() = n;
+  shape.back() = n;
+  at::Tensor values = at::eye(n, categorical_.param_.options()).view(shape);
+  if (!expand) return values;
+  return values.expand(concat_shapes(concat_shapes({n}, batch_shape()), {n}));
+}
+
+OneHotCategorical OneHotCategorical::expand(at::IntArrayRef batch_shape) const {
+  OneHotCategorical out(*this);
+  out.categorical_ = categorical_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist
