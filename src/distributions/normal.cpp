@@ -39,7 +39,9 @@ at::Tensor Normal::cdf(const at::Tensor& value) const {
 
 at::Tensor Normal::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  return loc_ + scale_ * at::erfinv(2 * value - 1) * std::sqrt(2.0);
+  // ndtri keeps full relative precision in the lower tail, where
+  // erfinv(2p - 1) (torch's form) rounds 2p - 1 to -1 for p below ~1e-17.
+  return loc_ + scale_ * at::special_ndtri(value);
 }
 
 at::Tensor Normal::entropy() const { return 0.5 + kLogSqrt2Pi + scale_.log(); }

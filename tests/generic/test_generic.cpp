@@ -125,7 +125,7 @@ TEST(Generic, SampleMeanMatchesMean) {
     at::NoGradGuard no_grad;
     at::Tensor s = d->sample({n}, td::testing::seeded_generator(11)).to(at::kDouble);
     at::Tensor bound = 6 * (var.to(at::kDouble) / n).sqrt() + 1e-12;
-    at::Tensor ok = ((s.mean(0) - mean.to(at::kDouble)).abs() <= bound).logical_or(mean.isinf());
+    at::Tensor ok = ((s.mean(0) - mean.to(at::kDouble)).abs() <= bound).logical_or(mean.isinf()).logical_or(mean.isnan());
     EXPECT_TRUE(ok.all().item<bool>()) << "sample mean " << s.mean(0) << " vs mean " << mean;
   }
 }
@@ -159,7 +159,10 @@ TEST(Generic, EnumerateSupportCoversTheMass) {
       EXPECT_THROW(d->enumerate_support(), c10::NotImplementedError);
       continue;
     }
-    at::Tensor values = d->enumerate_support(/*expand=*/true);
+    // Some families enumerate only homogeneous batches (Binomial with one
+    // total_count); they say so with NotImplementedError.
+    at::Tensor values = optional_method([&] { return d->enumerate_support(/*expand=*/true); });
+    if (!values.defined()) continue;
     ASSERT_GE(values.dim(), 1);
     EXPECT_EQ(values.sizes().slice(1), at::IntArrayRef(d->extended_shape()));
     at::Tensor compact = d->enumerate_support(/*expand=*/false);
