@@ -6,6 +6,8 @@
 #include <torchdist/transforms/affine.h>
 #include <torchdist/transforms/compose.h>
 #include <torchdist/transforms/elementwise.h>
+#include <torchdist/transforms/matrix.h>
+#include <torchdist/transforms/simplex.h>
 #include <torchdist/transforms/structural.h>
 
 #include "../support/jacobian.h"
@@ -21,7 +23,22 @@ struct TransformCase {
   std::function<td::TransformPtr()> make;
   // Points of the domain, in double; the leftmost dimension is a batch.
   std::function<at::Tensor()> domain_points;
+  // For transforms whose Jacobian is not square on whole events (matrix and
+  // simplex transforms): the free coordinates of an input event, the event
+  // rebuilt from them, and the free coordinates of an output event.
+  std::function<at::Tensor(const at::Tensor&)> to_coords = nullptr;
+  std::function<at::Tensor(const at::Tensor&)> from_coords = nullptr;
+  std::function<at::Tensor(const at::Tensor&)> project = nullptr;
 };
+
+// The lower triangle (with the diagonal) of matrices, row by row, and back.
+at::Tensor lower_coords(const at::Tensor& m) { return td::detail::tril_to_vec(m, 0); }
+at::Tensor lower_from_coords(const at::Tensor& v, int64_t n) {
+  at::Tensor idx = at::tril_indices(n, n, 0, at::TensorOptions().dtype(at::kLong));
+  at::Tensor m = at::zeros({n, n}, v.options());
+  m.index_put_({idx[0], idx[1]}, v);
+  return m;
+}
 
 at::Tensor randn(at::IntArrayRef shape, uint64_t seed = 0) {
   return at::empty(shape, at::kDouble).normal_(0, 2, td::testing::seeded_generator(seed));
@@ -80,6 +97,16 @@ std::vector<TransformCase> cases() {
              std::vector<td::TransformPtr>{std::make_shared<td::ExpTransform>(), std::make_shared<td::TanhTransform>()}, 1);
        },
        [] { return randn({4, 2}); }},
+      {"Softmax", [] { return std::make_shared<td::SoftmaxTransform>(); }, [] { return randn({5, 4}); }},
+      {"StickBreaking", [] { return std::make_shared<td::StickBreakingTransform>(); }, [] { return randn({5, 3}); },
+       nullptr, nullptr, [](const at::Tensor& y) { return y.narrow(-1, 0, y.size(-1) - 1); }},
+      {"LowerCholesky", [] { return std::make_shared<td::LowerCholeskyTransform>(); }, [] { return randn({4, 3, 3}); },
+       lower_coords, [](const at::Tensor& v) { return lower_from_coords(v, 3); }, lower_coords},
+      {"PositiveDefinite", [] { return std::make_shared<td::PositiveDefiniteTransform>(); },
+       [] { return randn({4, 3, 3}) * 0.5; }, lower_coords, [](const at::Tensor& v) { return lower_from_coords(v, 3); },
+       lower_coords},
+      {"CorrCholesky", [] { return std::make_shared<td::CorrCholeskyTransform>(); }, [] { return randn({4, 6}) * 0.5; },
+       nullptr, nullptr, [](const at::Tensor& y) { return td::detail::tril_to_vec(y, -1); }},
   };
 }
 
@@ -124,20 +151,31 @@ TEST(Transforms, LogAbsDetJacobianMatchesAutograd) {
     }
     const int64_t ed = event_dim_of(*t);
     EXPECT_EQ(ladj.sizes(), x.sizes().slice(0, x.dim() - ed));
-    // Jacobian of each event: the rightmost `ed` dims of x, flattened.
+    // Jacobian of each event (the rightmost `ed` dims of x) in its free
+    // coordinates.
     at::Tensor ladj_flat = ladj.reshape({-1});
     const int64_t n_events = ladj_flat.numel();
-    at::Tensor events = x.reshape({n_events, -1});
+    std::vector<int64_t> event_shape = x.sizes().slice(x.dim() - ed).vec();
+    std::vector<int64_t> events_shape = {n_events};
+    events_shape.insert(events_shape.end(), event_shape.begin(), event_shape.end());
+    at::Tensor events = x.reshape(events_shape);
+    at::Tensor y_events = t->forward(x);
+    const std::vector<int64_t> y_event_shape = y_events.sizes().slice(y_events.dim() - t->codomain()->event_dim()).vec();
+    auto to_coords = c.to_coords ? c.to_coords : [](const at::Tensor& e) { return e.reshape({-1}); };
+    auto from_coords = c.from_coords ? c.from_coords : [&](const at::Tensor& v) { return v.reshape(event_shape); };
+    auto project = c.project ? c.project : [](const at::Tensor& e) { return e.reshape({-1}); };
     for (int64_t i = 0; i < n_events; ++i) {
       // Transforms with tensor parameters depend on the position; evaluate
       // the whole batch with event i replaced, and pick event i's outputs.
-      auto f = [&](const at::Tensor& e) {
-        std::vector<at::Tensor> parts = {events.narrow(0, 0, i), e.reshape({1, -1}),
+      auto f = [&](const at::Tensor& coords) {
+        std::vector<at::Tensor> parts = {events.narrow(0, 0, i), from_coords(coords).unsqueeze(0),
                                          events.narrow(0, i + 1, n_events - i - 1)};
         at::Tensor y = t->forward(at::cat(parts).reshape(x.sizes()));
-        return y.reshape({n_events, -1})[i];
+        std::vector<int64_t> shape = {n_events};
+        shape.insert(shape.end(), y_event_shape.begin(), y_event_shape.end());
+        return project(y.reshape(shape)[i]);
       };
-      const double expected = td::testing::log_abs_det(td::testing::jacobian(f, events[i]));
+      const double expected = td::testing::log_abs_det(td::testing::jacobian(f, to_coords(events[i])));
       EXPECT_NEAR(ladj_flat[i].item<double>(), expected, 1e-8 * (1 + std::abs(expected))) << "event " << i;
     }
   }
