@@ -1,0 +1,127 @@
+#include "torchdist/distributions/transformed_distribution.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include "torchdist/core/utils.h"
+#include "torchdist/distributions/independent.h"
+#include "torchdist/transforms/compose.h"
+
+namespace torchdist {
+
+TransformedDistribution::Parts TransformedDistribution::build(DistributionPtr base,
+                                                              std::vector<TransformPtr> transforms) {
+  TORCH_CHECK_VALUE(base != nullptr, "TransformedDistribution: base distribution must not be null");
+  for (const TransformPtr& t : transforms) {
+    TORCH_CHECK_VALUE(t != nullptr, "TransformedDistribution: transforms must not be null");
+  }
+  const ComposeTransform chain(transforms);
+  const std::vector<int64_t> base_shape = base->extended_shape();
+  const auto base_event_dim = static_cast<int64_t>(base->event_shape().size());
+  const int64_t domain_event_dim = chain.domain()->event_dim();
+  TORCH_CHECK_VALUE(static_cast<int64_t>(base_shape.size()) >= domain_event_dim,
+                    "TransformedDistribution: the transforms need a base of at least ", domain_event_dim,
+                    " dimensions, got batch_shape + event_shape ", at::IntArrayRef(base_shape));
+
+  // Transforms with parameters may broadcast the base to a larger shape.
+  const std::vector<int64_t> forward_shape = chain.forward_shape(base_shape);
+  const std::vector<int64_t> expanded_base_shape = chain.inverse_shape(forward_shape);
+  if (expanded_base_shape != base_shape) {
+    at::IntArrayRef e(expanded_base_shape);
+    base = DistributionPtr(base->expand_shared(e.slice(0, e.size() - base_event_dim)));
+  }
+  if (domain_event_dim > base_event_dim) {
+    base = std::make_shared<Independent>(base, domain_event_dim - base_event_dim);
+  }
+
+  const int64_t change = chain.codomain()->event_dim() - domain_event_dim;
+  const int64_t event_dim = std::max(chain.codomain()->event_dim(), base_event_dim + change);
+  TORCH_CHECK_VALUE(static_cast<int64_t>(forward_shape.size()) >= event_dim,
+                    "TransformedDistribution: transformed shape ", at::IntArrayRef(forward_shape),
+                    " has fewer than ", event_dim, " event dimensions");
+  const size_t cut = forward_shape.size() - static_cast<size_t>(event_dim);
+  return Parts{std::move(base), std::move(transforms),
+               std::vector<int64_t>(forward_shape.begin(), forward_shape.begin() + cut),
+               std::vector<int64_t>(forward_shape.begin() + cut, forward_shape.end())};
+}
+
+TransformedDistribution::TransformedDistribution(Parts parts, c10::optional<bool> validate_args)
+    : Distribution(parts.batch_shape, parts.event_shape, validate_args),
+      base_(std::move(parts.base)),
+      transforms_(std::move(parts.transforms)) {}
+
+TransformedDistribution::TransformedDistribution(DistributionPtr base, TransformList transforms,
+                                                 c10::optional<bool> validate_args)
+    : TransformedDistribution(build(std::move(base), transforms.get()), validate_args) {}
+
+ConstraintPtr TransformedDistribution::support() const {
+  if (transforms_.empty()) return base_->support();
+  ConstraintPtr s = transforms_.back()->codomain();
+  const auto event_dim = static_cast<int64_t>(event_shape().size());
+  return event_dim > s->event_dim() ? constraints::independent(s, event_dim - s->event_dim()) : s;
+}
+
+at::Tensor TransformedDistribution::push_forward(at::Tensor x) const {
+  for (const TransformPtr& t : transforms_) x = t->forward(x);
+  return x;
+}
+
+at::Tensor TransformedDistribution::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::NoGradGuard no_grad;
+  return push_forward(base_->sample(sample_shape, std::move(generator)));
+}
+
+at::Tensor TransformedDistribution::rsample(at::IntArrayRef sample_shape,
+                                            c10::optional<at::Generator> generator) const {
+  return push_forward(base_->rsample(sample_shape, std::move(generator)));
+}
+
+at::Tensor TransformedDistribution::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  // Walk back from y to the base sample, subtracting each log-det summed
+  // over the event dimensions it does not already cover.
+  auto event_dim = static_cast<int64_t>(event_shape().size());
+  at::Tensor log_prob;
+  at::Tensor y = value;
+  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) {
+    const TransformPtr& t = *it;
+    at::Tensor x = t->inverse(y);
+    event_dim += t->domain()->event_dim() - t->codomain()->event_dim();
+    at::Tensor term = sum_rightmost(t->log_abs_det_jacobian(x, y), event_dim - t->domain()->event_dim());
+    log_prob = log_prob.defined() ? log_prob - term : -term;
+    y = x;
+  }
+  at::Tensor base_term = sum_rightmost(base_->log_prob(y), event_dim - static_cast<int64_t>(base_->event_shape().size()));
+  return log_prob.defined() ? log_prob + base_term : base_term;
+}
+
+int TransformedDistribution::sign() const {
+  int s = 1;
+  for (const TransformPtr& t : transforms_) s *= t->sign();
+  return s;
+}
+
+at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  at::Tensor x = value;
+  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse(x);
+  at::Tensor u = base_->cdf(x);
+  // A decreasing map turns the base's cdf into a survival function.
+  return sign() == 1 ? u : 1 - u;
+}
+
+at::Tensor TransformedDistribution::icdf(const at::Tensor& value) const {
+  if (validate_args()) check_probability(value, "icdf");
+  return push_forward(base_->icdf(sign() == 1 ? value : 1 - value));
+}
+
+TransformedDistribution TransformedDistribution::expand(at::IntArrayRef batch_shape) const {
+  std::vector<int64_t> shape = concat_shapes(batch_shape, event_shape());
+  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) shape = (*it)->inverse_shape(shape);
+  at::IntArrayRef s(shape);
+  const size_t base_event = base_->event_shape().size();
+  DistributionPtr base(base_->expand_shared(s.slice(0, s.size() - base_event)));
+  return TransformedDistribution(Parts{std::move(base), transforms_, batch_shape.vec(), event_shape().vec()},
+                                 validate_args());
+}
+
+}  // namespace torchdist
