@@ -8,4 +8,27 @@
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
+// Families.
+#include "torchdist/distributions/bernoulli.h"
+#include "torchdist/distributions/beta.h"
+#include "torchdist/distributions/binomial.h"
+#include "torchdist/distributions/categorical.h"
+#include "torchdist/distributions/chi2.h"
+#include "torchdist/distributions/continuous_bernoulli.h"
+#include "torchdist/distributions/dirichlet.h"
+#include "torchdist/distributions/gamma.h"
+#include "torchdist/distributions/gumbel.h"
 #include "torchdist/distributions/normal.h"
+#include "torchdist/distributions/one_hot_categorical.h"
+#include "torchdist/distributions/uniform.h"
+
+// Transforms and composites.
+#include "torchdist/distributions/independent.h"
+#include "torchdist/distributions/transformed_distribution.h"
+#include "torchdist/transforms/affine.h"
+#include "torchdist/transforms/compose.h"
+#include "torchdist/transforms/elementwise.h"
+#include "torchdist/transforms/matrix.h"
+#include "torchdist/transforms/simplex.h"
+#include "torchdist/transforms/structural.h"
+#include "torchdist/transforms/transform.h"
