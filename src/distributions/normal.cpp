@@ -34,7 +34,9 @@ at::Tensor Normal::log_prob(const at::Tensor& value) const {
 
 at::Tensor Normal::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return 0.5 * (1 + at::erf((value - loc_) * scale_.reciprocal() / std::sqrt(2.0)));
+  // erfc keeps relative precision in the lower tail, where torch's
+  // 0.5 (1 + erf(z / sqrt 2)) rounds to 0 below z ~ -8.3.
+  return 0.5 * at::erfc((loc_ - value) * scale_.reciprocal() / std::sqrt(2.0));
 }
 
 at::Tensor Normal::icdf(const at::Tensor& value) const {

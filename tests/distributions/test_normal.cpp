@@ -34,6 +34,19 @@ TEST(Normal, LogProbCdfIcdfMatchBoost) {
   }
 }
 
+TEST(Normal, TailsKeepRelativePrecision) {
+  // Deliberately better than torch, whose erf/erfinv forms round to 0 / -inf
+  // below z ~ -8.3 and p ~ 1e-17.
+  td::Normal n(0.0, tensor_of({1.0}));
+  boost::math::normal_distribution<double> ref;
+  for (double z : {-10.0, -20.0, -37.0}) {
+    EXPECT_NEAR(n.cdf(tensor_of({z})).item<double>() / boost::math::cdf(ref, z), 1.0, 1e-12) << z;
+  }
+  for (double p : {1e-20, 1e-100, 1e-300}) {
+    EXPECT_NEAR(n.icdf(tensor_of({p})).item<double>(), boost::math::quantile(ref, p), 1e-9) << p;
+  }
+}
+
 TEST(Normal, MomentsAndEntropyClosedForms) {
   at::Tensor loc = tensor_of({-1, 0, 4}, {3}), scale = tensor_of({0.5, 1, 3}, {3});
   td::Normal n(loc, scale);

@@ -4,7 +4,10 @@
 // monotonicity sign.
 
 #include <torchdist/transforms/affine.h>
+#include <torchdist/distributions/gumbel.h>
+#include <torchdist/distributions/normal.h>
 #include <torchdist/transforms/compose.h>
+#include <torchdist/transforms/cumulative_distribution.h>
 #include <torchdist/transforms/elementwise.h>
 #include <torchdist/transforms/matrix.h>
 #include <torchdist/transforms/simplex.h>
@@ -97,6 +100,15 @@ std::vector<TransformCase> cases() {
              std::vector<td::TransformPtr>{std::make_shared<td::ExpTransform>(), std::make_shared<td::TanhTransform>()}, 1);
        },
        [] { return randn({4, 2}); }},
+      {"CumulativeDistribution(Normal)",
+       [] {
+         return std::make_shared<td::CumulativeDistributionTransform>(
+             td::Normal(td::testing::tensor_of({0, 1, -1}, {3}), td::testing::tensor_of({1, 2, 0.5}, {3})));
+       },
+       [] { return randn({5, 3}); }},
+      {"CumulativeDistribution(Gumbel)",
+       [] { return std::make_shared<td::CumulativeDistributionTransform>(td::Gumbel(0.5, 2.0)); },
+       [] { return randn({20}); }},
       {"Softmax", [] { return std::make_shared<td::SoftmaxTransform>(); }, [] { return randn({5, 4}); }},
       {"StickBreaking", [] { return std::make_shared<td::StickBreakingTransform>(); }, [] { return randn({5, 3}); },
        nullptr, nullptr, [](const at::Tensor& y) { return y.narrow(-1, 0, y.size(-1) - 1); }},
@@ -304,6 +316,14 @@ TEST(Transforms, StructuralErrors) {
   EXPECT_THROW_MSG(td::IndependentTransform(std::make_shared<td::ExpTransform>(), -1), c10::ValueError,
                    "reinterpreted_batch_ndims must be >= 0");
   EXPECT_THROW_MSG(td::CatTransform({}), c10::ValueError, "CatTransform: expected at least one transform");
+}
+
+TEST(Transforms, CumulativeDistributionNeedsAUnivariateDistribution) {
+  EXPECT_THROW_MSG(td::CumulativeDistributionTransform(td::DistributionPtr()), c10::ValueError,
+                   "distribution must not be null");
+  td::CumulativeDistributionTransform t(td::Normal(0.0, 1.0));
+  EXPECT_EQ(t.name(), "CumulativeDistributionTransform(Normal)");
+  EXPECT_NEAR(t.forward(at::zeros({1}, at::kDouble)).item<double>(), 0.5, 1e-15);
 }
 
 TEST(Transforms, FloatInputsKeepTheirDtype) {
