@@ -3,6 +3,7 @@
 /// Umbrella header: `#include <torchdist/torchdist.h>` and
 /// `namespace td = torchdist;`.
 
+#include "torchdist/core/constraint_types.h"
 #include "torchdist/core/constraints.h"
 #include "torchdist/core/distribution.h"
 #include "torchdist/core/probs_logits.h"
@@ -27,6 +28,8 @@
 #include "torchdist/distributions/transformed_distribution.h"
 #include "torchdist/transforms/affine.h"
 #include "torchdist/transforms/compose.h"
+#include "torchdist/transforms/constraint_registry.h"
+#include "torchdist/transforms/cumulative_distribution.h"
 #include "torchdist/transforms/elementwise.h"
 #include "torchdist/transforms/matrix.h"
 #include "torchdist/transforms/simplex.h"
