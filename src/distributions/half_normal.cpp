@@ -1,0 +1,69 @@
+#include "torchdist/distributions/half_normal.h"
+
+#include <limits>
+
+#include "torchdist/distributions/normal.h"
+#include "torchdist/transforms/elementwise.h"
+
+namespace torchdist {
+namespace {
+constexpr double kLog2 = 0.69314718055994530942;
+constexpr double kSqrt2 = 1.41421356237309504880;
+constexpr double kSqrt2OverPi = 0.79788456080286535588;   // sqrt(2 / pi)
+constexpr double kOneMinus2OverPi = 0.36338022763241865692;  // 1 - 2 / pi
+}  // namespace
+
+at::Tensor half_normal_log_prob(const at::Tensor& x, const at::Tensor& scale) {
+  at::Tensor lp = normal_log_prob(x, at::zeros({}, scale.options()), scale) + kLog2;
+  // `where` rather than `masked_fill`: it also sends the gradient of the
+  // discarded branch to zero.
+  return at::where(x >= 0, lp, at::full({}, -std::numeric_limits<double>::infinity(), lp.options()));
+}
+
+DistributionPtr HalfNormal::make_base(const at::Tensor& scale, bool check) {
+  // Checked here, under this family's name, because the base is built
+  // before this object exists; the base skips its own check.
+  if (check) detail::check_param("HalfNormal", "scale", scale, constraints::positive());
+  return std::make_shared<Normal>(0.0, scale, /*validate_args=*/false);
+}
+
+HalfNormal::HalfNormal(const at::Tensor& scale, bool check, c10::optional<bool> validate_args)
+    : TransformedDistribution(make_base(scale, check), std::vector<TransformPtr>{std::make_shared<AbsTransform>()},
+                              validate_args),
+      scale_(scale) {}
+
+HalfNormal::HalfNormal(ScalarOrTensor scale, c10::optional<bool> validate_args)
+    : HalfNormal(broadcast_all({scale})[0], validate_args.value_or(default_validate_args()), validate_args) {}
+
+at::Tensor HalfNormal::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return half_normal_log_prob(value, scale_);
+}
+
+at::Tensor HalfNormal::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  // 2 Phi(y / scale) - 1 = erf(y / (scale sqrt 2)), without the cancellation
+  // of the first form near y = 0. torch's 2 Phi - 1 is negative below 0 when
+  // not validating; the clamp gives the true cdf there (0).
+  return at::erf(value / (scale_ * kSqrt2)).clamp_min(0);
+}
+
+at::Tensor HalfNormal::icdf(const at::Tensor& value) const {
+  if (validate_args()) check_probability(value, "icdf");
+  // Phi^-1((1 + p) / 2) = sqrt(2) erfinv(p), accurate for small p.
+  return scale_ * kSqrt2 * at::erfinv(value);
+}
+
+at::Tensor HalfNormal::entropy() const { return base_dist()->entropy() - kLog2; }
+
+at::Tensor HalfNormal::mean() const { return scale_ * kSqrt2OverPi; }
+
+at::Tensor HalfNormal::mode() const { return at::zeros_like(scale_); }
+
+at::Tensor HalfNormal::variance() const { return scale_.pow(2) * kOneMinus2OverPi; }
+
+HalfNormal HalfNormal::expand(at::IntArrayRef batch_shape) const {
+  return HalfNormal(scale_.expand(batch_shape), /*check=*/false, validate_args());
+}
+
+}  // namespace torchdist
