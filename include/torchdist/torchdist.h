@@ -19,12 +19,17 @@
 #include "torchdist/distributions/dirichlet.h"
 #include "torchdist/distributions/gamma.h"
 #include "torchdist/distributions/gumbel.h"
+#include "torchdist/distributions/half_normal.h"
+#include "torchdist/distributions/kumaraswamy.h"
+#include "torchdist/distributions/log_normal.h"
+#include "torchdist/distributions/logistic_normal.h"
 #include "torchdist/distributions/normal.h"
 #include "torchdist/distributions/one_hot_categorical.h"
 #include "torchdist/distributions/uniform.h"
 
 // Transforms and composites.
 #include "torchdist/distributions/independent.h"
+#include "torchdist/distributions/mixture_same_family.h"
 #include "torchdist/distributions/transformed_distribution.h"
 #include "torchdist/transforms/affine.h"
 #include "torchdist/transforms/compose.h"
