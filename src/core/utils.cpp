@@ -57,6 +57,21 @@ double finfo_tiny(at::ScalarType dtype) {
   }
 }
 
+double finfo_lowest(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kDouble: return std::numeric_limits<double>::lowest();
+    case at::kFloat: return std::numeric_limits<float>::lowest();
+    case at::kHalf: return -65504.0;
+    case at::kBFloat16: return -3.38953138925153547590e38;  // -(2 - 2^-7) * 2^127
+    default: TORCH_CHECK_VALUE(false, "finfo_lowest: expected a floating dtype, got ", dtype);
+  }
+}
+
+at::Tensor log1p_exp(const at::Tensor& l) {
+  at::Tensor relu_half_grad = (l.clamp_min(0) + l - l.clamp_max(0)) / 2;
+  return relu_half_grad + at::log1p(at::exp(-l.abs()));
+}
+
 at::Tensor clamp_probs(const at::Tensor& probs) {
   const double eps = finfo_eps(probs.scalar_type());
   return probs.clamp(eps, 1 - eps);

@@ -1,26 +1,14 @@
 #include "torchdist/distributions/bernoulli.h"
 
+#include "torchdist/core/utils.h"
+
 #include <ATen/core/grad_mode.h>
 
 #include <limits>
 
 namespace torchdist {
-namespace {
-
-// log(1 + exp(l)) without overflow for large |l|. max(l, 0) is written as
-// the mean of clamp(min) and l - clamp(max) so that its gradient at l == 0
-// is 1/2 (clamp alone gives 1, which would make d/dl at probs == 1/2 wrong);
-// at::softplus is avoided because its linear cut-off above l = 20 loses the
-// exp(-l) term that log_prob(0) needs there.
-at::Tensor softplus_stable(const at::Tensor& l) {
-  at::Tensor relu_half_grad = (l.clamp_min(0) + l - l.clamp_max(0)) / 2;
-  return relu_half_grad + at::log1p(at::exp(-l.abs()));
-}
-
-}  // namespace
-
 at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits) {
-  return value * logits - softplus_stable(logits);
+  return value * logits - log1p_exp(logits);
 }
 
 Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)

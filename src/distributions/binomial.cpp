@@ -1,17 +1,13 @@
 #include "torchdist/distributions/binomial.h"
 
+#include "torchdist/core/utils.h"
+
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
 
 namespace torchdist {
 namespace {
-
-// log(1 + exp(l)) without overflow; see softplus_stable in bernoulli.cpp for
-// why max(l, 0) is the mean of two clamps (gradient 1/2 at l == 0).
-at::Tensor softplus_stable(const at::Tensor& l) {
-  return (l.clamp_min(0) + l - l.clamp_max(0)) / 2 + at::log1p(at::exp(-l.abs()));
-}
 
 // 0, 1, ..., n along a new leftmost dimension, expanded over the batch or not.
 at::Tensor arange_support(int64_t n, at::IntArrayRef batch_shape, const at::TensorOptions& options, bool expand) {
@@ -26,7 +22,7 @@ at::Tensor arange_support(int64_t n, at::IntArrayRef batch_shape, const at::Tens
 at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_count, const at::Tensor& logits) {
   at::Tensor log_choose =
       at::lgamma(total_count + 1) - at::lgamma(value + 1) - at::lgamma(total_count - value + 1);
-  return log_choose + value * logits - total_count * softplus_stable(logits);
+  return log_choose + value * logits - total_count * log1p_exp(logits);
 }
 
 Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optional<bool> validate_args)

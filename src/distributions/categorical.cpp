@@ -1,26 +1,13 @@
 #include "torchdist/distributions/categorical.h"
 
+#include "torchdist/core/utils.h"
+
 #include <ATen/core/grad_mode.h>
 #include <c10/util/accumulate.h>
 
 #include <limits>
 
 namespace torchdist {
-namespace {
-
-// torch.finfo(dtype).min: the most negative finite value of a floating dtype.
-double finfo_lowest(at::ScalarType dtype) {
-  switch (dtype) {
-    case at::kDouble: return std::numeric_limits<double>::lowest();
-    case at::kFloat: return std::numeric_limits<float>::lowest();
-    case at::kHalf: return -65504.0;
-    case at::kBFloat16: return -3.38953138925153547590e38;  // -(2 - 2^-7) * 2^127
-    default: TORCH_CHECK_VALUE(false, "finfo_lowest: expected a floating dtype, got ", dtype);
-  }
-}
-
-}  // namespace
-
 at::Tensor categorical_log_prob(const at::Tensor& value, const at::Tensor& logits) {
   // Broadcast the index with the batch, then gather one entry per event.
   std::vector<at::Tensor> b = at::broadcast_tensors({value.to(at::kLong).unsqueeze(-1), logits});

@@ -4,7 +4,6 @@
 
 namespace torchdist {
 namespace {
-constexpr double kEulerGamma = 0.57721566490153286061;  // mean of the standard Gumbel
 constexpr double kPi = 3.14159265358979323846;
 }  // namespace
 
@@ -54,8 +53,8 @@ at::Tensor Gumbel::icdf(const at::Tensor& value) const {
   return loc_ - scale_ * at::log(-at::log(value));
 }
 
-at::Tensor Gumbel::entropy() const { return scale_.log() + (1 + kEulerGamma); }
-at::Tensor Gumbel::mean() const { return loc_ + scale_ * kEulerGamma; }
+at::Tensor Gumbel::entropy() const { return scale_.log() + (1 + kEulerMascheroni); }
+at::Tensor Gumbel::mean() const { return loc_ + scale_ * kEulerMascheroni; }
 at::Tensor Gumbel::stddev() const { return scale_ * (kPi / std::sqrt(6.0)); }
 at::Tensor Gumbel::variance() const { return stddev().pow(2); }
 

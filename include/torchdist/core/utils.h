@@ -48,10 +48,22 @@ class ScalarOrTensor {
 /// no parameter is copied. An undefined tensor throws `c10::ValueError`.
 std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> values);
 
+/// The Euler-Mascheroni constant (torch's `euler_constant`).
+constexpr double kEulerMascheroni = 0.57721566490153286061;
+
 /// Machine epsilon of a floating dtype (`torch.finfo(dtype).eps`).
 double finfo_eps(at::ScalarType dtype);
 /// Smallest positive normal number of a floating dtype (`torch.finfo(dtype).tiny`).
 double finfo_tiny(at::ScalarType dtype);
+
+/// The most negative finite value of a floating dtype (`torch.finfo(dtype).min`).
+double finfo_lowest(at::ScalarType dtype);
+
+/// log(1 + exp(l)) without overflow for any finite l, keeping the exp(-l)
+/// term that `at::softplus` drops above its threshold of 20. Its gradient
+/// at l == 0 is exactly 1/2 (max(l, 0) is written as the mean of two clamps,
+/// since a clamp alone has gradient 1 there).
+at::Tensor log1p_exp(const at::Tensor& l);
 
 /// Clamps probabilities into [eps, 1 - eps] so that their logits are finite.
 at::Tensor clamp_probs(const at::Tensor& probs);
