@@ -100,7 +100,23 @@ int TransformedDistribution::sign() const {
   return s;
 }
 
+void TransformedDistribution::check_monotone(const char* method) const {
+  // cdf/icdf push through the transforms only for univariate, monotone maps.
+  bool monotone = event_shape().empty();
+  for (const TransformPtr& t : transforms_) {
+    if (!monotone) break;
+    try {
+      (void)t->sign();
+    } catch (const c10::NotImplementedError&) {
+      monotone = false;
+    }
+  }
+  TORCH_CHECK_NOT_IMPLEMENTED(monotone, name(), " does not implement ", method,
+                              ": it needs univariate, monotone transforms (each with a sign)");
+}
+
 at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
+  check_monotone("cdf");
   if (validate_args()) check_sample(value);
   at::Tensor x = value;
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse(x);
@@ -110,6 +126,7 @@ at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
 }
 
 at::Tensor TransformedDistribution::icdf(const at::Tensor& value) const {
+  check_monotone("icdf");
   if (validate_args()) check_probability(value, "icdf");
   return push_forward(base_->icdf(sign() == 1 ? value : 1 - value));
 }

@@ -36,7 +36,9 @@ int PowerTransform::sign() const {
 }
 
 at::Tensor PowerTransform::log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const {
-  return (exponent_ * y / x).abs().log();
+  // log|e| + (e - 1) log x: finite even where x^e under- or overflows.
+  (void)y;
+  return exponent_.abs().log() + (exponent_ - 1) * x.log();
 }
 
 std::vector<int64_t> PowerTransform::forward_shape(at::IntArrayRef shape) const {

@@ -32,9 +32,10 @@ at::Tensor StickBreakingTransform::inverse_call(const at::Tensor& y) const {
   TORCH_CHECK_VALUE(y.size(-1) >= 1, "StickBreakingTransform: value must have a nonempty last dimension");
   const int64_t n = y.size(-1) - 1;
   at::Tensor head = y.narrow(-1, 0, n);
-  // What is left of the stick before piece i; clamped so that rounding in
-  // the cumulative sum cannot make it zero or negative.
-  at::Tensor left = (1 - head.cumsum(-1)).clamp_min(finfo_tiny(y.scalar_type()));
+  // What is left of the stick after piece i: the sum of the later pieces,
+  // summed from the end (1 - cumsum loses all digits of a tiny remainder),
+  // and kept positive.
+  at::Tensor left = y.flip(-1).cumsum(-1).flip(-1).narrow(-1, 1, n).clamp_min(finfo_tiny(y.scalar_type()));
   return head.log() - left.log() + log_offsets(n, y.options());
 }
 

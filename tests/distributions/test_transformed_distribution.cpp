@@ -107,7 +107,12 @@ TEST(TransformedDistribution, Errors) {
   EXPECT_THROW_MSG(td::TransformedDistribution(td::Normal(0.0, 1.0), {std::make_shared<td::StickBreakingTransform>()}),
                    c10::ValueError, "the transforms need a base of at least 1 dimensions");
   td::TransformedDistribution no_sign(td::Normal(0.0, 1.0), {std::make_shared<td::AbsTransform>()});
-  EXPECT_THROW_MSG(no_sign.cdf(tensor_of({1.0})), c10::NotImplementedError, "AbsTransform() does not implement sign");
+  EXPECT_THROW_MSG(no_sign.cdf(tensor_of({1.0})), c10::NotImplementedError,
+                   "TransformedDistribution does not implement cdf: it needs univariate, monotone transforms");
+  td::TransformedDistribution simplex(td::Normal(at::zeros({2}), at::ones({2})),
+                                      {std::make_shared<td::StickBreakingTransform>()});
+  EXPECT_THROW_MSG(simplex.icdf(at::full({3}, 0.5)), c10::NotImplementedError,
+                   "TransformedDistribution does not implement icdf");
 }
 
 }  // namespace

@@ -326,6 +326,21 @@ TEST(Transforms, CumulativeDistributionNeedsAUnivariateDistribution) {
   EXPECT_NEAR(t.forward(at::zeros({1}, at::kDouble)).item<double>(), 0.5, 1e-15);
 }
 
+TEST(Transforms, StickBreakingInverseKeepsATinyRemainder) {
+  // The last piece holds 1e-12 of the stick: 1 - cumsum would leave ~1e-4
+  // relative error in the inverse; summing from the end is exact.
+  at::Tensor y = td::testing::tensor_of({0.5, 0.5 - 1e-12, 1e-12}, {3});
+  // x_i = log y_i - log(what is left after piece i) + log(K - i).
+  at::Tensor expected = td::testing::tensor_of({std::log(2.0), std::log(0.5 - 1e-12) - std::log(1e-12)}, {2});
+  EXPECT_TRUE(all_close(td::StickBreakingTransform().inverse(y), expected, 1e-12, 0));
+}
+
+TEST(Transforms, PowerLogDetSurvivesUnderflow) {
+  at::Tensor x = td::testing::tensor_of({1e-200}, {1});
+  td::PowerTransform t(3.0);  // x^3 underflows to 0
+  EXPECT_NEAR(t.log_abs_det_jacobian(x, t.forward(x)).item<double>(), std::log(3.0) + 2 * std::log(1e-200), 1e-9);
+}
+
 TEST(Transforms, FloatInputsKeepTheirDtype) {
   at::Tensor x = at::randn({3});
   EXPECT_EQ(td::AffineTransform(1.0, 2.0).forward(x).scalar_type(), at::kFloat);

@@ -81,6 +81,9 @@ class TransformedDistribution : public Distribution {
   /// The product of the transforms' signs; cdf and icdf use it to flip
   /// decreasing maps.
   int sign() const;
+  /// Throws NotImplementedError naming this distribution unless cdf/icdf
+  /// can be pushed through the transforms.
+  void check_monotone(const char* method) const;
   /// Applies the transforms to a base sample.
   at::Tensor push_forward(at::Tensor x) const;
 

@@ -48,7 +48,8 @@ class AbsTransform final : public TransformBase<AbsTransform> {
   at::Tensor inverse_call(const at::Tensor& y) const override { return y; }
 };
 
-/// y = x^exponent on positive reals; log|dy/dx| = log|exponent * y / x|.
+/// y = x^exponent on positive reals; log|dy/dx| = log|exponent| +
+/// (exponent - 1) log x.
 /// `exponent` broadcasts with x.
 ///
 /// Example:
