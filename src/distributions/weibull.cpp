@@ -1,0 +1,81 @@
+#include "torchdist/distributions/weibull.h"
+
+#include "torchdist/distributions/exponential.h"
+#include "torchdist/transforms/affine.h"
+#include "torchdist/transforms/elementwise.h"
+
+namespace torchdist {
+namespace {
+constexpr double kEulerGamma = 0.57721566490153286061;
+
+std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration,
+                                       c10::optional<bool> validate_args) {
+  std::vector<at::Tensor> params = broadcast_all({scale, concentration});
+  if (validate_args.value_or(default_validate_args())) {
+    detail::check_param("Weibull", "scale", params[0], constraints::positive());
+    detail::check_param("Weibull", "concentration", params[1], constraints::positive());
+  }
+  params.push_back(params[1].reciprocal());
+  return params;
+}
+
+// Exponential(1) of the parameters' dtype and shape, without allocating.
+at::Tensor unit_rate(const at::Tensor& like) { return at::ones({}, like.options()).expand(like.sizes()); }
+
+// The affine shift 0 as a 0-dim tensor of the parameters' dtype.
+// AffineTransform keeps a number as a 0-dim double tensor, which promotes
+// a 0-dim float sample (sample_shape {} on a scalar distribution) to double.
+at::Tensor zero_like_scalar(const at::Tensor& like) { return at::zeros({}, like.options()); }
+}  // namespace
+
+at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& concentration) {
+  at::Tensor z = x / scale;
+  // xlogy: (k - 1) log z is 0 for k = 1 even at z = 0, the Exponential limit.
+  return (concentration / scale).log() + at::xlogy(concentration - 1, z) - z.pow(concentration);
+}
+
+Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args)
+    : Weibull(Checked{}, checked_params(scale, concentration, validate_args),
+              validate_args.value_or(default_validate_args())) {}
+
+Weibull::Weibull(Checked, std::vector<at::Tensor> params, bool validate_args)
+    : TransformedDistribution(std::make_shared<Exponential>(unit_rate(params[0]), /*validate_args=*/false),
+                              {std::make_shared<PowerTransform>(params[2]),
+                               std::make_shared<AffineTransform>(zero_like_scalar(params[0]), params[0])},
+                              validate_args),
+      scale_(std::move(params[0])),
+      concentration_(std::move(params[1])),
+      concentration_reciprocal_(std::move(params[2])) {}
+
+at::Tensor Weibull::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return weibull_log_prob(value, scale_, concentration_);
+}
+
+at::Tensor Weibull::entropy() const {
+  return kEulerGamma * (1 - concentration_reciprocal_) + (scale_ * concentration_reciprocal_).log() + 1;
+}
+
+at::Tensor Weibull::mean() const { return scale_ * at::lgamma(1 + concentration_reciprocal_).exp(); }
+
+at::Tensor Weibull::mode() const {
+  // The base gets 1 where k <= 1, so that the discarded branch is finite
+  // and keeps NaN out of the gradient.
+  at::Tensor above = concentration_ > 1;
+  at::Tensor base = at::where(above, (concentration_ - 1) / concentration_, 1.0);
+  return at::where(above, scale_ * base.pow(concentration_reciprocal_), 0.0);
+}
+
+at::Tensor Weibull::variance() const {
+  return scale_.pow(2) *
+         (at::lgamma(1 + 2 * concentration_reciprocal_).exp() - (2 * at::lgamma(1 + concentration_reciprocal_)).exp());
+}
+
+Weibull Weibull::expand(at::IntArrayRef batch_shape) const {
+  return Weibull(
+      Checked{},
+      {scale_.expand(batch_shape), concentration_.expand(batch_shape), concentration_reciprocal_.expand(batch_shape)},
+      validate_args());
+}
+
+}  // namespace torchdist
