@@ -1,5 +1,7 @@
 #include "torchdist/distributions/kumaraswamy.h"
 
+#include "torchdist/core/utils.h"
+
 #include <ATen/core/grad_mode.h>
 
 #include <limits>
@@ -10,7 +12,6 @@
 
 namespace torchdist {
 namespace {
-constexpr double kEulerGamma = 0.57721566490153286061;
 constexpr double kLog2 = 0.69314718055994530942;
 
 // log(1 - exp(t)) for t <= 0, accurate for all t (Maechler, "Accurately
@@ -126,7 +127,7 @@ at::Tensor Kumaraswamy::icdf(const at::Tensor& value) const {
 at::Tensor Kumaraswamy::entropy() const {
   const at::Tensor t1 = 1 - concentration1_.reciprocal();
   const at::Tensor t0 = 1 - concentration0_.reciprocal();
-  const at::Tensor harmonic = at::digamma(concentration0_ + 1) + kEulerGamma;
+  const at::Tensor harmonic = at::digamma(concentration0_ + 1) + kEulerMascheroni;
   return t0 + t1 * harmonic - concentration1_.log() - concentration0_.log();
 }
 

@@ -1,12 +1,13 @@
 #include "torchdist/distributions/weibull.h"
 
+#include "torchdist/core/utils.h"
+
 #include "torchdist/distributions/exponential.h"
 #include "torchdist/transforms/affine.h"
 #include "torchdist/transforms/elementwise.h"
 
 namespace torchdist {
 namespace {
-constexpr double kEulerGamma = 0.57721566490153286061;
 
 std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration,
                                        c10::optional<bool> validate_args) {
@@ -53,7 +54,7 @@ at::Tensor Weibull::log_prob(const at::Tensor& value) const {
 }
 
 at::Tensor Weibull::entropy() const {
-  return kEulerGamma * (1 - concentration_reciprocal_) + (scale_ * concentration_reciprocal_).log() + 1;
+  return kEulerMascheroni * (1 - concentration_reciprocal_) + (scale_ * concentration_reciprocal_).log() + 1;
 }
 
 at::Tensor Weibull::mean() const { return scale_ * at::lgamma(1 + concentration_reciprocal_).exp(); }
