@@ -81,9 +81,8 @@ DistributionPtr Kumaraswamy::make_base(const Params& params, bool check) {
 }
 
 std::vector<TransformPtr> Kumaraswamy::make_transforms(const Params& params) {
-  const at::TensorOptions options = params.concentration0.options();
   return {std::make_shared<PowerTransform>(params.concentration0.reciprocal()),
-          std::make_shared<AffineTransform>(at::scalar_tensor(1.0, options), at::scalar_tensor(-1.0, options)),
+          std::make_shared<AffineTransform>(1.0, -1.0),
           std::make_shared<PowerTransform>(params.concentration1.reciprocal())};
 }
 

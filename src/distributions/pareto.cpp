@@ -18,10 +18,6 @@ std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const Scalar
   return params;
 }
 
-// The affine shift 0 as a 0-dim tensor of the parameters' dtype.
-// AffineTransform keeps a number as a 0-dim double tensor, which promotes
-// a 0-dim float sample (sample_shape {} on a scalar distribution) to double.
-at::Tensor zero_like_scalar(const at::Tensor& like) { return at::zeros({}, like.options()); }
 }  // namespace
 
 Pareto::Pareto(ScalarOrTensor scale, ScalarOrTensor alpha, c10::optional<bool> validate_args)
@@ -30,7 +26,7 @@ Pareto::Pareto(ScalarOrTensor scale, ScalarOrTensor alpha, c10::optional<bool> v
 Pareto::Pareto(Checked, std::vector<at::Tensor> params, bool validate_args)
     : TransformedDistribution(
           std::make_shared<Exponential>(params[1], /*validate_args=*/false),
-          {std::make_shared<ExpTransform>(), std::make_shared<AffineTransform>(zero_like_scalar(params[0]), params[0])},
+          {std::make_shared<ExpTransform>(), std::make_shared<AffineTransform>(0.0, params[0])},
           validate_args),
       scale_(std::move(params[0])),
       alpha_(std::move(params[1])) {}

@@ -61,7 +61,7 @@ ConstraintPtr TransformedDistribution::support() const {
 }
 
 at::Tensor TransformedDistribution::push_forward(at::Tensor x) const {
-  for (const TransformPtr& t : transforms_) x = t->forward(x);
+  for (const TransformPtr& t : transforms_) x = t->forward_unchecked(x);
   return x;
 }
 
@@ -84,7 +84,7 @@ at::Tensor TransformedDistribution::log_prob(const at::Tensor& value) const {
   at::Tensor y = value;
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) {
     const TransformPtr& t = *it;
-    at::Tensor x = t->inverse(y);
+    at::Tensor x = t->inverse_unchecked(y);
     event_dim += t->domain()->event_dim() - t->codomain()->event_dim();
     at::Tensor term = sum_rightmost(t->log_abs_det_jacobian(x, y), event_dim - t->domain()->event_dim());
     log_prob = log_prob.defined() ? log_prob - term : -term;
@@ -119,7 +119,7 @@ at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
   check_monotone("cdf");
   if (validate_args()) check_sample(value);
   at::Tensor x = value;
-  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse(x);
+  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse_unchecked(x);
   at::Tensor u = base_->cdf(x);
   // A decreasing map turns the base's cdf into a survival function.
   return sign() == 1 ? u : 1 - u;

@@ -23,10 +23,6 @@ std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const Scalar
 // Exponential(1) of the parameters' dtype and shape, without allocating.
 at::Tensor unit_rate(const at::Tensor& like) { return at::ones({}, like.options()).expand(like.sizes()); }
 
-// The affine shift 0 as a 0-dim tensor of the parameters' dtype.
-// AffineTransform keeps a number as a 0-dim double tensor, which promotes
-// a 0-dim float sample (sample_shape {} on a scalar distribution) to double.
-at::Tensor zero_like_scalar(const at::Tensor& like) { return at::zeros({}, like.options()); }
 }  // namespace
 
 at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& concentration) {
@@ -42,7 +38,7 @@ Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::option
 Weibull::Weibull(Checked, std::vector<at::Tensor> params, bool validate_args)
     : TransformedDistribution(std::make_shared<Exponential>(unit_rate(params[0]), /*validate_args=*/false),
                               {std::make_shared<PowerTransform>(params[2]),
-                               std::make_shared<AffineTransform>(zero_like_scalar(params[0]), params[0])},
+                               std::make_shared<AffineTransform>(0.0, params[0])},
                               validate_args),
       scale_(std::move(params[0])),
       concentration_(std::move(params[1])),

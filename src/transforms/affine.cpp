@@ -1,5 +1,6 @@
 #include "torchdist/transforms/affine.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace torchdist {
@@ -7,11 +8,21 @@ namespace torchdist {
 AffineTransform::AffineTransform(ScalarOrTensor loc, ScalarOrTensor scale, int64_t event_dim, int cache_size)
     : TransformBase(cache_size), event_dim_(event_dim) {
   TORCH_CHECK_VALUE(event_dim >= 0, "AffineTransform: event_dim must be >= 0, got ", event_dim);
-  // Numbers stay 0-dim double tensors: arithmetic with a float x keeps x's
-  // dtype (a 0-dim tensor does not promote a higher-dimensional one).
+  if (loc.is_scalar()) loc_number_ = loc.value();
+  if (scale.is_scalar()) scale_number_ = scale.value();
   loc_ = loc.is_scalar() ? at::scalar_tensor(loc.value(), at::kDouble) : loc.tensor();
   scale_ = scale.is_scalar() ? at::scalar_tensor(scale.value(), at::kDouble) : scale.tensor();
   TORCH_CHECK_VALUE(loc_.defined() && scale_.defined(), "AffineTransform: loc and scale must be defined tensors");
+}
+
+at::Tensor AffineTransform::call(const at::Tensor& x) const {
+  at::Tensor scaled = scale_number_ ? x * *scale_number_ : x * scale_;
+  return loc_number_ ? scaled + *loc_number_ : scaled + loc_;
+}
+
+at::Tensor AffineTransform::inverse_call(const at::Tensor& y) const {
+  at::Tensor shifted = loc_number_ ? y - *loc_number_ : y - loc_;
+  return scale_number_ ? shifted / *scale_number_ : shifted / scale_;
 }
 
 std::string AffineTransform::name() const {
@@ -44,10 +55,9 @@ int AffineTransform::sign() const {
 
 at::Tensor AffineTransform::log_abs_det_jacobian(const at::Tensor& x, const at::Tensor&) const {
   // log|scale| for every element of x, then summed over the event dims.
-  at::Tensor elementwise = scale_.abs().log().expand(at::infer_size(x.sizes(), scale_.sizes()));
-  if (elementwise.scalar_type() != x.scalar_type() && at::isFloatingType(x.scalar_type()) && scale_.dim() == 0) {
-    elementwise = elementwise.to(x.scalar_type());
-  }
+  at::Tensor elementwise = scale_number_
+                               ? at::full(x.sizes(), std::log(std::abs(*scale_number_)), x.options())
+                               : scale_.abs().log().expand(at::infer_size(x.sizes(), scale_.sizes()));
   return sum_rightmost(elementwise, event_dim_);
 }
 

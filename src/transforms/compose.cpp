@@ -58,13 +58,13 @@ int ComposeTransform::sign() const {
 
 at::Tensor ComposeTransform::call(const at::Tensor& x) const {
   at::Tensor y = x;
-  for (const TransformPtr& p : parts_) y = p->forward(y);
+  for (const TransformPtr& p : parts_) y = p->forward_unchecked(y);
   return y;
 }
 
 at::Tensor ComposeTransform::inverse_call(const at::Tensor& y) const {
   at::Tensor x = y;
-  for (auto it = parts_.rbegin(); it != parts_.rend(); ++it) x = (*it)->inverse(x);
+  for (auto it = parts_.rbegin(); it != parts_.rend(); ++it) x = (*it)->inverse_unchecked(x);
   return x;
 }
 
@@ -73,7 +73,7 @@ at::Tensor ComposeTransform::log_abs_det_jacobian(const at::Tensor& x, const at:
   // The intermediate values; with caching on, these are the ones forward
   // computed.
   std::vector<at::Tensor> xs = {x};
-  for (size_t i = 0; i + 1 < parts_.size(); ++i) xs.push_back(parts_[i]->forward(xs.back()));
+  for (size_t i = 0; i + 1 < parts_.size(); ++i) xs.push_back(parts_[i]->forward_unchecked(xs.back()));
   xs.push_back(y);
   at::Tensor total;
   int64_t event_dim = domain_->event_dim();

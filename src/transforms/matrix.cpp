@@ -63,13 +63,13 @@ at::Tensor LowerCholeskyTransform::log_abs_det_jacobian(const at::Tensor& x, con
 // ------------------------------------------------------------ PositiveDefinite
 
 at::Tensor PositiveDefiniteTransform::call(const at::Tensor& x) const {
-  at::Tensor l = LowerCholeskyTransform().forward(x);
+  at::Tensor l = LowerCholeskyTransform().forward_unchecked(x);
   return at::matmul(l, l.transpose(-2, -1));
 }
 
 at::Tensor PositiveDefiniteTransform::inverse_call(const at::Tensor& y) const {
   check_square(y, "PositiveDefiniteTransform");
-  return LowerCholeskyTransform().inverse(at::linalg_cholesky(y));
+  return LowerCholeskyTransform().inverse_unchecked(at::linalg_cholesky(y));
 }
 
 at::Tensor PositiveDefiniteTransform::log_abs_det_jacobian(const at::Tensor& x, const at::Tensor&) const {

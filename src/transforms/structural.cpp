@@ -159,7 +159,7 @@ at::Tensor CatTransform::apply(const at::Tensor& v, bool inverse) const {
   int64_t start = 0;
   for (size_t i = 0; i < transforms_.size(); ++i) {
     at::Tensor slice = v.narrow(dim_, start, lengths_[i]);
-    pieces.push_back(inverse ? transforms_[i]->inverse(slice) : transforms_[i]->forward(slice));
+    pieces.push_back(inverse ? transforms_[i]->inverse_unchecked(slice) : transforms_[i]->forward_unchecked(slice));
     start += lengths_[i];
   }
   return at::cat(pieces, dim_);
@@ -214,7 +214,7 @@ at::Tensor StackTransform::apply(const at::Tensor& v, bool inverse) const {
   std::vector<at::Tensor> pieces;
   for (size_t i = 0; i < transforms_.size(); ++i) {
     at::Tensor slice = v.select(dim_, static_cast<int64_t>(i));
-    pieces.push_back(inverse ? transforms_[i]->inverse(slice) : transforms_[i]->forward(slice));
+    pieces.push_back(inverse ? transforms_[i]->inverse_unchecked(slice) : transforms_[i]->forward_unchecked(slice));
   }
   return at::stack(pieces, dim_);
 }

@@ -1,5 +1,7 @@
 #include "torchdist/transforms/transform.h"
 
+#include "torchdist/core/distribution.h"
+
 namespace torchdist {
 
 Transform::Transform(int cache_size) : cache_size_(cache_size) {
@@ -21,9 +23,35 @@ at::Tensor Transform::log_abs_det_jacobian(const at::Tensor&, const at::Tensor&)
   not_implemented("log_abs_det_jacobian");
 }
 
+namespace {
+
+// Validates a transform's input against `space` (its domain for forward,
+// its codomain for inverse) when validation is on globally.
+void check_input(const Transform& t, const char* method, const at::Tensor& value, const ConstraintPtr& space) {
+  if (!default_validate_args() || space->is_dependent()) return;
+  TORCH_CHECK_VALUE(value.defined(), t.name(), ": the argument of ", method, " must be a defined tensor");
+  TORCH_CHECK_VALUE(value.dim() >= space->event_dim(), t.name(), ": the argument of ", method, " must have at least ",
+                    space->event_dim(), " dimensions (the event dimensions of ", space->name(), "), got shape ",
+                    value.sizes());
+  const std::string arg = std::string("the argument of ") + method;
+  detail::check_param(t.name(), arg.c_str(), value, space);
+}
+
+}  // namespace
+
+at::Tensor Transform::forward(const at::Tensor& x) const {
+  check_input(*this, "forward", x, domain());
+  return forward_unchecked(x);
+}
+
+at::Tensor Transform::inverse(const at::Tensor& y) const {
+  check_input(*this, "inverse", y, codomain());
+  return inverse_unchecked(y);
+}
+
 // The cache holds one pair, matched by tensor identity (not value), exactly
 // as torch does: y = t(x); t.inv(y) returns x itself.
-at::Tensor Transform::forward(const at::Tensor& x) const {
+at::Tensor Transform::forward_unchecked(const at::Tensor& x) const {
   if (cache_size_ == 0) return call(x);
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
@@ -36,7 +64,7 @@ at::Tensor Transform::forward(const at::Tensor& x) const {
   return y;
 }
 
-at::Tensor Transform::inverse(const at::Tensor& y) const {
+at::Tensor Transform::inverse_unchecked(const at::Tensor& y) const {
   if (cache_size_ == 0) return inverse_call(y);
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);

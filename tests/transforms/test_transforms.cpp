@@ -6,6 +6,7 @@
 #include <torchdist/transforms/affine.h>
 #include <torchdist/distributions/gumbel.h>
 #include <torchdist/distributions/normal.h>
+#include <torchdist/distributions/transformed_distribution.h>
 #include <torchdist/transforms/compose.h>
 #include <torchdist/transforms/cumulative_distribution.h>
 #include <torchdist/transforms/elementwise.h>
@@ -346,6 +347,67 @@ TEST(Transforms, FloatInputsKeepTheirDtype) {
   EXPECT_EQ(td::AffineTransform(1.0, 2.0).forward(x).scalar_type(), at::kFloat);
   EXPECT_EQ(td::AffineTransform(1.0, 2.0).log_abs_det_jacobian(x, x).scalar_type(), at::kFloat);
   EXPECT_EQ(td::PowerTransform(2.0).forward(x.abs()).scalar_type(), at::kFloat);
+}
+
+TEST(Transforms, FloatInputsKeepTheirDtype0Dim) {
+  // A 0-dim float x (a scalar distribution's single sample) must not be
+  // promoted by number parameters either.
+  at::Tensor x = at::zeros({}, at::kFloat);
+  td::AffineTransform t(1.0, 2.0);
+  EXPECT_EQ(t.forward(x).scalar_type(), at::kFloat);
+  EXPECT_EQ(t.inverse(x).scalar_type(), at::kFloat);
+  EXPECT_EQ(t.log_abs_det_jacobian(x, x).scalar_type(), at::kFloat);
+  EXPECT_FLOAT_EQ(t.log_abs_det_jacobian(x, x).item<float>(), std::log(2.0f));
+}
+
+// Out-of-domain inputs are errors while validation is on (the default).
+TEST(Transforms, InputsOutsideTheDomainAreRejected) {
+  at::Tensor negative = td::testing::tensor_of({1, -1, 2}, {3});
+  EXPECT_THROW_MSG(td::ExpTransform().inverse(negative), c10::ValueError,
+                   "ExpTransform(): the argument of inverse must satisfy positive(), got -1 at index [1]");
+  EXPECT_THROW_MSG(td::ExpTransform().inv()->forward(negative), c10::ValueError,
+                   "InverseTransform(ExpTransform()): the argument of forward must satisfy positive()");
+  EXPECT_THROW_MSG(td::PowerTransform(0.5).forward(negative), c10::ValueError,
+                   "the argument of forward must satisfy positive()");
+  EXPECT_THROW_MSG(td::SigmoidTransform().inverse(td::testing::tensor_of({0.5, 1.5}, {2})), c10::ValueError,
+                   "SigmoidTransform(): the argument of inverse must satisfy unit_interval(), got 1.5 at index [1]");
+  EXPECT_THROW_MSG(td::TanhTransform().inverse(td::testing::tensor_of({-2.0})), c10::ValueError,
+                   "TanhTransform(): the argument of inverse must satisfy interval(-1, 1)");
+  EXPECT_THROW_MSG(td::StickBreakingTransform().inverse(td::testing::tensor_of({0.5, 0.6}, {2})), c10::ValueError,
+                   "the argument of inverse must satisfy simplex()");
+  // NaN is outside real().
+  EXPECT_THROW_MSG(td::AffineTransform(0.0, 2.0).forward(td::testing::tensor_of({NAN})), c10::ValueError,
+                   "the argument of forward must satisfy real()");
+  // A composition checks its own (co)domain: the first part's domain and
+  // the last part's codomain.
+  td::ComposeTransform scale_then_exp(
+      {std::make_shared<td::AffineTransform>(0.0, 2.0), std::make_shared<td::ExpTransform>()});
+  EXPECT_THROW_MSG(scale_then_exp.inverse(negative), c10::ValueError, "the argument of inverse must satisfy positive()");
+  // Too few dimensions for the event.
+  EXPECT_THROW_MSG(td::LowerCholeskyTransform().forward(at::zeros({3}, at::kDouble)), c10::ValueError,
+                   "LowerCholeskyTransform(): the argument of forward must have at least 2 dimensions");
+  EXPECT_THROW_MSG(td::CorrCholeskyTransform().inverse(at::eye(3, at::kDouble)[0]), c10::ValueError,
+                   "must have at least 2 dimensions");
+}
+
+TEST(Transforms, InputChecksFollowTheGlobalValidationFlag) {
+  at::Tensor negative = td::testing::tensor_of({-1.0});
+  td::set_default_validate_args(false);
+  at::Tensor x = td::ExpTransform().inverse(negative);
+  td::set_default_validate_args(true);
+  EXPECT_TRUE(x.isnan().all().item<bool>());
+}
+
+TEST(Transforms, DistributionsWithoutValidationDoNotCheckTheirTransforms) {
+  // A TransformedDistribution validates values against its own support
+  // under its own flag; with validate_args=false the transforms see the
+  // raw value (log of a negative number is NaN, as in torch).
+  td::TransformedDistribution log_normal(td::Normal(0.0, 1.0, /*validate_args=*/false),
+                                         {std::make_shared<td::ExpTransform>()}, /*validate_args=*/false);
+  EXPECT_TRUE(log_normal.log_prob(td::testing::tensor_of({-1.0})).isnan().all().item<bool>());
+  td::TransformedDistribution checked(td::Normal(0.0, 1.0), {std::make_shared<td::ExpTransform>()});
+  EXPECT_THROW_MSG(checked.log_prob(td::testing::tensor_of({-1.0})), c10::ValueError,
+                   "TransformedDistribution: value must be within the support positive()");
 }
 
 }  // namespace

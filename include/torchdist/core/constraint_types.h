@@ -119,6 +119,7 @@ class IndependentConstraint final : public Constraint {
   std::string name() const override;
   bool is_discrete() const override { return base_->is_discrete(); }
   int64_t event_dim() const override { return base_->event_dim() + ndims_; }
+  bool is_dependent() const override { return base_->is_dependent(); }
   const ConstraintPtr& base() const { return base_; }
   int64_t reinterpreted_batch_ndims() const { return ndims_; }
 

@@ -11,6 +11,10 @@ namespace torchdist {
 /// against x. With `event_dim > 0` the rightmost `event_dim` dimensions form
 /// one event and the log-det is summed over them.
 ///
+/// A number `loc` or `scale` acts like a Python float in torch: it takes the
+/// dtype of x (a float32 x stays float32, even 0-dim); tensor parameters
+/// follow ATen's type promotion.
+///
 /// Example:
 /// \code
 ///   td::AffineTransform t(1.0, 2.0);
@@ -37,11 +41,15 @@ class AffineTransform final : public TransformBase<AffineTransform> {
   int64_t event_dim() const { return event_dim_; }
 
  protected:
-  at::Tensor call(const at::Tensor& x) const override { return loc_ + scale_ * x; }
-  at::Tensor inverse_call(const at::Tensor& y) const override { return (y - loc_) / scale_; }
+  at::Tensor call(const at::Tensor& x) const override;
+  at::Tensor inverse_call(const at::Tensor& y) const override;
 
  private:
+  // 0-dim double tensors for number parameters (what loc()/scale() return)...
   at::Tensor loc_, scale_;
+  // ...and the numbers themselves, applied as Scalars so that they do not
+  // promote x's dtype.
+  c10::optional<double> loc_number_, scale_number_;
   int64_t event_dim_;
 };
 

@@ -34,8 +34,8 @@ class IndependentTransform final : public TransformBase<IndependentTransform> {
   int64_t reinterpreted_batch_ndims() const { return ndims_; }
 
  protected:
-  at::Tensor call(const at::Tensor& x) const override { return base_->forward(x); }
-  at::Tensor inverse_call(const at::Tensor& y) const override { return base_->inverse(y); }
+  at::Tensor call(const at::Tensor& x) const override { return base_->forward_unchecked(x); }
+  at::Tensor inverse_call(const at::Tensor& y) const override { return base_->inverse_unchecked(y); }
 
  private:
   TransformPtr base_;

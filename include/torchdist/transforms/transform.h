@@ -56,10 +56,23 @@ class Transform : public std::enable_shared_from_this<Transform> {
   virtual int sign() const;
 
   /// y = f(x), using the cache when enabled.
+  ///
+  /// While `td::default_validate_args()` is on (the default), `x` is first
+  /// checked against `domain()`: a value outside it, or with fewer
+  /// dimensions than the domain's events, throws `c10::ValueError`
+  /// "ExpTransform(): the argument of forward must satisfy ...".
   at::Tensor forward(const at::Tensor& x) const;
   at::Tensor operator()(const at::Tensor& x) const { return forward(x); }
-  /// x = f^{-1}(y), using the cache when enabled.
+  /// x = f^{-1}(y), using the cache when enabled. Validates `y` against
+  /// `codomain()` like `forward` does against `domain()`: log of a negative
+  /// number, say, is a clear error rather than a silent NaN.
   at::Tensor inverse(const at::Tensor& y) const;
+  /// `forward` and `inverse` without the input check, for callers that
+  /// have validated the value already or promise it is valid (the
+  /// composite transforms and `TransformedDistribution`, which validate
+  /// against their own support under their own `validate_args`).
+  at::Tensor forward_unchecked(const at::Tensor& x) const;
+  at::Tensor inverse_unchecked(const at::Tensor& y) const;
   /// log |det df/dx| at (x, y = f(x)), with the event dimensions of the
   /// domain summed out.
   virtual at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const;
@@ -129,8 +142,8 @@ class InverseTransform final : public Transform {
   const TransformPtr& base() const { return base_; }
 
  protected:
-  at::Tensor call(const at::Tensor& x) const override { return base_->inverse(x); }
-  at::Tensor inverse_call(const at::Tensor& y) const override { return base_->forward(y); }
+  at::Tensor call(const at::Tensor& x) const override { return base_->inverse_unchecked(x); }
+  at::Tensor inverse_call(const at::Tensor& y) const override { return base_->forward_unchecked(y); }
 
  private:
   TransformPtr base_;
