@@ -6,9 +6,9 @@ namespace torchdist {
 namespace {
 
 // The parameter checks run here first so that their messages name
-// OneHotCategorical; the inner Categorical never validates.
-Categorical make_categorical(const ProbsOrLogits& param) {
-  at::Tensor t = detail::categorical_param(param, "OneHotCategorical");
+// OneHotCategorical (or a derived family); the inner Categorical never validates.
+Categorical make_categorical(const ProbsOrLogits& param, const char* distribution) {
+  at::Tensor t = detail::categorical_param(param, distribution);
   ProbsOrLogits checked = param.is_probs() ? ProbsOrLogits(Probs{t}) : ProbsOrLogits(Logits{t});
   return Categorical(std::move(checked), /*validate_args=*/false);
 }
@@ -16,16 +16,22 @@ Categorical make_categorical(const ProbsOrLogits& param) {
 }  // namespace
 
 OneHotCategorical::OneHotCategorical(ProbsOrLogits param, c10::optional<bool> validate_args)
-    : OneHotCategorical(make_categorical(param), validate_args) {}
+    : OneHotCategorical(make_categorical(param, "OneHotCategorical"), validate_args) {}
 
-OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args)
+OneHotCategorical::OneHotCategorical(ProbsOrLogits param, c10::optional<bool> validate_args, const char* distribution)
+    : OneHotCategorical(make_categorical(param, distribution), validate_args, distribution) {}
+
+OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args,
+                                     const char* distribution)
     : Distribution(categorical.batch_shape(), {categorical.num_events()}, validate_args),
       categorical_(std::move(categorical)) {
+  // Inside this constructor name() is OneHotCategorical's even for a derived
+  // family, hence the explicit name.
   if (this->validate_args()) {
     if (categorical_.is_probs_) {
-      check_params({{"probs", categorical_.param_, constraints::simplex()}});
+      detail::check_param(distribution, "probs", categorical_.param_, constraints::simplex());
     } else {
-      check_params({{"logits", categorical_.param_, constraints::real_vector()}});
+      detail::check_param(distribution, "logits", categorical_.param_, constraints::real_vector());
     }
   }
 }

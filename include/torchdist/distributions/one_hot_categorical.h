@@ -60,8 +60,14 @@ class OneHotCategorical : public Distribution {
     return std::make_shared<OneHotCategorical>(expand(batch_shape));
   }
 
+ protected:
+  /// For derived families (OneHotCategoricalStraightThrough): validates the
+  /// parameter with messages naming `distribution`.
+  OneHotCategorical(ProbsOrLogits param, c10::optional<bool> validate_args, const char* distribution);
+
  private:
-  OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args);
+  OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args,
+                    const char* distribution = "OneHotCategorical");
 
   Categorical categorical_;  // never validates: this class checks with its own name
 };

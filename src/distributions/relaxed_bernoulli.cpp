@@ -1,0 +1,163 @@
+#include "torchdist/distributions/relaxed_bernoulli.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include "torchdist/transforms/elementwise.h"
+
+namespace torchdist {
+namespace {
+
+// at::infer_size, with a ValueError naming the distribution instead of
+// ATen's RuntimeError.
+template <class... Message>
+std::vector<int64_t> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b, const Message&... message) {
+  try {
+    return at::infer_size(a, b);
+  } catch (const c10::Error&) {
+    TORCH_CHECK_VALUE(false, message...);
+  }
+}
+
+struct Prepared {
+  at::Tensor temperature;  // in its own shape, the common dtype
+  at::Tensor param;        // broadcast with the temperature: the batch shape
+};
+
+// Converts and broadcasts the parameters and, when `validate`, checks them
+// under `distribution`'s name (RelaxedBernoulli checks here before it builds
+// its unvalidated base).
+Prepared prepare(const char* distribution, const ScalarOrTensor& temperature, const ProbsOrLogits& param,
+                 bool validate) {
+  param.check_defined(distribution);
+  TORCH_CHECK_VALUE(temperature.is_scalar() || temperature.tensor().defined(), distribution,
+                    ": temperature must be a defined tensor");
+  const char* arg = param.is_probs() ? "probs" : "logits";
+  const at::IntArrayRef t_shape = temperature.is_scalar() ? at::IntArrayRef() : temperature.tensor().sizes();
+  const at::IntArrayRef p_shape = param.value().is_scalar() ? at::IntArrayRef() : param.value().tensor().sizes();
+  broadcast_shapes(t_shape, p_shape, distribution, ": temperature of shape ", t_shape, " does not broadcast with ", arg,
+                   " of shape ", p_shape);
+  std::vector<at::Tensor> b = broadcast_all({temperature, param.value()});
+  Prepared out;
+  out.param = std::move(b[1]);
+  // The temperature keeps its shape (torch does not broadcast it).
+  out.temperature = temperature.is_scalar() ? at::scalar_tensor(temperature.value(), out.param.options())
+                                            : temperature.tensor().to(out.param.scalar_type());
+  if (validate) {
+    detail::check_param(distribution, "temperature", out.temperature, constraints::positive());
+    detail::check_param(distribution, arg, out.param,
+                        param.is_probs() ? constraints::unit_interval() : constraints::real());
+  }
+  return out;
+}
+
+ProbsOrLogits same_kind(const ProbsOrLogits& param, at::Tensor value) {
+  return param.is_probs() ? ProbsOrLogits(Probs{std::move(value)}) : ProbsOrLogits(Logits{std::move(value)});
+}
+
+std::shared_ptr<const LogitRelaxedBernoulli> make_base(const ScalarOrTensor& temperature, const ProbsOrLogits& param,
+                                                       bool validate) {
+  Prepared p = prepare("RelaxedBernoulli", temperature, param, validate);
+  return std::make_shared<const LogitRelaxedBernoulli>(p.temperature, same_kind(param, p.param),
+                                                       /*validate_args=*/false);
+}
+
+}  // namespace
+
+at::Tensor logit_relaxed_bernoulli_log_prob(const at::Tensor& x, const at::Tensor& logits,
+                                            const at::Tensor& temperature) {
+  // d - 2 log(1 + e^d) = -|d| - 2 log(1 + e^-|d|): no exp of a large number.
+  at::Tensor abs_d = (logits - x * temperature).abs();
+  return temperature.log() - abs_d - 2 * at::log1p(at::exp(-abs_d));
+}
+
+at::Tensor relaxed_bernoulli_log_prob(const at::Tensor& y, const at::Tensor& logits, const at::Tensor& temperature) {
+  at::Tensor v = at::isFloatingType(y.scalar_type()) ? y : y.to(logits.scalar_type());
+  const at::ScalarType t = v.scalar_type();
+  // The sampler's clipped sigmoid never leaves [tiny, 1 - eps]; clamping
+  // the value into the same range keeps the logit finite at y = 0 and 1
+  // (exact boundary values come from rounding at low temperature, or from
+  // a caller's own sigmoid).
+  at::Tensor yc = v.clamp(finfo_tiny(t), 1.0 - finfo_eps(t));
+  at::Tensor log_y = yc.log();
+  at::Tensor log_1m_y = (-yc).log1p();
+  // Change of variables y = sigmoid(x): log |dy/dx| = log y + log(1 - y).
+  return logit_relaxed_bernoulli_log_prob(log_y - log_1m_y, logits, temperature) - log_y - log_1m_y;
+}
+
+// ---------------------------------------------------------------------------
+// LogitRelaxedBernoulli
+
+LogitRelaxedBernoulli::LogitRelaxedBernoulli(ScalarOrTensor temperature, ProbsOrLogits param,
+                                             c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  Prepared p = prepare("LogitRelaxedBernoulli", temperature, param, this->validate_args());
+  temperature_ = std::move(p.temperature);
+  param_ = std::move(p.param);
+  set_batch_shape(param_.sizes());
+}
+
+const at::Tensor& LogitRelaxedBernoulli::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+}
+
+const at::Tensor& LogitRelaxedBernoulli::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+}
+
+at::Tensor LogitRelaxedBernoulli::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& l = logits();
+  at::Tensor logistic;
+  {
+    at::NoGradGuard no_grad;
+    at::Tensor u = clamp_probs(at::rand(extended_shape(sample_shape), std::move(generator), l.options()));
+    logistic = u.log() - (-u).log1p();
+  }
+  return (l + logistic) / temperature_;
+}
+
+at::Tensor LogitRelaxedBernoulli::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return logit_relaxed_bernoulli_log_prob(value, logits(), temperature_);
+}
+
+at::Tensor LogitRelaxedBernoulli::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return at::sigmoid(value * temperature_ - logits());
+}
+
+at::Tensor LogitRelaxedBernoulli::icdf(const at::Tensor& value) const {
+  if (validate_args()) check_probability(value, "icdf");
+  return (logits() + (value.log() - (-value).log1p())) / temperature_;
+}
+
+LogitRelaxedBernoulli LogitRelaxedBernoulli::expand(at::IntArrayRef batch_shape) const {
+  LogitRelaxedBernoulli out(*this);
+  out.param_ = param_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// RelaxedBernoulli
+
+RelaxedBernoulli::RelaxedBernoulli(ScalarOrTensor temperature, ProbsOrLogits param, c10::optional<bool> validate_args)
+    : RelaxedBernoulli(make_base(temperature, param, validate_args.value_or(default_validate_args())),
+                       validate_args.value_or(default_validate_args())) {}
+
+RelaxedBernoulli::RelaxedBernoulli(std::shared_ptr<const LogitRelaxedBernoulli> base, bool validate_args)
+    : TransformedDistribution(base, {std::make_shared<SigmoidTransform>()}, validate_args),
+      logit_base_(std::move(base)) {}
+
+at::Tensor RelaxedBernoulli::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return relaxed_bernoulli_log_prob(value, logits(), temperature());
+}
+
+RelaxedBernoulli RelaxedBernoulli::expand(at::IntArrayRef batch_shape) const {
+  return RelaxedBernoulli(std::make_shared<const LogitRelaxedBernoulli>(logit_base_->expand(batch_shape)),
+                          validate_args());
+}
+
+}  // namespace torchdist

@@ -1,0 +1,150 @@
+#include "torchdist/distributions/relaxed_categorical.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+
+#include "torchdist/transforms/elementwise.h"
+
+namespace torchdist {
+namespace {
+
+// at::infer_size, with a ValueError naming the distribution instead of
+// ATen's RuntimeError.
+template <class... Message>
+std::vector<int64_t> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b, const Message&... message) {
+  try {
+    return at::infer_size(a, b);
+  } catch (const c10::Error&) {
+    TORCH_CHECK_VALUE(false, message...);
+  }
+}
+
+// The temperature (own shape, common dtype) and an unvalidated Categorical
+// whose batch is broadcast with the temperature; checked under
+// `distribution`'s name when `validate`.
+std::pair<at::Tensor, Categorical> prepare(const char* distribution, const ScalarOrTensor& temperature,
+                                           const ProbsOrLogits& param, bool validate) {
+  at::Tensor p = detail::categorical_param(param, distribution);
+  TORCH_CHECK_VALUE(temperature.is_scalar() || temperature.tensor().defined(), distribution,
+                    ": temperature must be a defined tensor");
+  at::Tensor t;
+  if (temperature.is_scalar()) {
+    t = at::scalar_tensor(temperature.value(), p.options());
+  } else {
+    t = temperature.tensor();
+    const at::ScalarType dtype =
+        at::isFloatingType(t.scalar_type()) ? at::promote_types(t.scalar_type(), p.scalar_type()) : p.scalar_type();
+    t = t.to(dtype);
+    p = p.to(dtype);
+  }
+  const char* arg = param.is_probs() ? "probs" : "logits";
+  const at::IntArrayRef p_batch = p.sizes().slice(0, p.dim() - 1);
+  const std::vector<int64_t> batch =
+      broadcast_shapes(t.sizes(), p_batch, distribution, ": temperature of shape ", t.sizes(),
+                       " does not broadcast with the batch shape ", p_batch, " of ", arg, " of shape ", p.sizes());
+  if (at::IntArrayRef(batch) != p_batch) p = p.expand(concat_shapes(batch, {p.size(-1)}));
+  if (validate) detail::check_param(distribution, "temperature", t, constraints::positive());
+  Categorical c(param.is_probs() ? ProbsOrLogits(Probs{p}) : ProbsOrLogits(Logits{p}), /*validate_args=*/false);
+  // After normalization, as torch's Categorical checks.
+  if (validate) {
+    if (param.is_probs()) {
+      detail::check_param(distribution, "probs", c.probs(), constraints::simplex());
+    } else {
+      detail::check_param(distribution, "logits", c.logits(), constraints::real_vector());
+    }
+  }
+  return {std::move(t), std::move(c)};
+}
+
+}  // namespace
+
+at::Tensor exp_relaxed_categorical_log_prob(const at::Tensor& x, const at::Tensor& logits,
+                                            const at::Tensor& temperature) {
+  const int64_t k = logits.size(-1);
+  at::Tensor score = logits - x * temperature.unsqueeze(-1);
+  // log (K-1)! + (K-1) log tau
+  at::Tensor log_scale = std::lgamma(static_cast<double>(k)) + static_cast<double>(k - 1) * temperature.log();
+  // Subtract the logsumexp elementwise before summing (torch's order): the
+  // sum of K scores minus K logsumexp would cancel badly at low tau.
+  return at::log_softmax(score, -1).sum(-1) + log_scale;
+}
+
+at::Tensor relaxed_one_hot_categorical_log_prob(const at::Tensor& y, const at::Tensor& logits,
+                                                const at::Tensor& temperature) {
+  at::Tensor v = at::isFloatingType(y.scalar_type()) ? y : y.to(logits.scalar_type());
+  // Entries below tiny underflowed (or are denormal) at low temperature;
+  // log(0) = -inf would make the ExpConcrete score inf - inf = NaN.
+  at::Tensor x = v.clamp_min(finfo_tiny(v.scalar_type())).log();
+  // Change of variables y = exp(x): log |det dy/dx| = sum_k x_k.
+  return exp_relaxed_categorical_log_prob(x, logits, temperature) - x.sum(-1);
+}
+
+// ---------------------------------------------------------------------------
+// ExpRelaxedCategorical
+
+ExpRelaxedCategorical::ExpRelaxedCategorical(ScalarOrTensor temperature, ProbsOrLogits param,
+                                             c10::optional<bool> validate_args)
+    : ExpRelaxedCategorical(
+          prepare("ExpRelaxedCategorical", temperature, param, validate_args.value_or(default_validate_args())),
+          validate_args) {}
+
+ExpRelaxedCategorical::ExpRelaxedCategorical(std::pair<at::Tensor, Categorical> parts,
+                                             c10::optional<bool> validate_args)
+    : Distribution(parts.second.batch_shape(), {parts.second.num_events()}, validate_args),
+      temperature_(std::move(parts.first)),
+      categorical_(std::move(parts.second)) {}
+
+at::Tensor ExpRelaxedCategorical::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& l = logits();
+  at::Tensor gumbels;
+  {
+    at::NoGradGuard no_grad;
+    at::Tensor u = clamp_probs(at::rand(extended_shape(sample_shape), std::move(generator), l.options()));
+    gumbels = -(-u.log()).log();
+  }
+  return at::log_softmax((l + gumbels) / temperature_.unsqueeze(-1), -1);
+}
+
+at::Tensor ExpRelaxedCategorical::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return exp_relaxed_categorical_log_prob(value, logits(), temperature_);
+}
+
+ExpRelaxedCategorical ExpRelaxedCategorical::expand(at::IntArrayRef batch_shape) const {
+  ExpRelaxedCategorical out(*this);
+  out.categorical_ = categorical_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// RelaxedOneHotCategorical
+
+std::shared_ptr<const ExpRelaxedCategorical> RelaxedOneHotCategorical::make_base(const ScalarOrTensor& temperature,
+                                                                                 const ProbsOrLogits& param,
+                                                                                 bool validate) {
+  return std::shared_ptr<const ExpRelaxedCategorical>(new ExpRelaxedCategorical(
+      prepare("RelaxedOneHotCategorical", temperature, param, validate), /*validate_args=*/false));
+}
+
+RelaxedOneHotCategorical::RelaxedOneHotCategorical(ScalarOrTensor temperature, ProbsOrLogits param,
+                                                   c10::optional<bool> validate_args)
+    : RelaxedOneHotCategorical(make_base(temperature, param, validate_args.value_or(default_validate_args())),
+                               validate_args.value_or(default_validate_args())) {}
+
+RelaxedOneHotCategorical::RelaxedOneHotCategorical(std::shared_ptr<const ExpRelaxedCategorical> base,
+                                                   bool validate_args)
+    : TransformedDistribution(base, {std::make_shared<ExpTransform>()}, validate_args), exp_base_(std::move(base)) {}
+
+at::Tensor RelaxedOneHotCategorical::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  return relaxed_one_hot_categorical_log_prob(value, logits(), temperature());
+}
+
+RelaxedOneHotCategorical RelaxedOneHotCategorical::expand(at::IntArrayRef batch_shape) const {
+  return RelaxedOneHotCategorical(std::make_shared<const ExpRelaxedCategorical>(exp_base_->expand(batch_shape)),
+                                  validate_args());
+}
+
+}  // namespace torchdist
