@@ -1,0 +1,102 @@
+#include "torchdist/distributions/geometric.h"
+
+#include "torchdist/core/utils.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+
+namespace torchdist {
+
+at::Tensor geometric_log_prob(const at::Tensor& value, const at::Tensor& probs) {
+  // At p = 1 and k = 0, k * log1p(-p) is 0 * -inf: use p = 0 in that term
+  // there (its gradient is then 0, and the total gradient is that of log p).
+  at::Tensor p = at::where((probs == 1).logical_and(value == 0), at::zeros({}, probs.options()), probs);
+  return value * at::log1p(-p) + probs.log();
+}
+
+at::Tensor geometric_log_prob_logits(const at::Tensor& value, const at::Tensor& logits) {
+  // log p = log_sigmoid(l), log(1 - p) = log_sigmoid(-l): exact for large
+  // |l| and for l = +-inf. log(1 - p) is -inf at l = +inf: keep k = 0 at 0.
+  at::Tensor k_log_q =
+      at::where(value == 0, at::zeros({}, logits.options()), value * at::log_sigmoid(-logits));
+  return k_log_q + at::log_sigmoid(logits);
+}
+
+Geometric::Geometric(ProbsOrLogits param, c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  param.check_defined("Geometric");
+  param_ = broadcast_all({param.value()})[0];
+  set_batch_shape(param_.sizes());
+  if (!this->validate_args()) return;
+  if (is_probs_) {
+    // p = 0 never stops: torch checks positivity on top of unit_interval.
+    check_params({{"probs", param_, constraints::unit_interval()}, {"probs", param_, constraints::positive()}});
+  } else {
+    check_params({{"logits", param_, constraints::real()}});
+  }
+}
+
+const at::Tensor& Geometric::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+}
+
+const at::Tensor& Geometric::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+}
+
+at::Tensor Geometric::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::NoGradGuard no_grad;
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  // log(1 - p) in double: from the logits when given (accurate for p near 1).
+  at::Tensor p64 = param_.detach().to(at::kDouble);
+  at::Tensor log_q = is_probs_ ? at::log1p(-p64) : at::log_sigmoid(-p64);
+  at::Tensor u = at::empty(shape, p64.options()).uniform_(finfo_tiny(at::kDouble), 1, std::move(generator));
+  return (u.log() / log_q).floor().to(param_.scalar_type());
+}
+
+at::Tensor Geometric::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  return is_probs_ ? geometric_log_prob(v, param_) : geometric_log_prob_logits(v, param_);
+}
+
+at::Tensor Geometric::entropy() const {
+  // H = -log p - ((1 - p) / p) log(1 - p).
+  if (!is_probs_) {
+    const at::Tensor& l = param_;
+    // l = +inf (p = 1): exp(-l) * log(1 - p) is 0 * -inf; H is 0 there.
+    at::Tensor second = at::exp(-l) * at::log_sigmoid(-l);
+    return -at::log_sigmoid(l) - second.masked_fill(l == INFINITY, 0);
+  }
+  // At p = 1 the second term is 0 * -inf; H is exactly 0 there. The safe p
+  // keeps the unused branch (and its gradient) finite.
+  const at::Tensor one = param_ == 1;
+  at::Tensor p = at::where(one, at::full({}, 0.5, param_.options()), param_);
+  at::Tensor h = -p.log() - (1 - p) / p * at::log1p(-p);
+  return at::where(one, at::zeros({}, h.options()), h);
+}
+
+at::Tensor Geometric::mean() const {
+  if (!is_probs_) return at::exp(-param_);
+  return 1 / param_ - 1;
+}
+
+at::Tensor Geometric::variance() const {
+  if (!is_probs_) {
+    at::Tensor odds_inv = at::exp(-param_);  // (1 - p) / p
+    return odds_inv * (1 + odds_inv);
+  }
+  return (1 / param_ - 1) / param_;
+}
+
+Geometric Geometric::expand(at::IntArrayRef batch_shape) const {
+  Geometric out(*this);
+  out.param_ = param_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

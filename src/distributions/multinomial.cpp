@@ -1,0 +1,111 @@
+#include "torchdist/distributions/multinomial.h"
+
+#include "multinomial_sampling.h"
+#include "torchdist/core/utils.h"
+#include "torchdist/distributions/categorical.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+
+namespace torchdist {
+namespace {
+
+// Checks total_count and the parameter (defined, at least 1-D, K >= 1) and
+// normalizes the parameter over the last dimension, as Categorical does.
+at::Tensor normalized_param(int64_t total_count, const ProbsOrLogits& param) {
+  // Checked whatever validate_args says: a negative count makes every
+  // method meaningless (torch's inner Binomial checks it too).
+  TORCH_CHECK_VALUE(total_count >= 0, "Multinomial: total_count must satisfy nonnegative_integer(), got ",
+                    total_count);
+  at::Tensor p = detail::categorical_param(param, "Multinomial");
+  return param.is_probs() ? p / p.sum(-1, /*keepdim=*/true) : p - p.logsumexp(-1, /*keepdim=*/true);
+}
+
+}  // namespace
+
+at::Tensor multinomial_log_prob(const at::Tensor& value, const at::Tensor& logits) {
+  std::vector<at::Tensor> b = at::broadcast_tensors({logits, value});
+  const at::Tensor& l = b[0];
+  const at::Tensor& x = b[1];
+  // x_k = 0 with l_k = -inf is 0 * -inf: that category contributes 0.
+  at::Tensor l_safe = l.masked_fill((x == 0).logical_and(l == -INFINITY), 0);
+  return at::lgamma(x.sum(-1) + 1) - at::lgamma(x + 1).sum(-1) + (l_safe * x).sum(-1);
+}
+
+Multinomial::Multinomial(int64_t total_count, ProbsOrLogits param, c10::optional<bool> validate_args)
+    : Multinomial(total_count, normalized_param(total_count, param), param.is_probs(), validate_args) {}
+
+Multinomial::Multinomial(int64_t total_count, at::Tensor normalized, bool is_probs, c10::optional<bool> validate_args)
+    : Distribution(normalized.sizes().slice(0, normalized.dim() - 1), {normalized.size(-1)}, validate_args),
+      total_count_(total_count),
+      param_(std::move(normalized)),
+      is_probs_(is_probs) {
+  if (!this->validate_args()) return;
+  // After normalization, as torch: unnormalized nonnegative probs pass;
+  // negative, infinite or all-zero ones do not.
+  if (is_probs_) {
+    check_params({{"probs", param_, constraints::simplex()}});
+  } else {
+    check_params({{"logits", param_, constraints::real_vector()}});
+  }
+}
+
+const at::Tensor& Multinomial::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_); });
+}
+
+const at::Tensor& Multinomial::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_); });
+}
+
+ConstraintPtr Multinomial::support() const { return constraints::multinomial(total_count_); }
+
+at::Tensor Multinomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  const at::Tensor& p = probs();
+  at::NoGradGuard no_grad;
+  return detail::multinomial_sample(total_count_, p.detach(), sample_shape, std::move(generator));
+}
+
+at::Tensor Multinomial::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  return multinomial_log_prob(v, logits());
+}
+
+at::Tensor Multinomial::entropy() const {
+  // n H(p) - lgamma(n + 1) + sum_k E[lgamma(X_k + 1)], X_k ~ Bin(n, p_k),
+  // the expectation summed over x = 1..n (x = 0 contributes lgamma(1) = 0).
+  const at::Tensor& p = probs();
+  const double n = static_cast<double>(total_count_);
+  const double log_n_factorial = std::lgamma(n + 1);
+  at::Tensor h = n * categorical_entropy(p, logits()) - log_n_factorial;
+  if (total_count_ == 0) return h;
+  // x along a new leftmost dimension: [n, 1, ..., 1] against p's [batch, K].
+  std::vector<int64_t> shape(p.dim() + 1, 1);
+  shape[0] = total_count_;
+  at::Tensor x = at::arange(1, total_count_ + 1, p.options().requires_grad(false)).view(shape);
+  // The binomial pmf from p itself (xlogy / xlog1py are exact at p = 0, 1).
+  at::Tensor log_pmf = (log_n_factorial - at::lgamma(x + 1) - at::lgamma(n - x + 1)) + at::special_xlogy(x, p) +
+                       at::special_xlog1py(n - x, -p);
+  at::Tensor weights = at::lgamma(x + 1);
+  return h + (log_pmf.exp() * weights).sum(at::IntArrayRef{0, -1});
+}
+
+at::Tensor Multinomial::mean() const { return probs() * static_cast<double>(total_count_); }
+
+at::Tensor Multinomial::variance() const {
+  const at::Tensor& p = probs();
+  return static_cast<double>(total_count_) * p * (1 - p);
+}
+
+Multinomial Multinomial::expand(at::IntArrayRef batch_shape) const {
+  Multinomial out(*this);
+  out.param_ = param_.expand(concat_shapes(batch_shape, {num_events()}));
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

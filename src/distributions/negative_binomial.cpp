@@ -1,0 +1,96 @@
+#include "torchdist/distributions/negative_binomial.h"
+
+#include "torchdist/core/utils.h"
+
+#include <ATen/core/grad_mode.h>
+
+namespace torchdist {
+
+at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor& total_count,
+                                      const at::Tensor& logits) {
+  // r log(1 - p) + k log(p), both log-sigmoids of the logits.
+  at::Tensor log_unnormalized = -total_count * log1p_exp(logits) - value * log1p_exp(-logits);
+  at::Tensor log_normalizer = at::lgamma(total_count) + at::lgamma(value + 1) - at::lgamma(total_count + value);
+  // r = k = 0: lgamma(0) - lgamma(0) is inf - inf; the mass there is 1.
+  log_normalizer = log_normalizer.masked_fill(total_count + value == 0, 0);
+  return log_unnormalized - log_normalizer;
+}
+
+NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits param,
+                                   c10::optional<bool> validate_args)
+    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+  param.check_defined("NegativeBinomial");
+  TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
+                    "NegativeBinomial: total_count must be a defined tensor");
+  std::vector<at::Tensor> b = broadcast_all({total_count, param.value()});
+  // As torch (total_count.type_as(param)): a floating probs / logits tensor
+  // decides the dtype.
+  const ScalarOrTensor& p = param.value();
+  const at::ScalarType dtype =
+      !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
+  total_count_ = b[0].to(dtype);
+  param_ = b[1].to(dtype);
+  set_batch_shape(param_.sizes());
+  if (!this->validate_args()) return;
+  check_params({{"total_count", total_count_, constraints::greater_than_eq(0.0)}});
+  if (is_probs_) {
+    check_params({{"probs", param_, constraints::half_open_interval(0.0, 1.0)}});
+  } else {
+    check_params({{"logits", param_, constraints::real()}});
+  }
+}
+
+const at::Tensor& NegativeBinomial::probs() const {
+  if (is_probs_) return param_;
+  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+}
+
+const at::Tensor& NegativeBinomial::logits() const {
+  if (!is_probs_) return param_;
+  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+}
+
+at::Tensor NegativeBinomial::odds() const { return is_probs_ ? param_ / (1 - param_) : at::exp(param_); }
+
+at::Tensor NegativeBinomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::NoGradGuard no_grad;
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  // Gamma(r, scale = p / (1 - p)) = Gamma(r, 1) * odds. One generator
+  // drives both stages, so a seed fixes the draw.
+  at::Tensor rate = at::_standard_gamma(total_count_.expand(shape), generator) * odds().expand(shape);
+  return at::poisson(rate, generator);
+}
+
+at::Tensor NegativeBinomial::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  at::Tensor lp = negative_binomial_log_prob(v, total_count_, logits());
+  if (!is_probs_) return lp;
+  // p = 0 is the point mass at 0, where the clamped logits leave about
+  // -r eps: put the exact 0 back (gradient 0 there, as through torch's clamp).
+  at::Tensor certain = (param_ == 0).logical_and(v == 0);
+  return at::where(certain, at::zeros({}, lp.options()), lp);
+}
+
+at::Tensor NegativeBinomial::mean() const { return total_count_ * odds(); }
+
+at::Tensor NegativeBinomial::mode() const {
+  at::NoGradGuard no_grad;
+  return ((total_count_ - 1) * odds()).floor().clamp_min(0);
+}
+
+at::Tensor NegativeBinomial::variance() const {
+  // mean / (1 - p), with 1 - p = sigmoid(-l) for logits.
+  at::Tensor one_minus_p = is_probs_ ? 1 - param_ : at::sigmoid(-param_);
+  return mean() / one_minus_p;
+}
+
+NegativeBinomial NegativeBinomial::expand(at::IntArrayRef batch_shape) const {
+  NegativeBinomial out(*this);
+  out.total_count_ = total_count_.expand(batch_shape);
+  out.param_ = param_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist

@@ -1,0 +1,56 @@
+#include "torchdist/distributions/poisson.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+
+namespace torchdist {
+
+at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
+  // k log(rate) with the k = 0 terms set to 0 before the log, so that neither
+  // the value (0 * log 0) nor the gradient (0 * 1 / 0) is NaN at rate = 0.
+  const at::Tensor zero = value == 0;
+  const at::Tensor safe_rate = at::where(zero, at::ones({}, rate.options()), rate);
+  const at::Tensor k_log_rate = at::where(zero, at::zeros({}, rate.options()), value * safe_rate.log());
+  return k_log_rate - rate - at::lgamma(value + 1);
+}
+
+Poisson::Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args) : Distribution({}, {}, validate_args) {
+  rate_ = std::move(broadcast_all({rate})[0]);
+  set_batch_shape(rate_.sizes());
+  if (this->validate_args()) check_params({{"rate", rate_, constraints::nonnegative()}});
+}
+
+at::Tensor Poisson::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  at::NoGradGuard no_grad;
+  return at::poisson(rate_.expand(extended_shape(sample_shape)), std::move(generator));
+}
+
+at::Tensor Poisson::log_prob(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  // Integer counts (or float counts next to double rates) are computed in
+  // the common floating dtype: lgamma of an int64 tensor is an error.
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), rate_.scalar_type()));
+  return poisson_log_prob(v, rate_);
+}
+
+at::Tensor Poisson::cdf(const at::Tensor& value) const {
+  if (validate_args()) check_sample(value);
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), rate_.scalar_type()));
+  // P(X <= k) = Q(k + 1, rate); below 0 it is 0 (gammaincc would be NaN for
+  // a shape <= 0).
+  std::vector<at::Tensor> b = at::broadcast_tensors({v.floor() + 1, rate_});
+  at::Tensor shape = b[0].clamp_min(1);
+  at::Tensor q = at::special_gammaincc(shape.detach(), b[1]);
+  q = at::where(b[0] < 1, at::zeros({}, q.options()), q);
+  return at::where(b[0] == INFINITY, at::ones({}, q.options()), q);
+}
+
+Poisson Poisson::expand(at::IntArrayRef batch_shape) const {
+  Poisson out(*this);
+  out.rate_ = rate_.expand(batch_shape);
+  out.set_batch_shape(batch_shape);
+  return out;
+}
+
+}  // namespace torchdist
