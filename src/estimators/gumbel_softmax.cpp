@@ -1,0 +1,44 @@
+#include "torchdist/estimators/gumbel_softmax.h"
+
+#include <cmath>
+
+#include "torchdist/core/utils.h"
+
+namespace torchdist {
+
+at::Tensor gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                        c10::optional<at::Generator> generator) {
+  at::Tensor u = at::empty(shape, options).uniform_(0, 1, std::move(generator));
+  const at::ScalarType dtype = u.scalar_type();
+  // uniform_ may return exactly 0, and 1 - u may round to 0 near 1: clamp
+  // to the open interval so that both logs are finite.
+  u.clamp_(finfo_tiny(dtype), 1 - finfo_eps(dtype));
+  return u.log().neg_().log_().neg_();
+}
+
+at::Tensor straight_through(const at::Tensor& forward_value, const at::Tensor& surrogate) {
+  return forward_value.detach() + (surrogate - surrogate.detach());
+}
+
+at::Tensor gumbel_softmax(const at::Tensor& logits, double tau, bool hard, int64_t dim,
+                          c10::optional<at::Generator> generator) {
+  TORCH_CHECK_VALUE(logits.defined() && at::isFloatingType(logits.scalar_type()),
+                    "gumbel_softmax: logits must be a floating-point tensor");
+  TORCH_CHECK_VALUE(tau > 0 && std::isfinite(tau), "gumbel_softmax: tau must be a positive finite number, got ", tau);
+  const int64_t rank = std::max<int64_t>(logits.dim(), 1);
+  TORCH_CHECK_VALUE(dim >= -rank && dim < rank, "gumbel_softmax: dim ", dim, " is out of range for logits of shape ",
+                    logits.sizes());
+  at::Tensor perturbed = logits + gumbel_noise(logits.sizes(), logits.options(), std::move(generator));
+  at::Tensor soft = at::softmax(perturbed / tau, dim);
+  if (!hard) return soft;
+  // The argmax of the perturbed logits is the exact Gumbel-max sample (the
+  // soft sample can tie at 1.0 when it saturates).
+  at::Tensor one_hot;
+  {
+    at::NoGradGuard no_grad;
+    one_hot = at::zeros_like(soft).scatter_(dim, perturbed.argmax(dim, /*keepdim=*/true), 1.0);
+  }
+  return straight_through(one_hot, soft);
+}
+
+}  // namespace torchdist
