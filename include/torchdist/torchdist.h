@@ -6,6 +6,7 @@
 #include "torchdist/core/constraint_types.h"
 #include "torchdist/core/constraints.h"
 #include "torchdist/core/distribution.h"
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -63,6 +64,9 @@
 #include "torchdist/transforms/simplex.h"
 #include "torchdist/transforms/structural.h"
 #include "torchdist/transforms/transform.h"
+
+// KL divergence.
+#include "torchdist/kl/registry.h"
 
 // Gradient estimators.
 #include "torchdist/estimators.h"

@@ -68,8 +68,10 @@ double finfo_lowest(at::ScalarType dtype) {
 }
 
 at::Tensor log1p_exp(const at::Tensor& l) {
-  at::Tensor relu_half_grad = (l.clamp_min(0) + l - l.clamp_max(0)) / 2;
-  return relu_half_grad + at::log1p(at::exp(-l.abs()));
+  // logaddexp(l, 0) = max(l, 0) + log1p(exp(-|l|)), exact for every l, with
+  // gradient sigmoid(l) and a correct second derivative everywhere (a
+  // relu-based split has second derivative 0 instead of 1/4 at l = 0).
+  return at::logaddexp(l, at::zeros({}, l.options()));
 }
 
 at::Tensor clamp_probs(const at::Tensor& probs) {

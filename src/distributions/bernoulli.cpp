@@ -12,7 +12,7 @@ at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits)
 }
 
 Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : ExponentialFamily({}, {}, validate_args), is_probs_(param.is_probs()) {
   param.check_defined("Bernoulli");
   param_ = broadcast_all({param.value()})[0];
   set_batch_shape(param_.sizes());
@@ -73,5 +73,25 @@ Bernoulli Bernoulli::expand(at::IntArrayRef batch_shape) const {
   out.set_batch_shape(batch_shape);
   return out;
 }
+
+// theta = logit(p), t(x) = x: P(x) = exp(x theta - log(1 + e^theta)), k = 0.
+std::vector<at::Tensor> Bernoulli::natural_params() const { return {logits()}; }
+
+at::Tensor Bernoulli::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 1, "Bernoulli: log_normalizer takes 1 natural parameter, got ",
+                    natural_params.size());
+  // log(1 + e^theta) as log1p(e^theta) for theta <= 0 and
+  // theta + log1p(e^-theta) above, each branch fed a value safe for it:
+  // exact to rounding, and smooth to every order at 0 (exponential_family_kl
+  // differentiates F twice; log1p_exp's second derivative at 0 is 0).
+  const at::Tensor& theta = natural_params[0];
+  const at::Tensor zero = at::zeros({}, theta.options());
+  const at::Tensor lower = theta <= 0;
+  const at::Tensor neg = at::where(lower, theta, zero);
+  const at::Tensor pos = at::where(lower, zero, theta);
+  return at::where(lower, at::log1p(at::exp(neg)), pos + at::log1p(at::exp(-pos)));
+}
+
+at::Tensor Bernoulli::mean_carrier_measure() const { return at::zeros_like(param_); }
 
 }  // namespace torchdist

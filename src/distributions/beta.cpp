@@ -29,7 +29,7 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 }
 
 Beta::Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
+    : ExponentialFamily({}, {}, validate_args) {
   auto params = broadcast_all({concentration1, concentration0});
   concentration1_ = std::move(params[0]);
   concentration0_ = std::move(params[1]);
@@ -75,6 +75,24 @@ Beta Beta::expand(at::IntArrayRef batch_shape) const {
   out.concentration0_ = concentration0_.expand(batch_shape);
   out.set_batch_shape(batch_shape);
   return out;
+}
+
+// theta = (a, b), t(x) = (log x, log(1 - x)) and k(x) = -log x - log(1 - x):
+// the density x^(a-1) (1-x)^(b-1) / B(a, b) is exp(<t, theta> - log B + k).
+std::vector<at::Tensor> Beta::natural_params() const { return {concentration1_, concentration0_}; }
+
+at::Tensor Beta::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 2, "Beta: log_normalizer takes 2 natural parameters, got ",
+                    natural_params.size());
+  const at::Tensor& a = natural_params[0];
+  const at::Tensor& b = natural_params[1];
+  return at::lgamma(a) + at::lgamma(b) - at::lgamma(a + b);
+}
+
+// E[log x] = digamma(a) - digamma(a + b), E[log(1 - x)] = digamma(b) - digamma(a + b).
+at::Tensor Beta::mean_carrier_measure() const {
+  return 2 * at::digamma(concentration1_ + concentration0_) - at::digamma(concentration1_) -
+         at::digamma(concentration0_);
 }
 
 }  // namespace torchdist

@@ -127,7 +127,7 @@ ContinuousBernoulli::ContinuousBernoulli(ProbsOrLogits param, c10::optional<bool
 
 ContinuousBernoulli::ContinuousBernoulli(ProbsOrLogits param, ContinuousBernoulliLims lims,
                                          c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()), lims_(lims) {
+    : ExponentialFamily({}, {}, validate_args), is_probs_(param.is_probs()), lims_(lims) {
   param.check_defined("ContinuousBernoulli");
   TORCH_CHECK_VALUE(0 < lims.first && lims.first < 0.5 && 0.5 < lims.second && lims.second < 1,
                     "ContinuousBernoulli: lims must satisfy 0 < lims.first < 0.5 < lims.second < 1, got (",
@@ -226,5 +226,55 @@ ContinuousBernoulli ContinuousBernoulli::expand(at::IntArrayRef batch_shape) con
   out.set_batch_shape(batch_shape);
   return out;
 }
+
+namespace {
+
+// F(eta) = log((e^eta - 1) / eta), the log normalizer in the natural
+// parameter. For |eta| < 1 its Taylor series
+//   eta / 2 + sum_n B_2n eta^2n / (2n (2n)!)
+// through eta^20 (the next term is below 3e-19 there; the terms shrink by
+// (2 pi)^-2 each); for |eta| >= 1 the closed form
+//   max(eta, 0) + log(1 - e^-|eta|) - log|eta|,
+// which neither overflows nor cancels (F(eta) = eta + F(-eta)). Both are
+// accurate to a few ulps, and so are their derivatives. Each branch is fed
+// a value that is safe for it, so that nothing from the unused branch
+// reaches the gradient.
+at::Tensor cb_log_normalizer_natural(const at::Tensor& eta) {
+  const at::Tensor small = eta.abs() < 1;
+  const at::Tensor e = at::where(small, eta, scalar_like(eta, 0));
+  const at::Tensor e2 = e * e;
+  const double c[] = {1.0 / 24,
+                      -1.0 / 2880,
+                      1.0 / 181440,
+                      -1.0 / 9676800,
+                      1.0 / 479001600,
+                      -691.0 / 15692092416000,
+                      1.0 / 1046139494400,
+                      -3617.0 / 170729965486080000,
+                      43867.0 / 91963695909076992000.0,
+                      -174611.0 / 16057153253965824000000.0};
+  at::Tensor horner = scalar_like(e2, c[9]);
+  for (int i = 8; i >= 0; --i) horner = c[i] + e2 * horner;
+  const at::Tensor series = e / 2 + e2 * horner;
+  const at::Tensor x = at::where(small, scalar_like(eta, 1), eta);
+  const at::Tensor a = x.abs();
+  const at::Tensor closed = at::where(x > 0, x, scalar_like(x, 0)) + at::log(-at::expm1(-a)) - at::log(a);
+  return at::where(small, series, closed);
+}
+
+}  // namespace
+
+// theta = eta = logit(p), t(x) = x, k = 0: the density is
+// exp(eta x - F(eta)) on [0, 1] with F(eta) = log(int_0^1 e^(eta x) dx)
+// = log((e^eta - 1) / eta).
+std::vector<at::Tensor> ContinuousBernoulli::natural_params() const { return {logits()}; }
+
+at::Tensor ContinuousBernoulli::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 1,
+                    "ContinuousBernoulli: log_normalizer takes 1 natural parameter, got ", natural_params.size());
+  return cb_log_normalizer_natural(natural_params[0]);
+}
+
+at::Tensor ContinuousBernoulli::mean_carrier_measure() const { return at::zeros_like(param_); }
 
 }  // namespace torchdist

@@ -73,7 +73,7 @@ at::Tensor dirichlet_mode(const at::Tensor& concentration) {
 }
 
 Dirichlet::Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args)
-    : Distribution(batch_shape_of(concentration), event_shape_of(concentration), validate_args) {
+    : ExponentialFamily(batch_shape_of(concentration), event_shape_of(concentration), validate_args) {
   // broadcast_all of one tensor: integer tensors become the default dtype.
   concentration_ = broadcast_all({concentration})[0];
   if (this->validate_args()) {
@@ -111,6 +111,23 @@ Dirichlet Dirichlet::expand(at::IntArrayRef batch_shape) const {
   out.concentration_ = concentration_.expand(concat_shapes(batch_shape, event_shape()));
   out.set_batch_shape(batch_shape);
   return out;
+}
+
+// theta = c, t(x) = log x and k(x) = -sum_i log x_i: the density
+// prod_i x_i^(c_i - 1) / B(c) is exp(<log x, c> - log B(c) + k(x)).
+std::vector<at::Tensor> Dirichlet::natural_params() const { return {concentration_}; }
+
+at::Tensor Dirichlet::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 1, "Dirichlet: log_normalizer takes 1 natural parameter, got ",
+                    natural_params.size());
+  const at::Tensor& c = natural_params[0];
+  return at::lgamma(c).sum(-1) - at::lgamma(c.sum(-1));
+}
+
+// E[log x_i] = digamma(c_i) - digamma(c_0).
+at::Tensor Dirichlet::mean_carrier_measure() const {
+  const auto k = static_cast<double>(concentration_.size(-1));
+  return k * at::digamma(concentration_.sum(-1)) - at::digamma(concentration_).sum(-1);
 }
 
 }  // namespace torchdist

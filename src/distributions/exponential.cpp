@@ -4,7 +4,8 @@ namespace torchdist {
 
 at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate) { return rate.log() - rate * x; }
 
-Exponential::Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args) : Distribution({}, {}, validate_args) {
+Exponential::Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args)
+    : ExponentialFamily({}, {}, validate_args) {
   rate_ = std::move(broadcast_all({rate})[0]);
   set_batch_shape(rate_.sizes());
   if (this->validate_args()) check_params({{"rate", rate_, constraints::positive()}});
@@ -38,5 +39,16 @@ Exponential Exponential::expand(at::IntArrayRef batch_shape) const {
   out.set_batch_shape(batch_shape);
   return out;
 }
+
+// theta = -rate, t(x) = x, k = 0: rate e^(-rate x) = exp(theta x + log(-theta)).
+std::vector<at::Tensor> Exponential::natural_params() const { return {-rate_}; }
+
+at::Tensor Exponential::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 1, "Exponential: log_normalizer takes 1 natural parameter, got ",
+                    natural_params.size());
+  return -at::log(-natural_params[0]);
+}
+
+at::Tensor Exponential::mean_carrier_measure() const { return at::zeros_like(rate_); }
 
 }  // namespace torchdist

@@ -14,7 +14,7 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
 }
 
 Gamma::Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
+    : ExponentialFamily({}, {}, validate_args) {
   auto params = broadcast_all({concentration, rate});
   concentration_ = std::move(params[0]);
   rate_ = std::move(params[1]);
@@ -64,5 +64,18 @@ Gamma Gamma::expand(at::IntArrayRef batch_shape) const {
   out.expand_in_place(batch_shape);
   return out;
 }
+
+// theta = (c - 1, -r), t(x) = (log x, x), k = 0: the density
+// r^c x^(c-1) e^(-r x) / Gamma(c) is exp(<t, theta> - (lgamma(c) - c log r)).
+std::vector<at::Tensor> Gamma::natural_params() const { return {concentration_ - 1, -rate_}; }
+
+at::Tensor Gamma::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 2, name(), ": log_normalizer takes 2 natural parameters, got ",
+                    natural_params.size());
+  const at::Tensor c = natural_params[0] + 1;
+  return at::lgamma(c) - c * at::log(-natural_params[1]);
+}
+
+at::Tensor Gamma::mean_carrier_measure() const { return at::zeros_like(rate_); }
 
 }  // namespace torchdist

@@ -12,7 +12,7 @@ at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 }
 
 Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
+    : ExponentialFamily({}, {}, validate_args) {
   auto params = broadcast_all({loc, scale});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
@@ -55,5 +55,23 @@ Normal Normal::expand(at::IntArrayRef batch_shape) const {
   out.set_batch_shape(batch_shape);
   return out;
 }
+
+// theta = (m / s^2, -1 / (2 s^2)), t(x) = (x, x^2), k = 0:
+// log N(x | m, s) = <t, theta> - (m^2 / (2 s^2) + log(2 pi s^2) / 2), which
+// is F(x, y) = -x^2 / (4y) + log(-pi / y) / 2 in the natural parameters.
+std::vector<at::Tensor> Normal::natural_params() const {
+  const at::Tensor var = scale_.pow(2);
+  return {loc_ / var, -0.5 / var};
+}
+
+at::Tensor Normal::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 2, "Normal: log_normalizer takes 2 natural parameters, got ",
+                    natural_params.size());
+  const at::Tensor& x = natural_params[0];
+  const at::Tensor& y = natural_params[1];
+  return -0.25 * x.pow(2) / y + 0.5 * at::log(-M_PI / y);
+}
+
+at::Tensor Normal::mean_carrier_measure() const { return at::zeros_like(loc_); }
 
 }  // namespace torchdist

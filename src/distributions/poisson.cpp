@@ -15,7 +15,8 @@ at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
   return k_log_rate - rate - at::lgamma(value + 1);
 }
 
-Poisson::Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args) : Distribution({}, {}, validate_args) {
+Poisson::Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args)
+    : ExponentialFamily({}, {}, validate_args) {
   rate_ = std::move(broadcast_all({rate})[0]);
   set_batch_shape(rate_.sizes());
   if (this->validate_args()) check_params({{"rate", rate_, constraints::nonnegative()}});
@@ -51,6 +52,18 @@ Poisson Poisson::expand(at::IntArrayRef batch_shape) const {
   out.rate_ = rate_.expand(batch_shape);
   out.set_batch_shape(batch_shape);
   return out;
+}
+
+at::Tensor Poisson::entropy() const { not_implemented("entropy"); }
+
+// theta = log(rate), t(k) = k, carrier -lgamma(k + 1):
+// P(k) = exp(k theta - e^theta - lgamma(k + 1)).
+std::vector<at::Tensor> Poisson::natural_params() const { return {at::log(rate_)}; }
+
+at::Tensor Poisson::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 1, "Poisson: log_normalizer takes 1 natural parameter, got ",
+                    natural_params.size());
+  return at::exp(natural_params[0]);
 }
 
 }  // namespace torchdist

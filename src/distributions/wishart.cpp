@@ -97,7 +97,7 @@ at::Tensor wishart_entropy(const at::Tensor& df, const at::Tensor& scale_tril) {
 }
 
 Wishart::Wishart(ScalarOrTensor df, MatrixParam matrix, c10::optional<bool> validate_args)
-    : Distribution(checked_batch_shape(df, matrix), checked_event_shape(df, matrix), validate_args),
+    : ExponentialFamily(checked_batch_shape(df, matrix), checked_event_shape(df, matrix), validate_args),
       kind_(matrix.kind()) {
   const at::ScalarType dtype =
       df.is_scalar() ? detail::float_type_of({matrix.value()}) : detail::float_type_of({matrix.value(), df.tensor()});
@@ -183,5 +183,26 @@ Wishart Wishart::expand(at::IntArrayRef batch_shape) const {
   out.set_batch_shape(batch_shape);
   return out;
 }
+
+// theta = (-S^{-1} / 2, (nu - p - 1) / 2), t(X) = (X, log det X), k = 0:
+// the density is exp(<X, -S^{-1} / 2> + (nu - p - 1) / 2 log det X - F) with
+// F = (nu / 2) (log det S + p log 2) + log Gamma_p(nu / 2); in the natural
+// parameters nu / 2 = y + (p + 1) / 2 and S^{-1} = -2x.
+std::vector<at::Tensor> Wishart::natural_params() const {
+  const double p = static_cast<double>(event_shape()[0]);
+  return {-precision_matrix() / 2, (df_ - p - 1) / 2};
+}
+
+at::Tensor Wishart::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
+  TORCH_CHECK_VALUE(natural_params.size() == 2, "Wishart: log_normalizer takes 2 natural parameters, got ",
+                    natural_params.size());
+  const int64_t p = event_shape()[0];
+  const double pd = static_cast<double>(p);
+  const at::Tensor half_nu = natural_params[1] + (pd + 1) / 2;
+  const at::Tensor log_det_precision = 2 * detail::half_log_det(at::linalg_cholesky(-2 * natural_params[0]));
+  return half_nu * (pd * kLog2 - log_det_precision) + at::mvlgamma(half_nu, p);
+}
+
+at::Tensor Wishart::mean_carrier_measure() const { return at::zeros_like(df_); }
 
 }  // namespace torchdist

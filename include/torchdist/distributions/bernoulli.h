@@ -2,7 +2,9 @@
 /// \file
 /// The Bernoulli distribution over {0, 1}.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
@@ -36,6 +38,8 @@ at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits)
 /// mean = p, variance = p (1 - p), mode = [p >= 1/2] (NaN where p == 1/2),
 /// entropy = -p log p - (1 - p) log(1 - p).
 ///
+/// An exponential family: theta = logits, t(x) = x, F(theta) = log(1 + exp(theta)), k(x) = 0.
+///
 /// Example:
 /// \code
 ///   td::Bernoulli b(td::probs(at::tensor({0.3, 0.9})));
@@ -43,7 +47,7 @@ at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits)
 ///   at::Tensor lp = b.log_prob(x);      // [10, 2]
 ///   td::Bernoulli bl(td::logits(0.0));  // a fair coin, batch_shape []
 /// \endcode
-class Bernoulli : public Distribution {
+class Bernoulli : public ExponentialFamily {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` (a tensor or a number), or
   /// `td::ProbsOrLogits::from_optional("Bernoulli", probs, logits)`.
@@ -71,6 +75,13 @@ class Bernoulli : public Distribution {
   /// The values {0, 1} in the parameter's dtype, shape `[2] + batch_shape`
   /// (`expand`) or `[2, 1, ..., 1]`.
   at::Tensor enumerate_support(bool expand = true) const override;
+
+  /// The natural parameter {logits}, for the sufficient statistic t(x) = x.
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(theta) = log(1 + exp(theta)), without overflow for large theta.
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// 0: the carrier measure is k(x) = 0.
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with parameters expanded to `batch_shape` (no copy).
   Bernoulli expand(at::IntArrayRef batch_shape) const;

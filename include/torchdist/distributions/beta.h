@@ -2,7 +2,9 @@
 /// \file
 /// The Beta distribution on the unit interval.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -45,13 +47,16 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 /// - `mode` is defined where torch returns NaN (see `dirichlet_mode`):
 ///   Beta(1, b <= 1) has mode 1 and Beta(a < 1, 1) mode 0.
 ///
+/// An exponential family: theta = (a, b), t(x) = (log x, log(1 - x)),
+/// F = log B(a, b), k(x) = -log x - log(1 - x).
+///
 /// Example:
 /// \code
 ///   td::Beta be(at::tensor({0.5, 2.0}), 3.0);
 ///   at::Tensor x = be.rsample({10});  // [10, 2], differentiable in both concentrations
 ///   at::Tensor lp = be.log_prob(x);   // [10, 2]
 /// \endcode
-class Beta : public Distribution {
+class Beta : public ExponentialFamily {
  public:
   Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0,
        c10::optional<bool> validate_args = c10::nullopt);
@@ -90,6 +95,15 @@ class Beta : public Distribution {
   at::Tensor mode() const override;
   /// a b / ((a + b)^2 (a + b + 1)).
   at::Tensor variance() const override;
+
+  /// The natural parameters {concentration1, concentration0}, for the sufficient
+  /// statistics (log x, log(1 - x)).
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b) = log B(a, b).
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// E[k(x)] = E[-log x - log(1 - x)] = 2 digamma(a + b) - digamma(a) - digamma(b)
+  /// (torch's Beta does not define it).
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with parameters expanded to `batch_shape` (no copy).
   Beta expand(at::IntArrayRef batch_shape) const;

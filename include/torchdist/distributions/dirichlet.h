@@ -2,7 +2,9 @@
 /// \file
 /// The Dirichlet distribution on the probability simplex.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -67,13 +69,16 @@ at::Tensor dirichlet_mode(const at::Tensor& concentration);
 /// NaN; `mode` is defined where torch gives NaN; k = 0 is rejected (torch
 /// builds a distribution that has no valid value and a NaN entropy).
 ///
+/// An exponential family: theta = c, t(x) = log x (componentwise),
+/// F(c) = sum_i lgamma(c_i) - lgamma(sum_i c_i), k(x) = -sum_i log x_i.
+///
 /// Example:
 /// \code
 ///   td::Dirichlet d(at::tensor({0.5, 2.0, 3.0}));
 ///   at::Tensor x = d.rsample({10});  // [10, 3], rows on the simplex
 ///   at::Tensor lp = d.log_prob(x);   // [10]
 /// \endcode
-class Dirichlet : public Distribution {
+class Dirichlet : public ExponentialFamily {
  public:
   Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -104,6 +109,15 @@ class Dirichlet : public Distribution {
   at::Tensor mode() const override;
   /// c_i (c_0 - c_i) / (c_0^2 (c_0 + 1)) with c_0 = sum(c).
   at::Tensor variance() const override;
+
+  /// The natural parameter {concentration}, for the sufficient statistic
+  /// t(x) = log x (componentwise), shape `batch_shape + [k]`.
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(c) = sum_i lgamma(c_i) - lgamma(sum_i c_i) = log B(c).
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// E[k(x)] = E[-sum_i log x_i] = k digamma(c_0) - sum_i digamma(c_i)
+  /// (torch's Dirichlet does not define it).
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with `concentration` expanded to `batch_shape + [k]` (no copy).
   Dirichlet expand(at::IntArrayRef batch_shape) const;

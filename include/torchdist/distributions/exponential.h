@@ -2,7 +2,9 @@
 /// \file
 /// The Exponential distribution.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -28,13 +30,15 @@ at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate);
 ///   relative precision for small x (torch writes 1 - exp(-rate x), which
 ///   is 0 below x ~ eps / rate); icdf -log1p(-p) / rate (+inf at p = 1).
 ///
+/// An exponential family: theta = -rate, t(x) = x, F(theta) = -log(-theta), k(x) = 0.
+///
 /// Example:
 /// \code
 ///   td::Exponential e(at::tensor({0.5, 2.0}).requires_grad_());
 ///   at::Tensor x = e.rsample({100});  // [100, 2], differentiable in rate
 ///   at::Tensor lp = e.log_prob(x);    // [100, 2]
 /// \endcode
-class Exponential : public Distribution {
+class Exponential : public ExponentialFamily {
  public:
   explicit Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -55,6 +59,13 @@ class Exponential : public Distribution {
   at::Tensor mode() const override { return at::zeros_like(rate_); }
   at::Tensor stddev() const override { return rate_.reciprocal(); }
   at::Tensor variance() const override { return rate_.pow(-2); }
+
+  /// The natural parameter {-rate}, for the sufficient statistic t(x) = x.
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(theta) = -log(-theta).
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// 0: the carrier measure is k(x) = 0.
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with `rate` expanded to `batch_shape` (no copy).
   Exponential expand(at::IntArrayRef batch_shape) const;

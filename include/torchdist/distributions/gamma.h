@@ -2,7 +2,9 @@
 /// \file
 /// The Gamma distribution.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -36,6 +38,9 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
 /// `cdf` is differentiable in all of `value`, `concentration` and `rate`;
 /// there is no `icdf`.
 ///
+/// An exponential family: theta = (c - 1, -r), t(x) = (log x, x),
+/// F = lgamma(c) - c log(r), k(x) = 0.
+///
 /// Example:
 /// \code
 ///   td::Gamma g(at::tensor({0.5, 2.0}).requires_grad_(), 3.0);
@@ -43,7 +48,7 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
 ///   at::Tensor lp = g.log_prob(x);         // [100, 2]
 ///   at::Tensor p = g.cdf(at::tensor(1.0)); // [2], differentiable in c too
 /// \endcode
-class Gamma : public Distribution {
+class Gamma : public ExponentialFamily {
  public:
   Gamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -65,6 +70,14 @@ class Gamma : public Distribution {
   at::Tensor mean() const override { return concentration_ / rate_; }
   at::Tensor mode() const override { return ((concentration_ - 1) / rate_).clamp_min(0); }
   at::Tensor variance() const override { return concentration_ / rate_.pow(2); }
+
+  /// The natural parameters {concentration - 1, -rate}, for the sufficient
+  /// statistics (log x, x).
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(x, y) = lgamma(x + 1) - (x + 1) log(-y).
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// 0: the carrier measure is k(x) = 0.
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with parameters expanded to `batch_shape` (no copy).
   Gamma expand(at::IntArrayRef batch_shape) const;

@@ -2,7 +2,9 @@
 /// \file
 /// The Normal (Gaussian) distribution.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -15,13 +17,16 @@ at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 ///
 /// Parameters broadcast together; `scale` must be positive.
 ///
+/// An exponential family: theta = (loc / scale^2, -1 / (2 scale^2)), t(x) = (x, x^2),
+/// F(x, y) = -x^2 / (4y) + log(-pi / y) / 2, k(x) = 0.
+///
 /// Example:
 /// \code
 ///   td::Normal n(at::zeros({3}), at::ones({3}));
 ///   at::Tensor x = n.rsample({10});  // [10, 3], differentiable in loc and scale
 ///   at::Tensor lp = n.log_prob(x);   // [10, 3]
 /// \endcode
-class Normal : public Distribution {
+class Normal : public ExponentialFamily {
  public:
   Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -42,6 +47,14 @@ class Normal : public Distribution {
   at::Tensor mode() const override { return loc_; }
   at::Tensor stddev() const override { return scale_; }
   at::Tensor variance() const override { return scale_.pow(2); }
+
+  /// The natural parameters {loc / scale^2, -1 / (2 scale^2)}, for the sufficient
+  /// statistics (x, x^2).
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(x, y) = -x^2 / (4y) + log(-pi / y) / 2.
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// 0: the carrier measure is k(x) = 0.
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with parameters expanded to `batch_shape` (no copy).
   Normal expand(at::IntArrayRef batch_shape) const;

@@ -2,7 +2,9 @@
 /// \file
 /// The Poisson distribution over the nonnegative integers.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
@@ -40,6 +42,11 @@ at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate);
 /// Deviation from torch: log_prob's gradient in `rate` at value 0 is -1
 /// where torch's `xlogy` gives NaN at rate = 0.
 ///
+/// An exponential family: theta = log(rate), t(k) = k, F(theta) = exp(theta),
+/// carrier measure -lgamma(k + 1), whose expectation has no closed form:
+/// `mean_carrier_measure`, `entropy` and `ExponentialFamily::entropy` throw
+/// `c10::NotImplementedError`.
+///
 /// Example:
 /// \code
 ///   td::Poisson p(at::tensor({0.5, 4.0, 1e4}));
@@ -47,7 +54,7 @@ at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate);
 ///   at::Tensor lp = p.log_prob(k);   // [10, 3]
 ///   at::Tensor c = p.cdf(k);         // [10, 3]
 /// \endcode
-class Poisson : public Distribution {
+class Poisson : public ExponentialFamily {
  public:
   explicit Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -67,6 +74,14 @@ class Poisson : public Distribution {
   at::Tensor mean() const override { return rate_; }
   at::Tensor mode() const override { return rate_.floor(); }
   at::Tensor variance() const override { return rate_; }
+  /// Throws `c10::NotImplementedError` "Poisson does not implement entropy",
+  /// as torch (no closed form).
+  at::Tensor entropy() const override;
+
+  /// The natural parameter {log(rate)}, for the sufficient statistic t(k) = k.
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(theta) = exp(theta).
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
 
   /// This distribution with `rate` expanded to `batch_shape` (no copy).
   Poisson expand(at::IntArrayRef batch_shape) const;

@@ -2,7 +2,9 @@
 /// \file
 /// The Wishart distribution over symmetric positive-definite matrices.
 
-#include "torchdist/core/distribution.h"
+#include <vector>
+
+#include "torchdist/core/exponential_family.h"
 #include "torchdist/core/lazy.h"
 #include "torchdist/core/utils.h"
 #include "torchdist/distributions/matrix_params.h"
@@ -75,6 +77,10 @@ at::Tensor wishart_entropy(const at::Tensor& df, const at::Tensor& scale_tril);
 /// keeps the singular ones of the first draw. torch warns for df < p and on
 /// singular samples; we print no warnings.
 ///
+/// An exponential family: theta = (-S^{-1} / 2, (df - p - 1) / 2),
+/// t(X) = (X, log det X), F = (df / 2) (log det S + p log 2) + log Gamma_p(df / 2),
+/// k(X) = 0.
+///
 /// Example:
 /// \code
 ///   at::Tensor S = at::tensor({2.0, 0.3, 0.3, 1.0}).reshape({2, 2});
@@ -83,7 +89,7 @@ at::Tensor wishart_entropy(const at::Tensor& df, const at::Tensor& scale_tril);
 ///   at::Tensor lp = w.log_prob(X);   // [10]
 ///   at::Tensor m = w.mean();         // 5 S
 /// \endcode
-class Wishart : public Distribution {
+class Wishart : public ExponentialFamily {
  public:
   /// `matrix` is `td::covariance_matrix(S)`, `td::precision_matrix(P)` or
   /// `td::scale_tril(L)`, or `td::MatrixParam::from_optional("Wishart", S, P, L)`.
@@ -118,6 +124,16 @@ class Wishart : public Distribution {
   at::Tensor mode() const override;
   /// df (S_ij^2 + S_ii S_jj), elementwise.
   at::Tensor variance() const override;
+
+  /// The natural parameters {-S^{-1} / 2, (df - p - 1) / 2}, shapes
+  /// `batch_shape + [p, p]` and `batch_shape`, for the sufficient statistics
+  /// (X, log det X).
+  std::vector<at::Tensor> natural_params() const override;
+  /// F(x, y) = (y + (p + 1) / 2) (p log 2 - log det(-2x)) + log Gamma_p(y + (p + 1) / 2),
+  /// log det(-2x) from the Cholesky factor of -2x.
+  at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
+  /// 0: the carrier measure is k(X) = 0.
+  at::Tensor mean_carrier_measure() const override;
 
   /// This distribution with its parameters expanded to `batch_shape` (no copy).
   Wishart expand(at::IntArrayRef batch_shape) const;

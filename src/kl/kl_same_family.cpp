@@ -1,0 +1,175 @@
+// KL rules between two members of the same continuous family; the discrete
+// families are in kl_same_family_discrete.cpp. Where the textbook formula
+// cancels when p is close to q, the rules are rearranged so that the
+// result keeps its relative precision (see expm1_minus_x).
+#include <ATen/ATen.h>
+
+#include "kl_helpers.h"
+#include "kl_rules.h"
+#include "kl_same_family_helpers.h"
+#include "torchdist/distributions/beta.h"
+#include "torchdist/distributions/cauchy.h"
+#include "torchdist/distributions/continuous_bernoulli.h"
+#include "torchdist/distributions/dirichlet.h"
+#include "torchdist/distributions/exponential.h"
+#include "torchdist/distributions/gamma.h"
+#include "torchdist/distributions/gumbel.h"
+#include "torchdist/distributions/half_normal.h"
+#include "torchdist/distributions/laplace.h"
+#include "torchdist/distributions/normal.h"
+#include "torchdist/distributions/pareto.h"
+#include "torchdist/distributions/uniform.h"
+
+namespace torchdist {
+namespace detail {
+
+namespace {
+
+using same_family_kl::expm1_minus_x;
+
+// log(a / b) for positive a, b, with full relative precision when a is
+// close to b: a - b is exact there (Sterbenz), so log1p sees an accurate
+// argument, where log(a / b) would carry the ~eps rounding of the ratio.
+at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) { return at::log1p((a - b) / b); }
+
+// KL = 1/2 (r^2 - 1 - log r^2 + ((mu_p - mu_q) / s_q)^2), r = s_p / s_q.
+// With x = log r^2, r^2 - 1 - log r^2 = e^x - 1 - x: torch's
+// r^2 + t - 1 - log r^2 cancels to ~eps absolute when p is near q (e.g.
+// s_p = s_q (1 + 1e-8) gives KL ~1e-16 with O(1) relative error); this
+// form keeps every digit.
+at::Tensor kl_normal_normal(const Normal& p, const Normal& q) {
+  const at::Tensor x = 2 * log_ratio(p.scale(), q.scale());
+  const at::Tensor z = (p.loc() - q.loc()) / q.scale();
+  return 0.5 * (expm1_minus_x(x) + z * z);
+}
+
+// The half-normal is |N(0, s)|: the same likelihood ratio as the normal pair
+// with zero locations, so KL = 1/2 (r^2 - 1 - log r^2).
+at::Tensor kl_halfnormal_halfnormal(const HalfNormal& p, const HalfNormal& q) {
+  return 0.5 * expm1_minus_x(2 * log_ratio(p.scale(), q.scale()));
+}
+
+// KL = log(l_p / l_q) + l_q / l_p - 1 = e^x - 1 - x with x = log(l_q / l_p).
+at::Tensor kl_exponential_exponential(const Exponential& p, const Exponential& q) {
+  return expm1_minus_x(log_ratio(q.rate(), p.rate()));
+}
+
+// KL = (a_p - a_q) psi(a_p) - lgamma(a_p) + lgamma(a_q)
+//      + a_q log(b_p / b_q) + a_p (b_q - b_p) / b_p.
+// With x = log(b_q / b_p) the rate terms are a_p (e^x - 1 - x) + (a_p - a_q) x.
+at::Tensor kl_gamma_gamma(const Gamma& p, const Gamma& q) {
+  const at::Tensor& a_p = p.concentration();
+  const at::Tensor& a_q = q.concentration();
+  const at::Tensor x = log_ratio(q.rate(), p.rate());
+  return (a_p - a_q) * (at::digamma(a_p) + x) + at::lgamma(a_q) - at::lgamma(a_p) + a_p * expm1_minus_x(x);
+}
+
+// KL = log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) psi(a_p)
+//      + (b_p - b_q) psi(b_p) + (a_q - a_p + b_q - b_p) psi(a_p + b_p),
+// from E_p[log x] = psi(a_p) - psi(a_p + b_p) and likewise for log(1 - x).
+at::Tensor kl_beta_beta(const Beta& p, const Beta& q) {
+  const at::Tensor& a_p = p.concentration1();
+  const at::Tensor& b_p = p.concentration0();
+  const at::Tensor& a_q = q.concentration1();
+  const at::Tensor& b_q = q.concentration0();
+  const at::Tensor s_p = a_p + b_p;
+  const at::Tensor s_q = a_q + b_q;
+  const at::Tensor log_beta_ratio =
+      at::lgamma(a_q) + at::lgamma(b_q) - at::lgamma(s_q) - at::lgamma(a_p) - at::lgamma(b_p) + at::lgamma(s_p);
+  return log_beta_ratio + (a_p - a_q) * at::digamma(a_p) + (b_p - b_q) * at::digamma(b_p) +
+         (s_q - s_p) * at::digamma(s_p);
+}
+
+// The Dirichlet generalization of the Beta pair, with a_0 = sum_i a_i:
+// KL = lgamma(a_0p) - lgamma(a_0q) - sum_i (lgamma(a_ip) - lgamma(a_iq))
+//      + sum_i (a_ip - a_iq) (psi(a_ip) - psi(a_0p)).
+at::Tensor kl_dirichlet_dirichlet(const Dirichlet& p, const Dirichlet& q) {
+  const at::Tensor& a_p = p.concentration();
+  const at::Tensor& a_q = q.concentration();
+  const at::Tensor s_p = a_p.sum(-1);
+  const at::Tensor s_q = a_q.sum(-1);
+  const at::Tensor expected_log = at::digamma(a_p) - at::digamma(s_p).unsqueeze(-1);
+  return at::lgamma(s_p) - at::lgamma(s_q) + ((a_p - a_q) * expected_log - at::lgamma(a_p) + at::lgamma(a_q)).sum(-1);
+}
+
+// torch's closed form (Chyzak & Nielsen, arXiv:1905.10965)
+// log(((s_p + s_q)^2 + (l_p - l_q)^2) / (4 s_p s_q)), written as
+// log1p(((s_p - s_q)^2 + (l_p - l_q)^2) / (4 s_p s_q)): the ratio minus one
+// is computed without cancellation, and only the scales' ratio enters (no
+// overflow of (s_p + s_q)^2 at large scales).
+at::Tensor kl_cauchy_cauchy(const Cauchy& p, const Cauchy& q) {
+  const at::Tensor denom = 2 * at::sqrt(p.scale()) * at::sqrt(q.scale());
+  const at::Tensor x = (p.scale() - q.scale()) / denom;
+  const at::Tensor y = (p.loc() - q.loc()) / denom;
+  return at::log1p(x * x + y * y);
+}
+
+// With r = b_p / b_q and u = (m_p - m_q) / b_q, E_p[(x - m_q) / b_q] =
+// u + gamma r and E_p[exp(-(x - m_q) / b_q)] = exp(-u) Gamma(1 + r), so
+// KL = -log r + u + gamma (r - 1) + exp(lgamma(1 + r) - u) - 1.
+// With w = lgamma(1 + r) - u this is (e^w - 1 - w) + lgamma(r) + gamma (r - 1),
+// both parts nonnegative.
+at::Tensor kl_gumbel_gumbel(const Gumbel& p, const Gumbel& q) {
+  const at::Tensor r = p.scale() / q.scale();
+  const at::Tensor w = at::lgamma(1 + r) - (p.loc() - q.loc()) / q.scale();
+  return expm1_minus_x(w) + at::lgamma(r) + kEulerMascheroni * (r - 1);
+}
+
+// KL = -log r + d / b_q + r exp(-d / b_p) - 1 with r = b_p / b_q and
+// d = |m_p - m_q| (Gil, 2011). With y = log r - d / b_p it is
+// (e^y - 1 - y) + d (b_p - b_q) / (b_p b_q): both parts are second-order
+// near p = q, so no first-order terms cancel as in the textbook form.
+at::Tensor kl_laplace_laplace(const Laplace& p, const Laplace& q) {
+  const at::Tensor d = (p.loc() - q.loc()).abs();
+  const at::Tensor y = log_ratio(p.scale(), q.scale()) - d / p.scale();
+  return expm1_minus_x(y) + d * (p.scale() - q.scale()) / p.scale() / q.scale();
+}
+
+// For s_p >= s_q: KL = a_q log(s_p / s_q) + a_q / a_p - 1 - log(a_q / a_p)
+// (Gil, 2011), the last three terms e^x - 1 - x with x = log(a_q / a_p).
+// +inf where s_p < s_q: p puts mass below q's support.
+at::Tensor kl_pareto_pareto(const Pareto& p, const Pareto& q) {
+  const at::Tensor finite =
+      q.alpha() * log_ratio(p.scale(), q.scale()) + expm1_minus_x(log_ratio(q.alpha(), p.alpha()));
+  return infinite_where(p.scale() < q.scale(), finite);
+}
+
+// KL = log((h_q - l_q) / (h_p - l_p)) where [l_p, h_p] lies in [l_q, h_q],
+// +inf elsewhere.
+at::Tensor kl_uniform_uniform(const Uniform& p, const Uniform& q) {
+  const at::Tensor finite = at::log((q.high() - q.low()) / (p.high() - p.low()));
+  return infinite_where((q.low() > p.low()).logical_or(q.high() < p.high()), finite);
+}
+
+// log f(x) = x l + log(1 - lambda) + log C(lambda) with l the logits, so
+// KL = E_p[x] (l_p - l_q) + log(1 - lambda_p) - log(1 - lambda_q)
+//      + log C(lambda_p) - log C(lambda_q).
+// log(1 - lambda) is taken as log_sigmoid(-l), the term log_prob uses (more
+// precise than torch's log1p(-probs) for lambda near 1, otherwise equal).
+at::Tensor kl_continuous_bernoulli_continuous_bernoulli(const ContinuousBernoulli& p, const ContinuousBernoulli& q) {
+  const at::Tensor log_norm_p = continuous_bernoulli_log_normalizer(p.probs(), p.lims());
+  const at::Tensor log_norm_q = continuous_bernoulli_log_normalizer(q.probs(), q.lims());
+  return p.mean() * (p.logits() - q.logits()) + at::log_sigmoid(-p.logits()) - at::log_sigmoid(-q.logits()) +
+         log_norm_p - log_norm_q;
+}
+
+}  // namespace
+
+void add_same_family_kl_rules(std::vector<KlRule>& rules) {
+  rules.push_back(make_kl_rule<Beta, Beta>(kl_beta_beta));
+  rules.push_back(make_kl_rule<Cauchy, Cauchy>(kl_cauchy_cauchy));
+  rules.push_back(make_kl_rule<ContinuousBernoulli, ContinuousBernoulli>(kl_continuous_bernoulli_continuous_bernoulli));
+  rules.push_back(make_kl_rule<Dirichlet, Dirichlet>(kl_dirichlet_dirichlet));
+  rules.push_back(make_kl_rule<Exponential, Exponential>(kl_exponential_exponential));
+  rules.push_back(make_kl_rule<Gamma, Gamma>(kl_gamma_gamma));
+  rules.push_back(make_kl_rule<Gumbel, Gumbel>(kl_gumbel_gumbel));
+  rules.push_back(make_kl_rule<HalfNormal, HalfNormal>(kl_halfnormal_halfnormal));
+  rules.push_back(make_kl_rule<Laplace, Laplace>(kl_laplace_laplace));
+  rules.push_back(make_kl_rule<Normal, Normal>(kl_normal_normal));
+  rules.push_back(make_kl_rule<Pareto, Pareto>(kl_pareto_pareto));
+  rules.push_back(make_kl_rule<Uniform, Uniform>(kl_uniform_uniform));
+  same_family_kl::add_discrete_same_family_kl_rules(rules);
+}
+
+}  // namespace detail
+}  // namespace torchdist
