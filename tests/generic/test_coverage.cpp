@@ -14,6 +14,7 @@
 #include <string>
 
 #include "examples.h"
+#include "../support/testing.h"
 
 namespace td = torchdist;
 using td::testing::Example;
