@@ -3,7 +3,7 @@
 # run its examples. Does nothing when they are all present; safe to re-run.
 set -euo pipefail
 
-PACKAGES=(build-essential cmake libtorch-dev libboost-math-dev libgtest-dev libbenchmark-dev "$@")
+PACKAGES=(build-essential cmake libtorch-dev libboost-math-dev libgtest-dev libbenchmark-dev libsleef-dev "$@")
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

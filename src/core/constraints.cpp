@@ -3,8 +3,10 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 
 #include "torchdist/core/constraint_types.h"
@@ -69,6 +71,55 @@ void check_dim(const char* kind, int64_t dim, const at::Tensor& v) {
   TORCH_CHECK_VALUE(-v.dim() <= dim && dim < v.dim(), kind, ": dim ", dim, " out of range for shape ", v.sizes());
 }
 
+
+// Whether pred(element) holds for every element of a contiguous CPU tensor
+// of a common dtype, or nullopt for other layouts and dtypes. `pred` gets
+// the element in its own type; float and double bounds are compared in the
+// value's dtype, as `check` does.
+template <class Pred>
+c10::optional<bool> all_elements(const at::Tensor& v, const Pred& pred) {
+  if (!v.defined() || !v.device().is_cpu() || v.layout() != at::kStrided || !v.is_contiguous()) {
+    return c10::nullopt;
+  }
+  auto scan = [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = v.data_ptr<T>();
+    const int64_t n = v.numel();
+    // No early exit, so that the loop vectorizes; violations are the rare case.
+    bool all = true;
+    for (int64_t i = 0; i < n; ++i) all &= static_cast<bool>(pred(p[i]));
+    return all;
+  };
+  switch (v.scalar_type()) {
+    case at::kFloat: return scan(float{});
+    case at::kDouble: return scan(double{});
+    case at::kLong: return scan(int64_t{});
+    case at::kInt: return scan(int32_t{});
+    case at::kBool: return scan(bool{});
+    default: return c10::nullopt;
+  }
+}
+
+// x == floor(x) and finite, as is_integer.
+template <class T>
+bool is_integral_value(T x) {
+  if constexpr (std::is_floating_point<T>::value) {
+    return std::isfinite(x) && x == std::floor(x);
+  } else {
+    return true;
+  }
+}
+
+// x compared with a bound in the value's dtype (floating) or in double.
+template <class T>
+auto in_value_type(T, double bound) {
+  if constexpr (std::is_floating_point<T>::value) {
+    return static_cast<T>(bound);
+  } else {
+    return bound;
+  }
+}
+
 }  // namespace
 
 // ------------------------------------------------------------ elementwise
@@ -77,27 +128,64 @@ at::Tensor Real::check(const at::Tensor& v) const {
   at::Tensor ok = v == v;  // false exactly for NaN
   return event_dim_ == 0 ? ok : ok.flatten(-event_dim_).all(-1);
 }
+c10::optional<bool> Real::all_satisfied(const at::Tensor& v) const {
+  if (v.dim() < event_dim_) return c10::nullopt;
+  return all_elements(v, [](auto x) { return x == x; });
+}
+
 std::string Real::name() const { return event_dim_ == 0 ? "real()" : "real_vector()"; }
 
 at::Tensor Boolean::check(const at::Tensor& v) const { return (v == 0).logical_or(v == 1); }
 
+c10::optional<bool> Boolean::all_satisfied(const at::Tensor& v) const {
+  return all_elements(v, [](auto x) { return x == 0 || x == 1; });
+}
+
+Bound::Bound(at::Tensor value) {
+  if (value.defined() && value.numel() == 1 && value.device().is_cpu()) scalar_ = value.item<double>();
+  tensor_.set(std::move(value));
+}
+
+Bound::Bound(double value) : scalar_(value) {}
+
+const at::Tensor& Bound::tensor() const {
+  return tensor_.get([&] { return as_bound(*scalar_); });
+}
+
 GreaterThan::GreaterThan(at::Tensor lower_bound, bool inclusive, std::string fixed_name)
     : lower_bound_(std::move(lower_bound)), inclusive_(inclusive), fixed_name_(std::move(fixed_name)) {}
 
+GreaterThan::GreaterThan(double lower_bound, bool inclusive, std::string fixed_name)
+    : lower_bound_(lower_bound), inclusive_(inclusive), fixed_name_(std::move(fixed_name)) {}
+
 at::Tensor GreaterThan::check(const at::Tensor& v) const {
-  at::Tensor lb = bound_like(lower_bound_, v);
+  at::Tensor lb = bound_like(lower_bound(), v);
   return inclusive_ ? v >= lb : v > lb;
+}
+
+c10::optional<bool> GreaterThan::all_satisfied(const at::Tensor& v) const {
+  if (!lower_bound_.scalar()) return c10::nullopt;
+  const double lb = *lower_bound_.scalar();
+  if (inclusive_) return all_elements(v, [lb](auto x) { return x >= in_value_type(x, lb); });
+  return all_elements(v, [lb](auto x) { return x > in_value_type(x, lb); });
 }
 
 // Names are built on demand: formatting a bound reads tensor values, and
 // support() is called on hot paths.
 std::string GreaterThan::name() const {
   if (!fixed_name_.empty()) return fixed_name_;
-  return (inclusive_ ? "greater_than_eq(" : "greater_than(") + format_bound(lower_bound_) + ")";
+  return (inclusive_ ? "greater_than_eq(" : "greater_than(") + format_bound(lower_bound()) + ")";
 }
 
-at::Tensor LessThan::check(const at::Tensor& v) const { return v < bound_like(upper_bound_, v); }
-std::string LessThan::name() const { return "less_than(" + format_bound(upper_bound_) + ")"; }
+at::Tensor LessThan::check(const at::Tensor& v) const { return v < bound_like(upper_bound(), v); }
+
+c10::optional<bool> LessThan::all_satisfied(const at::Tensor& v) const {
+  if (!upper_bound_.scalar()) return c10::nullopt;
+  const double ub = *upper_bound_.scalar();
+  return all_elements(v, [ub](auto x) { return x < in_value_type(x, ub); });
+}
+
+std::string LessThan::name() const { return "less_than(" + format_bound(upper_bound()) + ")"; }
 
 Interval::Interval(at::Tensor lower_bound, at::Tensor upper_bound, bool half_open, bool integer, std::string fixed_name)
     : lower_bound_(std::move(lower_bound)),
@@ -106,21 +194,44 @@ Interval::Interval(at::Tensor lower_bound, at::Tensor upper_bound, bool half_ope
       integer_(integer),
       fixed_name_(std::move(fixed_name)) {}
 
+Interval::Interval(double lower_bound, double upper_bound, bool half_open, bool integer, std::string fixed_name)
+    : lower_bound_(lower_bound),
+      upper_bound_(upper_bound),
+      half_open_(half_open),
+      integer_(integer),
+      fixed_name_(std::move(fixed_name)) {}
+
 at::Tensor Interval::check(const at::Tensor& v) const {
-  at::Tensor ok = v >= bound_like(lower_bound_, v);
-  at::Tensor ub = bound_like(upper_bound_, v);
+  at::Tensor ok = v >= bound_like(lower_bound(), v);
+  at::Tensor ub = bound_like(upper_bound(), v);
   ok = ok.logical_and(half_open_ ? v < ub : v <= ub);
   return integer_ ? ok.logical_and(is_integer(v)) : ok;
+}
+
+c10::optional<bool> Interval::all_satisfied(const at::Tensor& v) const {
+  if (!lower_bound_.scalar() || !upper_bound_.scalar()) return c10::nullopt;
+  const double lb = *lower_bound_.scalar(), ub = *upper_bound_.scalar();
+  const bool half_open = half_open_, integer = integer_;
+  return all_elements(v, [=](auto x) {
+    const bool above = x >= in_value_type(x, lb);
+    const bool below = half_open ? x < in_value_type(x, ub) : x <= in_value_type(x, ub);
+    return above && below && (!integer || is_integral_value(x));
+  });
 }
 
 std::string Interval::name() const {
   if (!fixed_name_.empty()) return fixed_name_;
   const char* kind = integer_ ? "integer_interval(" : half_open_ ? "half_open_interval(" : "interval(";
-  return kind + format_bound(lower_bound_) + ", " + format_bound(upper_bound_) + ")";
+  return kind + format_bound(lower_bound()) + ", " + format_bound(upper_bound()) + ")";
 }
 
 at::Tensor IntegerGreaterThanEq::check(const at::Tensor& v) const {
   return is_integer(v).logical_and(v >= lower_bound_);
+}
+
+c10::optional<bool> IntegerGreaterThanEq::all_satisfied(const at::Tensor& v) const {
+  const double lb = static_cast<double>(lower_bound_);
+  return all_elements(v, [lb](auto x) { return is_integral_value(x) && static_cast<double>(x) >= lb; });
 }
 
 // ------------------------------------------------------------ vectors
@@ -143,6 +254,12 @@ IndependentConstraint::IndependentConstraint(ConstraintPtr base, int64_t reinter
     : base_(std::move(base)), ndims_(reinterpreted_batch_ndims) {
   TORCH_CHECK_VALUE(base_ != nullptr, "independent: base constraint must not be null");
   TORCH_CHECK_VALUE(ndims_ >= 0, "independent: reinterpreted_batch_ndims must be >= 0, got ", ndims_);
+}
+
+c10::optional<bool> IndependentConstraint::all_satisfied(const at::Tensor& v) const {
+  // Every element valid <=> every event valid, once the value has the dims.
+  if (v.dim() < event_dim()) return c10::nullopt;
+  return base_->all_satisfied(v);
 }
 
 at::Tensor IndependentConstraint::check(const at::Tensor& v) const {
@@ -261,12 +378,12 @@ at::Tensor Dependent::check(const at::Tensor&) const {
 ConstraintPtr real() { TORCHDIST_SINGLETON(std::make_shared<Real>(0)); }
 ConstraintPtr real_vector() { TORCHDIST_SINGLETON(std::make_shared<Real>(1)); }
 ConstraintPtr boolean() { TORCHDIST_SINGLETON(std::make_shared<Boolean>()); }
-ConstraintPtr positive() { TORCHDIST_SINGLETON(std::make_shared<GreaterThan>(as_bound(0), false, "positive()")); }
+ConstraintPtr positive() { TORCHDIST_SINGLETON(std::make_shared<GreaterThan>(0.0, false, "positive()")); }
 ConstraintPtr nonnegative() {
-  TORCHDIST_SINGLETON(std::make_shared<GreaterThan>(as_bound(0), true, "nonnegative()"));
+  TORCHDIST_SINGLETON(std::make_shared<GreaterThan>(0.0, true, "nonnegative()"));
 }
 ConstraintPtr unit_interval() {
-  TORCHDIST_SINGLETON(std::make_shared<Interval>(as_bound(0), as_bound(1), false, false, "unit_interval()"));
+  TORCHDIST_SINGLETON(std::make_shared<Interval>(0.0, 1.0, false, false, "unit_interval()"));
 }
 ConstraintPtr nonnegative_integer() {
   TORCHDIST_SINGLETON(std::make_shared<IntegerGreaterThanEq>(0, "nonnegative_integer()"));
@@ -292,24 +409,24 @@ ConstraintPtr positive_definite() {
 #undef TORCHDIST_SINGLETON
 
 ConstraintPtr greater_than(at::Tensor lb) { return std::make_shared<GreaterThan>(std::move(lb), false); }
-ConstraintPtr greater_than(double lb) { return greater_than(as_bound(lb)); }
+ConstraintPtr greater_than(double lb) { return std::make_shared<GreaterThan>(lb, false); }
 ConstraintPtr greater_than_eq(at::Tensor lb) { return std::make_shared<GreaterThan>(std::move(lb), true); }
-ConstraintPtr greater_than_eq(double lb) { return greater_than_eq(as_bound(lb)); }
+ConstraintPtr greater_than_eq(double lb) { return std::make_shared<GreaterThan>(lb, true); }
 ConstraintPtr less_than(at::Tensor ub) { return std::make_shared<LessThan>(std::move(ub)); }
-ConstraintPtr less_than(double ub) { return less_than(as_bound(ub)); }
+ConstraintPtr less_than(double ub) { return std::make_shared<LessThan>(ub); }
 
 ConstraintPtr interval(at::Tensor lb, at::Tensor ub) {
   return std::make_shared<Interval>(std::move(lb), std::move(ub), false, false);
 }
-ConstraintPtr interval(double lb, double ub) { return interval(as_bound(lb), as_bound(ub)); }
+ConstraintPtr interval(double lb, double ub) { return std::make_shared<Interval>(lb, ub, false, false); }
 ConstraintPtr half_open_interval(at::Tensor lb, at::Tensor ub) {
   return std::make_shared<Interval>(std::move(lb), std::move(ub), true, false);
 }
-ConstraintPtr half_open_interval(double lb, double ub) { return half_open_interval(as_bound(lb), as_bound(ub)); }
+ConstraintPtr half_open_interval(double lb, double ub) { return std::make_shared<Interval>(lb, ub, true, false); }
 ConstraintPtr integer_interval(at::Tensor lb, at::Tensor ub) {
   return std::make_shared<Interval>(std::move(lb), std::move(ub), false, true);
 }
-ConstraintPtr integer_interval(double lb, double ub) { return integer_interval(as_bound(lb), as_bound(ub)); }
+ConstraintPtr integer_interval(double lb, double ub) { return std::make_shared<Interval>(lb, ub, false, true); }
 
 ConstraintPtr multinomial(int64_t upper_bound) { return std::make_shared<Multinomial>(upper_bound); }
 ConstraintPtr cat(std::vector<ConstraintPtr> parts, int64_t dim, std::vector<int64_t> lengths) {

@@ -82,6 +82,7 @@ void detail::check_param(const std::string& distribution, const char* arg, const
                          const ConstraintPtr& constraint) {
   TORCH_CHECK_VALUE(value.defined(), distribution, ": ", arg, " must be a defined tensor");
   if (constraint->is_dependent()) return;
+  if (constraint->all_satisfied(value).value_or(false)) return;
   at::NoGradGuard no_grad;
   at::Tensor ok = constraint->check(value);
   if (ok.all().item<bool>()) return;
@@ -112,6 +113,7 @@ void Distribution::check_sample(const at::Tensor& value) const {
   }
   ConstraintPtr s = support();
   if (s->is_dependent()) return;
+  if (s->all_satisfied(value).value_or(false)) return;
   at::NoGradGuard no_grad;
   at::Tensor ok = s->check(value);
   if (ok.all().item<bool>()) return;
@@ -121,6 +123,7 @@ void Distribution::check_sample(const at::Tensor& value) const {
 
 void Distribution::check_probability(const at::Tensor& value, const char* method) const {
   TORCH_CHECK_VALUE(value.defined(), name(), ": ", method, " value must be a defined tensor");
+  if (constraints::unit_interval()->all_satisfied(value).value_or(false)) return;
   at::NoGradGuard no_grad;
   at::Tensor ok = constraints::unit_interval()->check(value);
   if (ok.all().item<bool>()) return;

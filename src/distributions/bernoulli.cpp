@@ -1,5 +1,7 @@
 #include "torchdist/distributions/bernoulli.h"
 
+#include "../kernels/fused.h"
+
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -42,7 +44,8 @@ at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape, c10::optional<at::Gen
 
 at::Tensor Bernoulli::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return bernoulli_log_prob(value, logits());
+  const at::Tensor fused = detail::kernels::fused_bernoulli_log_prob(value, logits());
+  return fused.defined() ? fused : bernoulli_log_prob(value, logits());
 }
 
 at::Tensor Bernoulli::entropy() const { return -bernoulli_log_prob(probs(), logits()); }

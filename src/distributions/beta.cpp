@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "../kernels/fused.h"
 #include "gamma_sampling.h"
 #include "torchdist/distributions/dirichlet.h"
 
@@ -10,8 +11,8 @@ namespace torchdist {
 at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, const at::Tensor& concentration0) {
   const at::ScalarType out_type = detail::result_float_type({x, concentration1, concentration0});
   const at::Tensor xd = x.to(at::kDouble);
-  const at::Tensor am1 = concentration1.to(at::kDouble) - 1;
-  const at::Tensor bm1 = concentration0.to(at::kDouble) - 1;
+  const at::Tensor a = concentration1.to(at::kDouble), b = concentration0.to(at::kDouble);
+  const at::Tensor am1 = a - 1, bm1 = b - 1;
   const at::Tensor at0 = xd == 0, at1 = xd == 1;
   // On an end, the log whose argument vanishes is replaced by log(1) = 0 (so
   // neither the value nor the gradients see 0 * inf) and the boundary term
@@ -23,7 +24,6 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
   const double inf = std::numeric_limits<double>::infinity();
   const at::Tensor boundary =
       at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
-  const at::Tensor a = am1 + 1, b = bm1 + 1;
   const at::Tensor log_norm = at::lgamma(a + b) - at::lgamma(a) - at::lgamma(b);
   return (interior + boundary + log_norm).to(out_type);
 }
@@ -53,7 +53,8 @@ at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generat
 
 at::Tensor Beta::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return beta_log_prob(value, concentration1_, concentration0_);
+  const at::Tensor fused = detail::kernels::fused_beta_log_prob(value, concentration1_, concentration0_);
+  return fused.defined() ? fused : beta_log_prob(value, concentration1_, concentration0_);
 }
 
 at::Tensor Beta::entropy() const { return dirichlet_entropy(at::stack({concentration1_, concentration0_}, -1)); }

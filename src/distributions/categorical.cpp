@@ -1,5 +1,6 @@
 #include "torchdist/distributions/categorical.h"
 
+#include "../kernels/fused.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -37,7 +38,8 @@ Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
   if (is_probs_) {
     param_ = p / p.sum(-1, /*keepdim=*/true);
   } else {
-    param_ = p - p.logsumexp(-1, /*keepdim=*/true);
+    // log_softmax is p - logsumexp(p) in one pass (torch writes the two).
+    param_ = at::log_softmax(p, -1);
   }
   num_events_ = param_.size(-1);
   set_batch_shape(param_.sizes().slice(0, param_.dim() - 1));
@@ -69,6 +71,8 @@ ConstraintPtr Categorical::support() const {
 at::Tensor Categorical::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const at::Tensor& p = probs();
   at::NoGradGuard no_grad;
+  at::Tensor fused = detail::kernels::fused_categorical_sample(p, sample_shape, generator);
+  if (fused.defined()) return fused;
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   const int64_t num_samples = c10::multiply_integers(sample_shape);
   at::Tensor probs_2d = p.reshape({-1, num_events_});
@@ -80,7 +84,8 @@ at::Tensor Categorical::sample(at::IntArrayRef sample_shape, c10::optional<at::G
 
 at::Tensor Categorical::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return categorical_log_prob(value, logits());
+  const at::Tensor fused = detail::kernels::fused_categorical_log_prob(value, logits());
+  return fused.defined() ? fused : categorical_log_prob(value, logits());
 }
 
 at::Tensor Categorical::entropy() const { return categorical_entropy(probs(), logits()); }

@@ -1,5 +1,7 @@
 #include "torchdist/distributions/gamma.h"
 
+#include "../kernels/fused.h"
+
 #include "gamma_math.h"
 
 namespace torchdist {
@@ -40,7 +42,9 @@ at::Tensor Gamma::rsample(at::IntArrayRef sample_shape, c10::optional<at::Genera
 
 at::Tensor Gamma::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return gamma_log_prob(value.to(rate_.options()), concentration_, rate_);
+  const at::Tensor x = value.to(rate_.options());
+  const at::Tensor fused = detail::kernels::fused_gamma_log_prob(x, concentration_, rate_);
+  return fused.defined() ? fused : gamma_log_prob(x, concentration_, rate_);
 }
 
 at::Tensor Gamma::cdf(const at::Tensor& value) const {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "../kernels/fused.h"
+
 namespace torchdist {
 namespace {
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;  // log(sqrt(2 pi))
@@ -29,7 +31,8 @@ at::Tensor Normal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gener
 
 at::Tensor Normal::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return normal_log_prob(value, loc_, scale_);
+  const at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_);
+  return fused.defined() ? fused : normal_log_prob(value, loc_, scale_);
 }
 
 at::Tensor Normal::cdf(const at::Tensor& value) const {

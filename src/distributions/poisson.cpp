@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "../kernels/fused.h"
+
 namespace torchdist {
 
 at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
@@ -32,7 +34,8 @@ at::Tensor Poisson::log_prob(const at::Tensor& value) const {
   // Integer counts (or float counts next to double rates) are computed in
   // the common floating dtype: lgamma of an int64 tensor is an error.
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), rate_.scalar_type()));
-  return poisson_log_prob(v, rate_);
+  const at::Tensor fused = detail::kernels::fused_poisson_log_prob(v, rate_);
+  return fused.defined() ? fused : poisson_log_prob(v, rate_);
 }
 
 at::Tensor Poisson::cdf(const at::Tensor& value) const {

@@ -23,5 +23,9 @@ void add_multivariate_kl_rules(std::vector<KlRule>& rules);
 /// and the ExponentialFamily-ExponentialFamily (Bregman) rule.
 void add_composite_kl_rules(std::vector<KlRule>& rules);
 
+/// The Normal-Normal KL as ATen ops (the reference of its fused kernel).
+at::Tensor normal_normal_kl_formula(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
+                                    const at::Tensor& scale_q);
+
 }  // namespace detail
 }  // namespace torchdist

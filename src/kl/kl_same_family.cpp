@@ -4,6 +4,7 @@
 // result keeps its relative precision (see expm1_minus_x).
 #include <ATen/ATen.h>
 
+#include "../kernels/fused.h"
 #include "kl_helpers.h"
 #include "kl_rules.h"
 #include "kl_same_family_helpers.h"
@@ -32,15 +33,26 @@ using same_family_kl::expm1_minus_x;
 // argument, where log(a / b) would carry the ~eps rounding of the ratio.
 at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) { return at::log1p((a - b) / b); }
 
+}  // namespace
+
 // KL = 1/2 (r^2 - 1 - log r^2 + ((mu_p - mu_q) / s_q)^2), r = s_p / s_q.
 // With x = log r^2, r^2 - 1 - log r^2 = e^x - 1 - x: torch's
 // r^2 + t - 1 - log r^2 cancels to ~eps absolute when p is near q (e.g.
 // s_p = s_q (1 + 1e-8) gives KL ~1e-16 with O(1) relative error); this
-// form keeps every digit.
-at::Tensor kl_normal_normal(const Normal& p, const Normal& q) {
-  const at::Tensor x = 2 * log_ratio(p.scale(), q.scale());
-  const at::Tensor z = (p.loc() - q.loc()) / q.scale();
+// form keeps every digit. Large tensors take the fused kernel of the same
+// formula (src/kernels/kl_avx2.cpp).
+at::Tensor normal_normal_kl_formula(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
+                                    const at::Tensor& scale_q) {
+  const at::Tensor x = 2 * log_ratio(scale_p, scale_q);
+  const at::Tensor z = (loc_p - loc_q) / scale_q;
   return 0.5 * (expm1_minus_x(x) + z * z);
+}
+
+namespace {
+
+at::Tensor kl_normal_normal(const Normal& p, const Normal& q) {
+  const at::Tensor fused = kernels::fused_normal_normal_kl(p.loc(), p.scale(), q.loc(), q.scale());
+  return fused.defined() ? fused : normal_normal_kl_formula(p.loc(), p.scale(), q.loc(), q.scale());
 }
 
 // The half-normal is |N(0, s)|: the same likelihood ratio as the normal pair

@@ -132,3 +132,43 @@ TEST(Constraints, MultinomialCatAndStack) {
 }
 
 }  // namespace
+
+namespace {
+
+// all_satisfied (one scan, no mask) agrees with check(v).all() on every
+// single element and on the whole tensor, for each dtype the scan reads.
+TEST(Constraints, ScansAgreeWithTheMasks) {
+  const std::vector<td::ConstraintPtr> constraints = {
+      c::real(),          c::positive(),        c::nonnegative(),         c::unit_interval(),
+      c::boolean(),       c::greater_than(0.5), c::greater_than_eq(0.5),  c::less_than(0.5),
+      c::interval(0, 1),  c::half_open_interval(0, 1), c::integer_interval(0, 1), c::nonnegative_integer(),
+      c::positive_integer(), c::independent(c::positive(), 1), c::real_vector()};
+  const at::Tensor values = tensor_of({-1, 0, 0.5, 1, 2, NAN, INFINITY, -INFINITY, 1e-300, 0.25}, {10});
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble, at::kLong, at::kInt, at::kBool}) {
+    at::Tensor v = at::isFloatingType(dtype) ? values.to(dtype) : values.nan_to_num(0, 5, -5).to(dtype);
+    for (const auto& con : constraints) {
+      SCOPED_TRACE(con->name() + " " + std::string(c10::toString(dtype)));
+      for (int64_t i = 0; i <= v.numel(); ++i) {
+        // Each element alone (as a [1] tensor), then the whole tensor.
+        const at::Tensor x = i < v.numel() ? v.narrow(0, i, 1).contiguous() : v;
+        const c10::optional<bool> scanned = con->all_satisfied(x);
+        ASSERT_TRUE(scanned.has_value()) << "no scan for " << x;
+        EXPECT_EQ(*scanned, con->check(x).all().item<bool>()) << x;
+      }
+    }
+  }
+}
+
+TEST(Constraints, ScansLeaveOtherLayoutsToTheMasks) {
+  const at::Tensor transposed = at::rand({3, 4}).t();
+  EXPECT_FALSE(c::positive()->all_satisfied(transposed).has_value());
+  EXPECT_FALSE(c::real()->all_satisfied(at::ones({2}, at::kHalf)).has_value());
+  // Tensor bounds, matrix constraints and simplex have no scan.
+  EXPECT_FALSE(c::greater_than(at::zeros({3}))->all_satisfied(at::ones({3})).has_value());
+  EXPECT_FALSE(c::simplex()->all_satisfied(at::full({2}, 0.5)).has_value());
+  EXPECT_FALSE(c::positive_definite()->all_satisfied(at::eye(2)).has_value());
+  // A real_vector scan needs the event dimension.
+  EXPECT_FALSE(c::real_vector()->all_satisfied(at::ones({})).has_value());
+}
+
+}  // namespace

@@ -8,15 +8,35 @@
 #include <vector>
 
 #include "torchdist/core/constraints.h"
+#include "torchdist/core/lazy.h"
 
 namespace torchdist {
 namespace constraints {
+
+/// A bound of GreaterThan, LessThan or Interval: a tensor, or a number that
+/// becomes a 0-dim double tensor only when a mask is computed (building a
+/// constraint from numbers, as `support()` does on every call, creates no
+/// tensor; validation scans compare against the number).
+class Bound {
+ public:
+  explicit Bound(at::Tensor value);
+  explicit Bound(double value);
+  /// The bound as a tensor (created on first use for a number).
+  const at::Tensor& tensor() const;
+  /// The bound as a number, when it has one element on the CPU.
+  const c10::optional<double>& scalar() const { return scalar_; }
+
+ private:
+  c10::optional<double> scalar_;
+  detail::LazyTensor tensor_;
+};
 
 /// real() (event_dim 0) and real_vector() (event_dim 1): not NaN.
 class Real final : public Constraint {
  public:
   explicit Real(int64_t event_dim) : event_dim_(event_dim) {}
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
   int64_t event_dim() const override { return event_dim_; }
 
@@ -28,6 +48,7 @@ class Real final : public Constraint {
 class Boolean final : public Constraint {
  public:
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override { return "boolean()"; }
   bool is_discrete() const override { return true; }
 };
@@ -38,13 +59,15 @@ class GreaterThan final : public Constraint {
  public:
   /// `fixed_name` names the parameter-free instances ("positive()").
   GreaterThan(at::Tensor lower_bound, bool inclusive, std::string fixed_name = "");
+  GreaterThan(double lower_bound, bool inclusive, std::string fixed_name = "");
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
-  const at::Tensor& lower_bound() const { return lower_bound_; }
+  const at::Tensor& lower_bound() const { return lower_bound_.tensor(); }
   bool inclusive() const { return inclusive_; }
 
  private:
-  at::Tensor lower_bound_;
+  Bound lower_bound_;
   bool inclusive_;
   std::string fixed_name_;
 };
@@ -53,12 +76,14 @@ class GreaterThan final : public Constraint {
 class LessThan final : public Constraint {
  public:
   explicit LessThan(at::Tensor upper_bound) : upper_bound_(std::move(upper_bound)) {}
+  explicit LessThan(double upper_bound) : upper_bound_(upper_bound) {}
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
-  const at::Tensor& upper_bound() const { return upper_bound_; }
+  const at::Tensor& upper_bound() const { return upper_bound_.tensor(); }
 
  private:
-  at::Tensor upper_bound_;
+  Bound upper_bound_;
 };
 
 /// interval(lb, ub) (closed), half_open_interval(lb, ub) ([lb, ub)) and
@@ -67,15 +92,17 @@ class LessThan final : public Constraint {
 class Interval final : public Constraint {
  public:
   Interval(at::Tensor lower_bound, at::Tensor upper_bound, bool half_open, bool integer, std::string fixed_name = "");
+  Interval(double lower_bound, double upper_bound, bool half_open, bool integer, std::string fixed_name = "");
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
   bool is_discrete() const override { return integer_; }
-  const at::Tensor& lower_bound() const { return lower_bound_; }
-  const at::Tensor& upper_bound() const { return upper_bound_; }
+  const at::Tensor& lower_bound() const { return lower_bound_.tensor(); }
+  const at::Tensor& upper_bound() const { return upper_bound_.tensor(); }
   bool half_open() const { return half_open_; }
 
  private:
-  at::Tensor lower_bound_, upper_bound_;
+  Bound lower_bound_, upper_bound_;
   bool half_open_, integer_;
   std::string fixed_name_;
 };
@@ -85,6 +112,7 @@ class IntegerGreaterThanEq final : public Constraint {
  public:
   IntegerGreaterThanEq(int64_t lower_bound, std::string name) : lower_bound_(lower_bound), name_(std::move(name)) {}
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override { return name_; }
   bool is_discrete() const override { return true; }
   int64_t lower_bound() const { return lower_bound_; }
@@ -116,6 +144,7 @@ class IndependentConstraint final : public Constraint {
  public:
   IndependentConstraint(ConstraintPtr base, int64_t reinterpreted_batch_ndims);
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
   bool is_discrete() const override { return base_->is_discrete(); }
   int64_t event_dim() const override { return base_->event_dim() + ndims_; }

@@ -37,6 +37,15 @@ class Constraint {
   virtual int64_t event_dim() const { return 0; }
   /// True for `dependent()`, whose validity cannot be checked on its own.
   virtual bool is_dependent() const { return false; }
+  /// Whether every element of `value` satisfies the constraint, decided by
+  /// one scan over memory without building a mask; nullopt where the
+  /// constraint or the value's layout has no such scan (the caller then
+  /// reduces `check(value)`). Validation calls it first, so a valid value
+  /// costs one pass and no temporaries.
+  virtual c10::optional<bool> all_satisfied(const at::Tensor& value) const {
+    (void)value;
+    return c10::nullopt;
+  }
 };
 
 using ConstraintPtr = std::shared_ptr<const Constraint>;

@@ -1,0 +1,101 @@
+// Whether the fused kernels run, and the planning of an elementwise kernel
+// from its inputs' shapes and strides.
+
+#include <ATen/core/grad_mode.h>
+
+#include <atomic>
+
+#include "elementwise.h"
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+namespace {
+
+bool cpu_has_avx2_fma() {
+#if defined(TORCHDIST_HAVE_AVX2_KERNELS) && (defined(__GNUC__) || defined(__clang__))
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+#else
+  return false;
+#endif
+}
+
+std::atomic<bool> g_enabled{true};
+
+// The broadcast shape of `inputs`, or nullopt when they do not broadcast
+// (the reference path then raises ATen's usual error).
+c10::optional<std::vector<int64_t>> broadcast_shape(at::ArrayRef<at::Tensor> inputs) {
+  std::vector<int64_t> shape;
+  for (const at::Tensor& t : inputs) {
+    const int64_t dim = t.dim();
+    if (dim > static_cast<int64_t>(shape.size())) shape.insert(shape.begin(), dim - shape.size(), 1);
+    const int64_t offset = static_cast<int64_t>(shape.size()) - dim;
+    for (int64_t d = 0; d < dim; ++d) {
+      int64_t& out = shape[offset + d];
+      const int64_t size = t.size(d);
+      if (size == out || size == 1) continue;
+      if (out != 1) return c10::nullopt;
+      out = size;
+    }
+  }
+  return shape;
+}
+
+// `t` as an operand of an output of shape `out`: after the leading dimensions
+// that broadcast (size 1 or stride 0), the rest must be the output's trailing
+// dimensions laid out row-major, so that output element i reads i % period.
+c10::optional<Operand> operand_for(const at::Tensor& t, const std::vector<int64_t>& out) {
+  const int64_t dim = t.dim(), out_dim = static_cast<int64_t>(out.size());
+  int64_t lead = 0;
+  while (lead < dim && (t.size(lead) == 1 || t.stride(lead) == 0)) ++lead;
+  int64_t period = 1;
+  for (int64_t d = dim - 1; d >= lead; --d) {
+    if (t.size(d) != out[out_dim - dim + d]) return c10::nullopt;
+    if (t.size(d) != 1 && t.stride(d) != period) return c10::nullopt;
+    period *= t.size(d);
+  }
+  return Operand{t.data_ptr(), period};
+}
+
+}  // namespace
+
+bool fused_kernels_enabled() { return cpu_has_avx2_fma() && g_enabled.load(std::memory_order_relaxed); }
+
+bool set_fused_kernels_enabled(bool enabled) { return g_enabled.exchange(enabled); }
+
+c10::optional<ElementwisePlan> plan_elementwise(at::ArrayRef<at::Tensor> inputs) {
+  if (!fused_kernels_enabled() || inputs.empty()) return c10::nullopt;
+  const at::ScalarType dtype = inputs[0].defined() ? inputs[0].scalar_type() : at::kFloat;
+  if (dtype != at::kFloat && dtype != at::kDouble) return c10::nullopt;
+  for (const at::Tensor& t : inputs) {
+    if (!t.defined() || t.scalar_type() != dtype || !t.device().is_cpu() || t.layout() != at::kStrided) {
+      return c10::nullopt;
+    }
+  }
+  auto shape = broadcast_shape(inputs);
+  if (!shape) return c10::nullopt;
+  ElementwisePlan plan;
+  plan.numel = c10::multiply_integers(*shape);
+  if (plan.numel == 0) return c10::nullopt;
+  plan.shape = std::move(*shape);
+  plan.dtype = dtype;
+  for (const at::Tensor& t : inputs) {
+    auto operand = operand_for(t, plan.shape);
+    if (!operand) return c10::nullopt;
+    plan.operands.push_back(*operand);
+  }
+  return plan;
+}
+
+bool any_requires_grad(at::ArrayRef<at::Tensor> inputs) {
+  if (!at::GradMode::is_enabled()) return false;
+  for (const at::Tensor& t : inputs) {
+    if (t.defined() && t.requires_grad()) return true;
+  }
+  return false;
+}
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist

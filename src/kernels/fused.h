@@ -1,0 +1,45 @@
+#pragma once
+// Internal: the formulas with a fused kernel (log_prob of some families, KL
+// of some pairs). Each returns the same values as the ATen formula it
+// replaces (normal_log_prob, ...) by one pass over memory, with a fused
+// backward where autograd records it, or an undefined tensor when the fast
+// path does not apply; the caller then runs its formula. Example
+// (Normal::log_prob):
+//
+//   at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_);
+//   return fused.defined() ? fused : normal_log_prob(value, loc_, scale_);
+
+#include <ATen/ATen.h>
+#include <c10/util/Optional.h>
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+
+at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale);
+at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits);
+at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate);
+at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate);
+at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1,
+                               const at::Tensor& concentration0);
+
+/// Categorical log_prob (the log-normalized logit of each value) for int64
+/// values of shape sample_shape + batch_shape, when autograd does not record
+/// the logits; undefined otherwise (and for values out of range, which the
+/// reference path reports).
+at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits);
+
+/// Categorical draws of shape sample_shape + probs.shape[:-1] from (not
+/// necessarily normalized) probabilities along the last dimension, by the
+/// inverse CDF; undefined when the fast path does not apply or a row is not
+/// a valid distribution (at::multinomial then reports it).
+at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sample_shape,
+                                    const c10::optional<at::Generator>& generator);
+
+/// KL(N(loc_p, scale_p) || N(loc_q, scale_q)) as kl_normal_normal computes it.
+at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
+                                  const at::Tensor& scale_q);
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist

@@ -1,0 +1,45 @@
+#pragma once
+// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp). Each reads the
+// plan's operands in the order listed and writes one pass over the output;
+// a backward kernel's first operand is the incoming gradient and it writes
+// the gradient of each input to grads[k] (skipped when null), at the output's
+// shape (the caller sums over broadcast dimensions). Only defined when the
+// library is built with its AVX2 kernels (TORCHDIST_HAVE_AVX2_KERNELS).
+
+#include "elementwise.h"
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+
+// operands: x, loc, scale
+void normal_log_prob_kernel(const ElementwisePlan& plan, void* out);
+// operands: grad, x, loc, scale; grads: x, loc, scale
+void normal_log_prob_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// operands: value, logits
+void bernoulli_log_prob_kernel(const ElementwisePlan& plan, void* out);
+// operands: grad, value, logits; grads: value, logits
+void bernoulli_log_prob_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// operands: x, concentration, rate
+void gamma_log_prob_kernel(const ElementwisePlan& plan, void* out);
+// operands: grad, x, concentration, rate, digamma(concentration); grads: x, concentration, rate
+void gamma_log_prob_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// operands: value, rate
+void poisson_log_prob_kernel(const ElementwisePlan& plan, void* out);
+// operands: grad, value, rate; grads: rate
+void poisson_log_prob_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// operands: x, concentration1, concentration0 (computed in double)
+void beta_log_prob_kernel(const ElementwisePlan& plan, void* out);
+
+// operands: loc_p, scale_p, loc_q, scale_q
+void normal_normal_kl_kernel(const ElementwisePlan& plan, void* out);
+// operands: grad, loc_p, scale_p, loc_q, scale_q; grads: the four parameters
+void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist

@@ -1,0 +1,364 @@
+// The fused log_prob kernels against the ATen formulas they replace: values
+// and gradients (first and second order) in float and double, for every
+// broadcasting pattern the fast path takes (same shape, a single element,
+// parameters repeated over sample dimensions, expanded views), tails shorter
+// than a vector, edge values (ends of the support, zero counts, huge logits,
+// NaN) and several threads. The families' log_prob must give the same
+// numbers whichever path runs.
+
+#include <gtest/gtest.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <ATen/Parallel.h>
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <torchdist/torchdist.h>
+
+#include "../../src/kernels/elementwise.h"
+#include "../../src/kernels/fused.h"
+#include "../support/testing.h"
+
+namespace td = torchdist;
+namespace tk = torchdist::detail::kernels;
+using td::testing::all_close;
+
+namespace {
+
+using Inputs = std::vector<at::Tensor>;
+using LogProb = std::function<at::Tensor(const Inputs&)>;
+
+// The fast path and the reference must agree to a few ulps of the result.
+double rtol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 1e-12; }
+double atol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 1e-12; }
+
+class FusedKernels : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!tk::fused_kernels_enabled()) GTEST_SKIP() << "built without the AVX2 kernels or no AVX2 on this CPU";
+  }
+  void TearDown() override { tk::set_fused_kernels_enabled(true); }
+};
+
+// Runs `f` with the fused kernels on or off.
+at::Tensor with_kernels(bool on, const std::function<at::Tensor()>& f) {
+  const bool previous = tk::set_fused_kernels_enabled(on);
+  at::Tensor out = f();
+  tk::set_fused_kernels_enabled(previous);
+  return out;
+}
+
+std::vector<at::Tensor> leaves(const Inputs& inputs, const std::vector<bool>& differentiable) {
+  std::vector<at::Tensor> out;
+  for (size_t i = 0; i < inputs.size(); ++i) out.push_back(inputs[i].detach().requires_grad_(differentiable[i]));
+  return out;
+}
+
+// The defined tensors of `parts`, flattened into one.
+at::Tensor flatten(const std::vector<at::Tensor>& parts) {
+  std::vector<at::Tensor> flat;
+  for (const at::Tensor& t : parts) {
+    if (t.defined()) flat.push_back(t.reshape(-1));
+  }
+  return at::cat(flat);
+}
+
+// Values, gradients of sum(w * log_prob) and the gradient of
+// sum(d/dparam) (second order) agree between the two paths.
+void expect_paths_agree(const std::string& what, const LogProb& log_prob, const Inputs& inputs,
+                        const std::vector<bool>& differentiable) {
+  SCOPED_TRACE(what);
+  const at::ScalarType dtype = inputs[0].scalar_type();
+  const double rtol = rtol_for(dtype), atol = atol_for(dtype);
+  const at::Tensor fused = with_kernels(true, [&] { return log_prob(inputs); });
+  const at::Tensor reference = with_kernels(false, [&] { return log_prob(inputs); });
+  ASSERT_EQ(fused.sizes(), reference.sizes());
+  ASSERT_EQ(fused.scalar_type(), reference.scalar_type());
+  EXPECT_TRUE(all_close(fused, reference, rtol, atol)) << "values";
+
+  const at::Tensor weights = at::rand(reference.sizes(), td::testing::seeded_generator(5), reference.options());
+  auto gradients = [&](bool on, bool second_order) {
+    return with_kernels(on, [&] {
+      std::vector<at::Tensor> xs = leaves(inputs, differentiable), wrt;
+      for (size_t i = 0; i < xs.size(); ++i) {
+        if (differentiable[i]) wrt.push_back(xs[i]);
+      }
+      const at::Tensor out = (log_prob(xs) * weights).sum();
+      const auto first = torch::autograd::grad({out}, wrt, {}, /*retain_graph=*/true, second_order);
+      if (!second_order) return flatten(first);
+      at::Tensor total = at::zeros({}, out.options());
+      for (const at::Tensor& g : first) total = total + g.sum();
+      return flatten(torch::autograd::grad({total}, wrt, {}, false, false, /*allow_unused=*/true));
+    });
+  };
+  EXPECT_TRUE(all_close(gradients(true, false), gradients(false, false), rtol, atol)) << "gradients";
+  EXPECT_TRUE(all_close(gradients(true, true), gradients(false, true), rtol, atol)) << "second order";
+}
+
+at::TensorOptions opts(at::ScalarType dtype) { return at::TensorOptions().dtype(dtype); }
+
+at::Tensor uniform(at::IntArrayRef shape, double lo, double hi, uint64_t seed, at::ScalarType dtype) {
+  return at::empty(shape, opts(dtype)).uniform_(lo, hi, td::testing::seeded_generator(seed));
+}
+at::Tensor gaussian(at::IntArrayRef shape, double sd, uint64_t seed, at::ScalarType dtype) {
+  return at::empty(shape, opts(dtype)).normal_(0, sd, td::testing::seeded_generator(seed));
+}
+
+// The broadcasting patterns the fast path takes, for a value and two
+// parameters: (value shape, parameter shape), parameters made by `param`.
+struct Pattern {
+  std::string name;
+  std::vector<int64_t> value_shape, param_shape;
+  bool expanded = false;  // parameters as an expand() of a single element
+};
+const std::vector<Pattern>& patterns() {
+  static const std::vector<Pattern> all = {
+      {"same shape", {1003}, {1003}},
+      {"scalar parameters", {37}, {}},
+      {"parameters repeated over samples", {5, 3, 7}, {3, 7}},
+      {"value repeated over parameters", {7}, {4, 7}},
+      {"expanded parameters", {2, 9}, {2, 9}, true},
+      {"tail shorter than a vector", {3}, {3}},
+  };
+  return all;
+}
+
+at::Tensor shaped(const at::Tensor& full_param, const Pattern& p) {
+  return p.expanded ? full_param.reshape(-1).slice(0, 0, 1).reshape({}).expand(p.param_shape) : full_param;
+}
+
+// A value of the pattern's shape and two parameters (a, b) drawn by `draw`.
+template <class Draw>
+void for_each_case(const Draw& draw, const std::function<void(const std::string&, const Inputs&)>& check) {
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    for (const Pattern& p : patterns()) {
+      const Inputs in = draw(p, dtype);
+      check(p.name + (dtype == at::kFloat ? " float" : " double"), in);
+    }
+  }
+}
+
+TEST_F(FusedKernels, NormalMatchesTheFormula) {
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    return Inputs{gaussian(p.value_shape, 2.0, 1, dtype), shaped(gaussian(p.param_shape, 1.0, 2, dtype), p),
+                  shaped(uniform(p.param_shape, 0.2, 3.0, 3, dtype), p)};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_normal_log_prob(in[0], in[1], in[2]).defined()) << name;
+    expect_paths_agree(name, [](const Inputs& x) { return td::Normal(x[1], x[2]).log_prob(x[0]); }, in,
+                       {true, true, true});
+    EXPECT_TRUE(all_close(tk::fused_normal_log_prob(in[0], in[1], in[2]), td::normal_log_prob(in[0], in[1], in[2]),
+                          rtol_for(in[0].scalar_type()), atol_for(in[0].scalar_type())))
+        << name;
+  });
+}
+
+TEST_F(FusedKernels, BernoulliLogitsMatchTheFormula) {
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    at::Tensor value = uniform(p.value_shape, 0, 1, 4, dtype).lt(0.5).to(dtype);
+    // Logits up to +-60 reach the saturated ends of softplus and sigmoid.
+    return Inputs{value, shaped(gaussian(p.param_shape, 20.0, 5, dtype), p)};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_bernoulli_log_prob(in[0], in[1]).defined()) << name;
+    expect_paths_agree(name, [](const Inputs& x) { return td::Bernoulli(td::logits(x[1])).log_prob(x[0]); }, in,
+                       {false, true});
+    // The value's gradient (a relaxed value) is fused too.
+    expect_paths_agree(name + " value grad", [](const Inputs& x) { return td::bernoulli_log_prob(x[0], x[1]); },
+                       in, {true, true});
+  });
+  // Given probs, the gradient reaches them through the (clamped) logits.
+  const at::Tensor probs = uniform({11}, 0.01, 0.99, 6, at::kDouble);
+  const at::Tensor value = uniform({4, 11}, 0, 1, 7, at::kDouble).lt(0.3).to(at::kDouble);
+  expect_paths_agree("probs", [](const Inputs& x) { return td::Bernoulli(td::probs(x[1])).log_prob(x[0]); },
+                     {value, probs}, {false, true});
+}
+
+TEST_F(FusedKernels, GammaMatchesTheFormula) {
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    return Inputs{uniform(p.value_shape, 0.01, 8.0, 8, dtype), shaped(uniform(p.param_shape, 0.1, 6.0, 9, dtype), p),
+                  shaped(uniform(p.param_shape, 0.2, 3.0, 10, dtype), p)};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_gamma_log_prob(in[0], in[1], in[2]).defined()) << name;
+    expect_paths_agree(name, [](const Inputs& x) { return td::Gamma(x[1], x[2]).log_prob(x[0]); }, in,
+                       {true, true, true});
+  });
+  // x = 0: the exponential case (concentration 1) is finite, the rest are +-inf.
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::Tensor c = at::tensor({1.0, 0.5, 2.0}, opts(dtype)), r = at::tensor({2.0, 1.0, 3.0}, opts(dtype));
+    const at::Tensor x = at::zeros({3}, opts(dtype));
+    const at::Tensor fused = tk::fused_gamma_log_prob(x, c, r);
+    EXPECT_TRUE(all_close(fused, td::gamma_log_prob(x, c, r))) << fused;
+  }
+}
+
+TEST_F(FusedKernels, PoissonMatchesTheFormula) {
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    at::Tensor rate = shaped(uniform(p.param_shape, 0.1, 30.0, 11, dtype), p);
+    at::Tensor value = at::floor(uniform(p.value_shape, 0, 40, 12, dtype));
+    return Inputs{value, rate};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_poisson_log_prob(in[0], in[1]).defined()) << name;
+    expect_paths_agree(name, [](const Inputs& x) { return td::Poisson(x[1]).log_prob(x[0]); }, in, {false, true});
+    // A count's gradient comes from the reference inside the fused function.
+    expect_paths_agree(name + " value grad", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
+                       in, {true, true});
+  });
+  // Rate 0: log_prob is 0 at k = 0 and -inf above; the rate gradient at k = 0 is -1.
+  const Inputs zero_rate{at::tensor({0.0, 0.0, 3.0}), at::tensor({0.0, 2.0, 0.0})};
+  expect_paths_agree("zero rate", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
+                     {zero_rate[0], at::tensor({0.0, 2.0, 1.0})}, {false, true});
+  EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(zero_rate[0], zero_rate[1]),
+                        td::poisson_log_prob(zero_rate[0], zero_rate[1])));
+}
+
+TEST_F(FusedKernels, BetaMatchesTheFormula) {
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    return Inputs{uniform(p.value_shape, 0.001, 0.999, 13, dtype),
+                  shaped(uniform(p.param_shape, 0.05, 40.0, 14, dtype), p),
+                  shaped(uniform(p.param_shape, 0.05, 40.0, 15, dtype), p)};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_beta_log_prob(in[0], in[1], in[2]).defined()) << name;
+    expect_paths_agree(name, [](const Inputs& x) { return td::Beta(x[1], x[2]).log_prob(x[0]); }, in,
+                       {true, true, true});
+  });
+  // The ends of the support: the limit by the sign of the exponent, in both dtypes.
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::Tensor x = at::tensor({0.0, 0.0, 0.0, 1.0, 1.0, 1.0}, opts(dtype));
+    const at::Tensor a = at::tensor({0.5, 1.0, 2.0, 3.0, 3.0, 3.0}, opts(dtype));
+    const at::Tensor b = at::tensor({2.0, 2.0, 2.0, 0.5, 1.0, 2.0}, opts(dtype));
+    EXPECT_TRUE(all_close(tk::fused_beta_log_prob(x, a, b), td::beta_log_prob(x, a, b)));
+  }
+}
+
+TEST_F(FusedKernels, NormalNormalKlMatchesTheFormula) {
+  // Scales within 5% of each other exercise the series branch of
+  // e^x - 1 - x, the rest expm1(x) - x.
+  auto draw = [](const Pattern& p, at::ScalarType dtype) {
+    const at::Tensor scale_q = uniform(p.value_shape, 0.3, 3.0, 21, dtype);
+    const at::Tensor ratio = at::where(uniform(p.value_shape, 0, 1, 22, dtype) < 0.5,
+                                       uniform(p.value_shape, 0.95, 1.05, 23, dtype),
+                                       uniform(p.value_shape, 0.2, 5.0, 24, dtype));
+    return Inputs{gaussian(p.value_shape, 1.0, 25, dtype), scale_q * ratio,
+                  shaped(gaussian(p.param_shape, 1.0, 26, dtype), p),
+                  shaped(uniform(p.param_shape, 0.3, 3.0, 27, dtype), p)};
+  };
+  for_each_case(draw, [](const std::string& name, const Inputs& in) {
+    ASSERT_TRUE(tk::fused_normal_normal_kl(in[0], in[1], in[2], in[3]).defined()) << name;
+    expect_paths_agree(
+        name, [](const Inputs& x) { return td::kl_divergence(td::Normal(x[0], x[1]), td::Normal(x[2], x[3])); }, in,
+        {true, true, true, true});
+  });
+  // p = q exactly: 0 with zero gradient, in both dtypes.
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::Tensor m = gaussian({10}, 1.0, 28, dtype), s = uniform({10}, 0.5, 2.0, 29, dtype);
+    EXPECT_TRUE(all_close(tk::fused_normal_normal_kl(m, s, m, s), at::zeros({10}, opts(dtype)), 0, 0));
+  }
+}
+
+// The inverse-CDF sampler draws each category with its probability: a
+// chi-square test per row at a fixed seed (false-failure rate 1e-4 per row),
+// categories without mass never drawn, unnormalized rows normalized.
+TEST_F(FusedKernels, CategoricalSamplesFollowTheProbabilities) {
+  const std::vector<std::vector<double>> rows = {
+      {0.1, 0.0, 0.2, 0.7}, {0.25, 0.25, 0.25, 0.25}, {0.0, 0.0, 1.0, 0.0}, {2.0, 1.0, 1.0, 0.0}, {1e-3, 0.0, 0.0, 0.999}};
+  const int64_t n = 100000;
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    std::vector<double> flat;
+    for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
+    const at::Tensor probs = td::testing::tensor_of(flat, {static_cast<int64_t>(rows.size()), 4}).to(dtype);
+    const at::Tensor samples =
+        tk::fused_categorical_sample(probs, {n}, td::testing::seeded_generator(dtype == at::kFloat ? 31 : 32));
+    ASSERT_TRUE(samples.defined());
+    ASSERT_EQ(samples.sizes(), at::IntArrayRef({n, static_cast<int64_t>(rows.size())}));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const at::Tensor counts = at::bincount(samples.select(1, static_cast<int64_t>(r)), {}, 4);
+      std::vector<int64_t> observed(4);
+      double total = 0;
+      for (double w : rows[r]) total += w;
+      std::vector<double> expected;
+      for (int64_t k = 0; k < 4; ++k) {
+        observed[k] = counts[k].item<int64_t>();
+        expected.push_back(rows[r][k] / total);
+        if (rows[r][k] == 0) {
+          EXPECT_EQ(observed[k], 0) << "row " << r << " category " << k;
+        }
+      }
+      EXPECT_GT(td::testing::chi_square_test(observed, expected), 1e-4) << "row " << r;
+    }
+  }
+  // Through the family, with the shape of sample_shape + batch_shape.
+  const at::Tensor logits = gaussian({3, 5}, 1.0, 33, at::kFloat);
+  const td::Categorical d(td::logits(logits));
+  const at::Tensor fused = d.sample({2, 4}, td::testing::seeded_generator(34));
+  const at::Tensor reference = with_kernels(false, [&] { return d.sample({2, 4}, td::testing::seeded_generator(34)); });
+  EXPECT_EQ(fused.sizes(), reference.sizes());
+  EXPECT_EQ(fused.scalar_type(), reference.scalar_type());
+  // Rows that are not distributions are left to at::multinomial's error.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(tk::fused_categorical_sample(at::tensor({0.5, nan}), {3}, c10::nullopt).defined());
+  EXPECT_FALSE(tk::fused_categorical_sample(at::tensor({0.5, -0.1}), {3}, c10::nullopt).defined());
+  EXPECT_FALSE(tk::fused_categorical_sample(at::zeros({2}), {3}, c10::nullopt).defined());
+}
+
+TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::Tensor logits = at::log_softmax(gaussian({3, 5}, 2.0, 35, dtype), -1);
+    const at::Tensor value = at::randint(0, 5, {4, 3}, td::testing::seeded_generator(36), at::kLong);
+    const at::Tensor fused = tk::fused_categorical_log_prob(value, logits);
+    ASSERT_TRUE(fused.defined());
+    EXPECT_TRUE(all_close(fused, td::categorical_log_prob(value, logits), 0, 0));
+    // The family gives the same numbers on both paths, and with a gradient
+    // (which the kernel leaves to the reference path).
+    const td::Categorical d(td::logits(logits));
+    EXPECT_TRUE(all_close(d.log_prob(value), with_kernels(false, [&] { return d.log_prob(value); }), 0, 0));
+    EXPECT_FALSE(tk::fused_categorical_log_prob(value, logits.detach().requires_grad_()).defined());
+    // A value that does not end in the batch shape, or out of range, is the reference's.
+    EXPECT_FALSE(tk::fused_categorical_log_prob(value.select(0, 0).unsqueeze(-1), logits).defined());
+    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, 5, at::kLong), logits).defined());
+  }
+}
+
+TEST_F(FusedKernels, NanPropagatesLikeTheFormula) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const at::Tensor x = at::tensor({nan, 0.5, 0.5}), p1 = at::tensor({1.0, nan, 1.0}), p2 = at::tensor({1.0, 1.0, nan});
+  EXPECT_TRUE(all_close(tk::fused_normal_log_prob(x, p1, p2), td::normal_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(tk::fused_gamma_log_prob(x, p1, p2), td::gamma_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(tk::fused_beta_log_prob(x, p1, p2), td::beta_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(x, p1), td::poisson_log_prob(x, p1)));
+  EXPECT_TRUE(all_close(tk::fused_bernoulli_log_prob(x, p1), td::bernoulli_log_prob(x, p1)));
+}
+
+TEST_F(FusedKernels, ThreadsSplitRepeatedOperandsCorrectly) {
+  // Several chunks per thread, each starting mid-period of the parameters.
+  const int previous = at::get_num_threads();
+  at::set_num_threads(2);
+  const int64_t samples = 3 * at::internal::GRAIN_SIZE / 7 + 5;
+  const at::Tensor x = gaussian({samples, 7}, 2.0, 16, at::kFloat);
+  const at::Tensor loc = gaussian({7}, 1.0, 17, at::kFloat), scale = uniform({7}, 0.5, 2.0, 18, at::kFloat);
+  EXPECT_TRUE(all_close(tk::fused_normal_log_prob(x, loc, scale), td::normal_log_prob(x, loc, scale), 2e-5, 2e-5));
+  at::set_num_threads(previous);
+}
+
+TEST_F(FusedKernels, OtherInputsTakeTheFormula) {
+  const at::Tensor x = at::randn({4, 3}), loc = at::zeros({3}), scale = at::ones({3});
+  // Mixed dtypes, a transposed view, integer values, an empty tensor.
+  EXPECT_FALSE(tk::fused_normal_log_prob(x.to(at::kDouble), loc, scale).defined());
+  EXPECT_FALSE(tk::fused_normal_log_prob(at::randn({3, 4}).t(), loc, scale).defined());
+  EXPECT_FALSE(tk::fused_poisson_log_prob(at::zeros({3}, at::kLong), at::ones({3}, at::kLong)).defined());
+  EXPECT_FALSE(tk::fused_normal_log_prob(at::randn({0, 3}), loc, scale).defined());
+  // Through the family, such inputs still give the formula's values.
+  const at::Tensor xt = at::randn({3, 4}).t();
+  EXPECT_TRUE(all_close(td::Normal(loc, scale).log_prob(xt), td::normal_log_prob(xt, loc, scale)));
+  // Switched off, no fused result.
+  tk::set_fused_kernels_enabled(false);
+  EXPECT_FALSE(tk::fused_normal_log_prob(x, loc, scale).defined());
+}
+
+}  // namespace
