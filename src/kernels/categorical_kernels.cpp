@@ -13,8 +13,11 @@
 #include <ATen/Parallel.h>
 #include <c10/util/accumulate.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include "elementwise.h"
 #include "fused.h"
@@ -24,26 +27,64 @@ namespace detail {
 namespace kernels {
 namespace {
 
-// Draws out[j] for j in [begin, end); row j % rows. Returns false when a row
-// holds a negative, NaN or infinite probability or sums to zero (the caller
-// then leaves the error to at::multinomial).
+constexpr int64_t kBlock = 64;  // categories summed per block
+constexpr int64_t kLanes = 8;   // independent partial sums within a block
+
+// Sums p[0 .. count) (count <= kBlock) in double and checks that every
+// entry is finite and >= 0. Full blocks use kLanes independent sums, so the
+// loop vectorizes instead of waiting on one chain of dependent adds.
+template <typename T>
+double block_sum(const T* p, int64_t count, unsigned& valid) {
+  double lanes[kLanes] = {};
+  int64_t k = 0;
+  if (count == kBlock) {
+    for (; k < kBlock; k += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) {
+        const double x = static_cast<double>(p[k + l]);
+        lanes[l] += x;
+        valid &= static_cast<unsigned>(x >= 0 && x <= std::numeric_limits<double>::max());
+      }
+    }
+  }
+  for (; k < count; ++k) {
+    const double x = static_cast<double>(p[k]);
+    lanes[0] += x;
+    valid &= static_cast<unsigned>(x >= 0 && x <= std::numeric_limits<double>::max());
+  }
+  double sum = 0;
+  for (double lane : lanes) sum += lane;
+  return sum;
+}
+
+// Draws out[j] for j in [begin, end); row j % rows. The row's block sums
+// locate the block where the running sum passes u * total, and a scan of
+// that block the category: the serial chain is blocks + one block long, not
+// the whole row. Returns false when a row holds a negative, NaN or infinite
+// probability or sums to zero (the caller then leaves the error to
+// at::multinomial).
 template <typename T>
 bool draw_rows(const T* probs, int64_t categories, int64_t rows, const double* uniforms, int64_t* out,
                int64_t begin, int64_t end) {
+  const int64_t blocks = (categories + kBlock - 1) / kBlock;
+  std::vector<double> sums(blocks);
   for (int64_t j = begin; j < end; ++j) {
     const T* p = probs + (j % rows) * categories;
+    unsigned valid = 1;
     double total = 0;
-    bool valid = true;
-    for (int64_t k = 0; k < categories; ++k) {
-      total += p[k];
-      valid &= p[k] >= 0 && std::isfinite(static_cast<double>(p[k]));
+    for (int64_t b = 0; b < blocks; ++b) {
+      sums[b] = block_sum(p + b * kBlock, std::min(kBlock, categories - b * kBlock), valid);
+      total += sums[b];
     }
     if (!valid || !(total > 0) || !std::isfinite(total)) return false;
     const double target = uniforms[j] * total;
     double running = 0;
+    int64_t b = 0;
+    while (b < blocks && !(target < running + sums[b])) running += sums[b++];
     int64_t pick = -1;
-    for (int64_t k = 0; k < categories; ++k) {
-      running += p[k];
+    // Within the block (and past it, should rounding of the block sums have
+    // stopped one block early): the first category whose running sum passes.
+    for (int64_t k = b * kBlock; k < categories; ++k) {
+      running += static_cast<double>(p[k]);
       if (target < running) {
         pick = k;
         break;
