@@ -3,6 +3,8 @@
 // including its edge cases (0 log 0 = 0, where-masks), so the two paths
 // agree to rounding; tests/kernels compares them.
 
+#include <array>
+#include <cmath>
 #include <limits>
 
 #include "raw_kernels.h"
@@ -111,6 +113,46 @@ struct GammaBackward {
   }
 };
 
+// log(k!) for k = 0 .. kLogFactorials - 1, rounded from double: counts are
+// mostly small, and a table read replaces lgamma, the slowest call here.
+constexpr int kLogFactorials = 256;
+
+template <typename T>
+const T* log_factorials() {
+  static const std::array<T, kLogFactorials> table = [] {
+    std::array<T, kLogFactorials> t{};
+    for (int k = 0; k < kLogFactorials; ++k) t[k] = static_cast<T>(std::lgamma(k + 1.0));
+    return t;
+  }();
+  return table.data();
+}
+
+// lgamma(k + 1) from the table when every lane holds an integer in
+// [0, kLogFactorials); false (and `out` untouched) otherwise.
+bool log_factorial_from_table(const Vec<float>& k, Vec<float>& out) {
+  const __m256 kv = k;
+  const __m256 in_range = _mm256_and_ps(_mm256_cmp_ps(kv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                        _mm256_cmp_ps(kv, _mm256_set1_ps(kLogFactorials), _CMP_LT_OQ));
+  const __m256 ok = _mm256_and_ps(in_range, _mm256_cmp_ps(kv, _mm256_floor_ps(kv), _CMP_EQ_OQ));
+  if (_mm256_movemask_ps(ok) != 0xFF) return false;
+  // The masked form, with every lane on, has a defined source operand
+  // (GCC warns about the plain form's).
+  out = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), log_factorials<float>(), _mm256_cvttps_epi32(kv), ok,
+                                 sizeof(float));
+  return true;
+}
+
+bool log_factorial_from_table(const Vec<double>& k, Vec<double>& out) {
+  const __m256d kv = k;
+  const __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(kv, _mm256_setzero_pd(), _CMP_GE_OQ),
+                                         _mm256_cmp_pd(kv, _mm256_set1_pd(kLogFactorials), _CMP_LT_OQ));
+  const __m256d ok = _mm256_and_pd(in_range, _mm256_cmp_pd(kv, _mm256_floor_pd(kv), _CMP_EQ_OQ));
+  if (_mm256_movemask_pd(ok) != 0xF) return false;
+  out = _mm256_mask_i32gather_pd(_mm256_setzero_pd(), log_factorials<double>(), _mm256_cvttpd_epi32(kv), ok,
+                                 sizeof(double));
+  return true;
+}
+
 // k log(rate) (0 where k = 0) - rate - lgamma(k + 1)
 template <typename T>
 struct PoissonForward {
@@ -118,7 +160,9 @@ struct PoissonForward {
     const Vec<T> zero(T(0)), one(T(1));
     elementwise_loop<T, T, 2, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 2>& a) {
       const Vec<T>&k = a[0], &r = a[1];
-      return std::array<Vec<T>, 1>{zero_where(k == zero, k * r.log()) - r - (k + one).lgamma()};
+      Vec<T> log_factorial;
+      if (!log_factorial_from_table(k, log_factorial)) log_factorial = (k + one).lgamma();
+      return std::array<Vec<T>, 1>{zero_where(k == zero, k * r.log()) - r - log_factorial};
     });
   }
 };

@@ -209,6 +209,17 @@ TEST_F(FusedKernels, PoissonMatchesTheFormula) {
     expect_paths_agree(name + " value grad", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
                        in, {true, true});
   });
+  // Counts past the log-factorial table, mixed with small ones in one
+  // vector, and (formula only) non-integers take lgamma.
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::Tensor k = at::tensor({0.0, 3.0, 255.0, 256.0, 300.0, 1e4, 7.0, 1.0, 2.5, 12.0, 255.5}, opts(dtype));
+    const at::Tensor rate = uniform({11}, 0.5, 300.0, 19, dtype);
+    EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(k, rate), td::poisson_log_prob(k, rate), rtol_for(dtype),
+                          atol_for(dtype)));
+    const at::Tensor small = k.narrow(0, 0, 3);  // one vector, all in the table
+    EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(small, rate.narrow(0, 0, 3)),
+                          td::poisson_log_prob(small, rate.narrow(0, 0, 3)), rtol_for(dtype), atol_for(dtype)));
+  }
   // Rate 0: log_prob is 0 at k = 0 and -inf above; the rate gradient at k = 0 is -1.
   const Inputs zero_rate{at::tensor({0.0, 0.0, 3.0}), at::tensor({0.0, 2.0, 0.0})};
   expect_paths_agree("zero rate", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
