@@ -211,6 +211,10 @@ at::Tensor fused_beta_log_prob(const at::Tensor&, const at::Tensor&, const at::T
 at::Tensor fused_normal_normal_kl(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&) {
   return {};
 }
+at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&) { return {}; }
+at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c10::optional<at::Generator>&) {
+  return {};
+}
 
 #endif
 

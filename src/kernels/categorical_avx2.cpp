@@ -1,4 +1,5 @@
-// Categorical kernels on the CPU.
+// Categorical kernels on the CPU (compiled for AVX2, so that the row sums
+// below use four double lanes per instruction).
 //
 // Sampling by the inverse CDF, one uniform per draw: the row's total and
 // then its running sum until it passes u * total, both over the same row
@@ -11,6 +12,7 @@
 // for a small distribution).
 
 #include <ATen/Parallel.h>
+#include <immintrin.h>
 #include <c10/util/accumulate.h>
 
 #include <algorithm>
@@ -28,31 +30,37 @@ namespace kernels {
 namespace {
 
 constexpr int64_t kBlock = 64;  // categories summed per block
-constexpr int64_t kLanes = 8;   // independent partial sums within a block
 
-// Sums p[0 .. count) (count <= kBlock) in double and checks that every
-// entry is finite and >= 0. Full blocks use kLanes independent sums, so the
-// loop vectorizes instead of waiting on one chain of dependent adds.
+inline __m256d load4(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+inline __m256d load4(const double* p) { return _mm256_loadu_pd(p); }
+
+// Sums p[0 .. count) (count <= kBlock) in double and clears `valid` unless
+// every entry is finite and >= 0. A full block runs in two accumulators of
+// four double lanes; a chain of dependent scalar adds would be ~10x slower.
 template <typename T>
 double block_sum(const T* p, int64_t count, unsigned& valid) {
-  double lanes[kLanes] = {};
-  int64_t k = 0;
+  double sum = 0;
   if (count == kBlock) {
-    for (; k < kBlock; k += kLanes) {
-      for (int64_t l = 0; l < kLanes; ++l) {
-        const double x = static_cast<double>(p[k + l]);
-        lanes[l] += x;
-        valid &= static_cast<unsigned>(x >= 0 && x <= std::numeric_limits<double>::max());
-      }
+    const __m256d lo = _mm256_setzero_pd(), hi = _mm256_set1_pd(std::numeric_limits<double>::max());
+    __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+    __m256d ok = _mm256_cmp_pd(lo, lo, _CMP_EQ_OQ);  // all lanes set
+    for (int64_t k = 0; k < kBlock; k += 8) {
+      const __m256d x0 = load4(p + k), x1 = load4(p + k + 4);
+      acc0 = _mm256_add_pd(acc0, x0);
+      acc1 = _mm256_add_pd(acc1, x1);
+      ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(x0, lo, _CMP_GE_OQ), _mm256_cmp_pd(x0, hi, _CMP_LE_OQ)));
+      ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(x1, lo, _CMP_GE_OQ), _mm256_cmp_pd(x1, hi, _CMP_LE_OQ)));
     }
+    valid &= static_cast<unsigned>(_mm256_movemask_pd(ok) == 0xF);
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(acc0, acc1));
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
   }
-  for (; k < count; ++k) {
+  for (int64_t k = 0; k < count; ++k) {
     const double x = static_cast<double>(p[k]);
-    lanes[0] += x;
+    sum += x;
     valid &= static_cast<unsigned>(x >= 0 && x <= std::numeric_limits<double>::max());
   }
-  double sum = 0;
-  for (double lane : lanes) sum += lane;
   return sum;
 }
 
