@@ -26,7 +26,8 @@ Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> val
 
 at::Tensor Normal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::Tensor eps = at::empty(extended_shape(sample_shape), loc_.options()).normal_(0, 1, generator);
-  return loc_ + eps * scale_;
+  // loc + eps * scale as one recorded op (two cost ~1 us more on small tensors).
+  return at::addcmul(loc_, eps, scale_);
 }
 
 at::Tensor Normal::log_prob(const at::Tensor& value) const {
