@@ -91,7 +91,8 @@ double chi_square_test(const std::vector<int64_t>& counts, const std::vector<dou
 at::Tensor finite_difference_grad(const std::function<at::Tensor(const at::Tensor&)>& f, const at::Tensor& x,
                                   double h) {
   at::NoGradGuard no_grad;
-  at::Tensor x0 = x.detach().to(at::kDouble).clone();
+  // A contiguous copy, so that a transposed or expanded x can be flattened.
+  at::Tensor x0 = x.detach().to(at::kDouble).clone(at::MemoryFormat::Contiguous);
   at::Tensor grad = at::zeros_like(x0);
   at::Tensor flat = x0.view({-1});
   at::Tensor gflat = grad.view({-1});
