@@ -71,7 +71,6 @@ void check_dim(const char* kind, int64_t dim, const at::Tensor& v) {
   TORCH_CHECK_VALUE(-v.dim() <= dim && dim < v.dim(), kind, ": dim ", dim, " out of range for shape ", v.sizes());
 }
 
-
 // Whether pred(element) holds for every element of a contiguous CPU tensor
 // of a common dtype, or nullopt for other layouts and dtypes. `pred` gets
 // the element in its own type; float and double bounds are compared in the
@@ -161,11 +160,8 @@ const at::Tensor& Bound::tensor() const {
   return tensor_.get([&] { return as_bound(*scalar_); });
 }
 
-GreaterThan::GreaterThan(at::Tensor lower_bound, bool inclusive, std::string fixed_name)
+GreaterThan::GreaterThan(Bound lower_bound, bool inclusive, std::string fixed_name)
     : lower_bound_(std::move(lower_bound)), inclusive_(inclusive), fixed_name_(std::move(fixed_name)) {}
-
-GreaterThan::GreaterThan(double lower_bound, bool inclusive, std::string fixed_name)
-    : lower_bound_(lower_bound), inclusive_(inclusive), fixed_name_(std::move(fixed_name)) {}
 
 at::Tensor GreaterThan::check(const at::Tensor& v) const {
   at::Tensor lb = bound_like(lower_bound(), v);
@@ -196,16 +192,9 @@ c10::optional<bool> LessThan::all_satisfied(const at::Tensor& v) const {
 
 std::string LessThan::name() const { return "less_than(" + format_bound(upper_bound()) + ")"; }
 
-Interval::Interval(at::Tensor lower_bound, at::Tensor upper_bound, bool half_open, bool integer, std::string fixed_name)
+Interval::Interval(Bound lower_bound, Bound upper_bound, bool half_open, bool integer, std::string fixed_name)
     : lower_bound_(std::move(lower_bound)),
       upper_bound_(std::move(upper_bound)),
-      half_open_(half_open),
-      integer_(integer),
-      fixed_name_(std::move(fixed_name)) {}
-
-Interval::Interval(double lower_bound, double upper_bound, bool half_open, bool integer, std::string fixed_name)
-    : lower_bound_(lower_bound),
-      upper_bound_(upper_bound),
       half_open_(half_open),
       integer_(integer),
       fixed_name_(std::move(fixed_name)) {}

@@ -16,11 +16,12 @@ namespace constraints {
 /// A bound of GreaterThan, LessThan or Interval: a tensor, or a number that
 /// becomes a 0-dim double tensor only when a mask is computed (building a
 /// constraint from numbers, as `support()` does on every call, creates no
-/// tensor; validation scans compare against the number).
+/// tensor; validation scans compare against the number). Implicit from
+/// either, so each constraint has one constructor for both.
 class Bound {
  public:
-  explicit Bound(at::Tensor value);
-  explicit Bound(double value);
+  Bound(at::Tensor value);  // NOLINT: implicit by design
+  Bound(double value);      // NOLINT: implicit by design
   /// The bound as a tensor (created on first use for a number).
   const at::Tensor& tensor() const;
   /// The bound as a number, when it has one element on the CPU.
@@ -58,8 +59,7 @@ class Boolean final : public Constraint {
 class GreaterThan final : public Constraint {
  public:
   /// `fixed_name` names the parameter-free instances ("positive()").
-  GreaterThan(at::Tensor lower_bound, bool inclusive, std::string fixed_name = "");
-  GreaterThan(double lower_bound, bool inclusive, std::string fixed_name = "");
+  GreaterThan(Bound lower_bound, bool inclusive, std::string fixed_name = "");
   at::Tensor check(const at::Tensor& value) const override;
   c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
@@ -75,8 +75,7 @@ class GreaterThan final : public Constraint {
 /// less_than(ub): x < ub.
 class LessThan final : public Constraint {
  public:
-  explicit LessThan(at::Tensor upper_bound) : upper_bound_(std::move(upper_bound)) {}
-  explicit LessThan(double upper_bound) : upper_bound_(upper_bound) {}
+  explicit LessThan(Bound upper_bound) : upper_bound_(std::move(upper_bound)) {}
   at::Tensor check(const at::Tensor& value) const override;
   c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
@@ -91,8 +90,7 @@ class LessThan final : public Constraint {
 /// interval(0, 1).
 class Interval final : public Constraint {
  public:
-  Interval(at::Tensor lower_bound, at::Tensor upper_bound, bool half_open, bool integer, std::string fixed_name = "");
-  Interval(double lower_bound, double upper_bound, bool half_open, bool integer, std::string fixed_name = "");
+  Interval(Bound lower_bound, Bound upper_bound, bool half_open, bool integer, std::string fixed_name = "");
   at::Tensor check(const at::Tensor& value) const override;
   c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
