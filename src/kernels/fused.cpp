@@ -65,7 +65,8 @@ variable_list reference_backward(const std::vector<at::Tensor>& inputs, const at
 
 // Spec: kForward, kBackward (null: reference gradients only), kFusedGrads
 // (the inputs the fused backward differentiates), extras(inputs) (more
-// operands for the backward kernel) and reference(inputs).
+// operands for the backward kernel; WithoutExtras gives none) and
+// reference(inputs).
 template <class Spec>
 struct FusedElementwise : public torch::autograd::Function<FusedElementwise<Spec>> {
   template <class... Tensors>
@@ -92,6 +93,7 @@ struct FusedElementwise : public torch::autograd::Function<FusedElementwise<Spec
       operands.insert(operands.end(), extras.begin(), extras.end());
       if (auto plan = plan_elementwise(operands)) {
         std::vector<at::Tensor> full(inputs.size());
+        static_assert(sizeof(Spec::kFusedGrads) / sizeof(bool) <= 4, "backward kernels take at most 4 gradients");
         std::array<void*, 4> pointers{};
         for (size_t i = 0, k = 0; i < inputs.size(); ++i) {
           if (!Spec::kFusedGrads[i]) continue;
@@ -122,21 +124,22 @@ at::Tensor fused(const Tensors&... inputs) {
   return FusedElementwise<Spec>::apply(inputs...);
 }
 
-std::vector<at::Tensor> no_extras(const std::vector<at::Tensor>&) { return {}; }
+// The default of a Spec: no operands beyond grad and the inputs.
+struct WithoutExtras {
+  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>&) { return {}; }
+};
 
-struct NormalSpec {
+struct NormalSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &normal_log_prob_kernel;
   static constexpr BackwardKernel kBackward = &normal_log_prob_backward_kernel;
   static constexpr bool kFusedGrads[3] = {true, true, true};
-  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return no_extras(in); }
   static at::Tensor reference(const std::vector<at::Tensor>& in) { return normal_log_prob(in[0], in[1], in[2]); }
 };
 
-struct BernoulliSpec {
+struct BernoulliSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &bernoulli_log_prob_kernel;
   static constexpr BackwardKernel kBackward = &bernoulli_log_prob_backward_kernel;
   static constexpr bool kFusedGrads[2] = {true, true};
-  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return no_extras(in); }
   static at::Tensor reference(const std::vector<at::Tensor>& in) { return bernoulli_log_prob(in[0], in[1]); }
 };
 
@@ -150,28 +153,25 @@ struct GammaSpec {
   static at::Tensor reference(const std::vector<at::Tensor>& in) { return gamma_log_prob(in[0], in[1], in[2]); }
 };
 
-struct PoissonSpec {
+struct PoissonSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &poisson_log_prob_kernel;
   static constexpr BackwardKernel kBackward = &poisson_log_prob_backward_kernel;
   // A count's gradient (rarely wanted) comes from the reference.
   static constexpr bool kFusedGrads[2] = {false, true};
-  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return no_extras(in); }
   static at::Tensor reference(const std::vector<at::Tensor>& in) { return poisson_log_prob(in[0], in[1]); }
 };
 
-struct BetaSpec {
+struct BetaSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &beta_log_prob_kernel;
   static constexpr BackwardKernel kBackward = nullptr;
   static constexpr bool kFusedGrads[3] = {false, false, false};
-  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return no_extras(in); }
   static at::Tensor reference(const std::vector<at::Tensor>& in) { return beta_log_prob(in[0], in[1], in[2]); }
 };
 
-struct NormalNormalKlSpec {
+struct NormalNormalKlSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &normal_normal_kl_kernel;
   static constexpr BackwardKernel kBackward = &normal_normal_kl_backward_kernel;
   static constexpr bool kFusedGrads[4] = {true, true, true, true};
-  static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return no_extras(in); }
   static at::Tensor reference(const std::vector<at::Tensor>& in) {
     return normal_normal_kl_formula(in[0], in[1], in[2], in[3]);
   }

@@ -39,8 +39,8 @@ at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) { return at::log1
 // With x = log r^2, r^2 - 1 - log r^2 = e^x - 1 - x: torch's
 // r^2 + t - 1 - log r^2 cancels to ~eps absolute when p is near q (e.g.
 // s_p = s_q (1 + 1e-8) gives KL ~1e-16 with O(1) relative error); this
-// form keeps every digit. Large tensors take the fused kernel of the same
-// formula (src/kernels/kl_avx2.cpp).
+// form keeps every digit. kl_normal_normal runs the fused kernel of the
+// same formula (src/kernels/kl_avx2.cpp) where it applies.
 at::Tensor normal_normal_kl_formula(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
                                     const at::Tensor& scale_q) {
   const at::Tensor x = 2 * log_ratio(scale_p, scale_q);
