@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "torchdist/transforms/elementwise.h"
+#include "../kernels/noise.h"
 
 namespace torchdist {
 namespace {
@@ -95,15 +96,24 @@ ExpRelaxedCategorical::ExpRelaxedCategorical(std::pair<at::Tensor, Categorical> 
       temperature_(std::move(parts.first)),
       categorical_(std::move(parts.second)) {}
 
-at::Tensor ExpRelaxedCategorical::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+at::Tensor ExpRelaxedCategorical::gumbel_scores(at::IntArrayRef sample_shape,
+                                                c10::optional<at::Generator> generator) const {
   const at::Tensor& l = logits();
-  at::Tensor gumbels;
-  {
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  // Noise from uniforms clamped to [eps, 1 - eps] (torch's clamp_probs), so
+  // that both logs are finite.
+  const double eps = finfo_eps(l.scalar_type());
+  at::Tensor gumbels = detail::kernels::fused_gumbel_noise(shape, l.options(), generator, eps, 1 - eps);
+  if (!gumbels.defined()) {
     at::NoGradGuard no_grad;
-    at::Tensor u = clamp_probs(at::rand(extended_shape(sample_shape), std::move(generator), l.options()));
+    at::Tensor u = clamp_probs(at::rand(shape, std::move(generator), l.options()));
     gumbels = -(-u.log()).log();
   }
-  return at::log_softmax((l + gumbels) / temperature_.unsqueeze(-1), -1);
+  return (l + gumbels) / temperature_.unsqueeze(-1);
+}
+
+at::Tensor ExpRelaxedCategorical::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
+  return at::log_softmax(gumbel_scores(sample_shape, std::move(generator)), -1);
 }
 
 at::Tensor ExpRelaxedCategorical::log_prob(const at::Tensor& value) const {
@@ -140,6 +150,19 @@ RelaxedOneHotCategorical::RelaxedOneHotCategorical(std::shared_ptr<const ExpRela
 at::Tensor RelaxedOneHotCategorical::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   return relaxed_one_hot_categorical_log_prob(value, logits(), temperature());
+}
+
+at::Tensor RelaxedOneHotCategorical::rsample(at::IntArrayRef sample_shape,
+                                             c10::optional<at::Generator> generator) const {
+  // exp of the base's sample, log_softmax(scores), is softmax(scores): one
+  // kernel instead of two.
+  return at::softmax(exp_base_->gumbel_scores(sample_shape, std::move(generator)), -1);
+}
+
+at::Tensor RelaxedOneHotCategorical::sample(at::IntArrayRef sample_shape,
+                                            c10::optional<at::Generator> generator) const {
+  at::NoGradGuard no_grad;
+  return rsample(sample_shape, std::move(generator));
 }
 
 RelaxedOneHotCategorical RelaxedOneHotCategorical::expand(at::IntArrayRef batch_shape) const {

@@ -3,16 +3,20 @@
 #include <cmath>
 
 #include "torchdist/core/utils.h"
+#include "../kernels/noise.h"
 
 namespace torchdist {
 
 at::Tensor gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
                         c10::optional<at::Generator> generator) {
+  // Uniforms may be exactly 0, and 1 - u may round to 0 near 1: clamp to
+  // the open interval so that both logs are finite.
+  const at::ScalarType dtype = c10::typeMetaToScalarType(options.dtype());
+  const double lo = finfo_tiny(dtype), hi = 1 - finfo_eps(dtype);
+  at::Tensor fused = detail::kernels::fused_gumbel_noise(shape, options, generator, lo, hi);
+  if (fused.defined()) return fused;
   at::Tensor u = at::empty(shape, options).uniform_(0, 1, std::move(generator));
-  const at::ScalarType dtype = u.scalar_type();
-  // uniform_ may return exactly 0, and 1 - u may round to 0 near 1: clamp
-  // to the open interval so that both logs are finite.
-  u.clamp_(finfo_tiny(dtype), 1 - finfo_eps(dtype));
+  u.clamp_(lo, hi);
   return u.log().neg_().log_().neg_();
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp). Each reads the
-// plan's operands in the order listed and writes one pass over the output;
-// a backward kernel's first operand is the incoming gradient and it writes
-// the gradient of each input to grads[k] (skipped when null), at the output's
-// shape (the caller sums over broadcast dimensions). Only defined when the
+// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp, noise_avx2.cpp).
+// Each elementwise kernel reads the plan's operands in the order listed and
+// writes one pass over the output; a backward kernel's first operand is the
+// incoming gradient and it writes the gradient of each input to grads[k]
+// (skipped when null), at the output's shape (the caller sums over broadcast
+// dimensions). Only defined when the
 // library is built with its AVX2 kernels (TORCHDIST_HAVE_AVX2_KERNELS).
 
 #include "elementwise.h"
@@ -39,6 +40,15 @@ void beta_log_prob_kernel(const ElementwisePlan& plan, void* out);
 void normal_normal_kl_kernel(const ElementwisePlan& plan, void* out);
 // operands: grad, loc_p, scale_p, loc_q, scale_q; grads: the four parameters
 void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// Fills out[0, n) (float or double) with -log(-log(u)), u element i's
+// uniform of the Philox stream under `key` (philox.h) clamped to [lo, hi],
+// 0 < lo <= hi < 1.
+void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
+
+// out[i] = log(x[i]) by the vectorized float log the noise kernels use
+// (for its accuracy tests).
+void fast_log_kernel(const float* x, float* out, int64_t n);
 
 }  // namespace kernels
 }  // namespace detail

@@ -123,6 +123,11 @@ class ExpRelaxedCategorical : public Distribution {
   ExpRelaxedCategorical(std::pair<at::Tensor, Categorical> parts, c10::optional<bool> validate_args);
   friend class RelaxedOneHotCategorical;  // builds its base from checked parts
 
+  // (logits + g) / temperature of shape sample_shape + batch_shape + [K],
+  // g standard Gumbel noise (not recorded by autograd): the sample before
+  // its (log-)normalization.
+  at::Tensor gumbel_scores(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const;
+
   at::Tensor temperature_;
   Categorical categorical_;  // never validates: this class checks with its own name
 };
@@ -174,6 +179,14 @@ class RelaxedOneHotCategorical : public TransformedDistribution {
   at::IntArrayRef param_shape() const { return exp_base_->param_shape(); }
 
   ConstraintPtr support() const override { return constraints::simplex(); }
+
+  /// softmax((logits + g) / temperature), g standard Gumbel noise: the
+  /// base's sample pushed through exp, computed as one softmax.
+  at::Tensor rsample(at::IntArrayRef sample_shape = {},
+                     c10::optional<at::Generator> generator = c10::nullopt) const override;
+  /// `rsample` without recording autograd.
+  at::Tensor sample(at::IntArrayRef sample_shape = {},
+                    c10::optional<at::Generator> generator = c10::nullopt) const override;
 
   /// The Concrete log-density, finite where entries underflowed (see above).
   at::Tensor log_prob(const at::Tensor& value) const override;

@@ -1,0 +1,59 @@
+#include "noise.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/Generator.h>
+
+#include <mutex>
+
+#include "elementwise.h"
+#include "raw_kernels.h"
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+
+uint64_t philox_key_from(const c10::optional<at::Generator>& generator) {
+  auto* gen = at::get_generator_or_default<at::CPUGeneratorImpl>(generator, at::detail::getDefaultCPUGenerator());
+  std::lock_guard<std::mutex> lock(gen->mutex_);
+  return gen->random64();
+}
+
+at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                              const c10::optional<at::Generator>& generator, double lo, double hi) {
+  const at::ScalarType dtype = c10::typeMetaToScalarType(options.dtype());
+  if (!fused_kernels_enabled() || !options.device().is_cpu() || options.layout() != at::kStrided ||
+      (dtype != at::kFloat && dtype != at::kDouble)) {
+    return {};
+  }
+  return gumbel_noise_with_key(shape, dtype, philox_key_from(generator), lo, hi);
+}
+
+#if defined(TORCHDIST_HAVE_AVX2_KERNELS)
+
+at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT((dtype == at::kFloat || dtype == at::kDouble) && lo > 0 && lo <= hi && hi < 1);
+  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
+  if (out.numel() > 0) gumbel_noise_kernel(dtype, out.data_ptr(), out.numel(), key, lo, hi);
+  return out;
+}
+
+at::Tensor fast_log(const at::Tensor& x) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT(x.scalar_type() == at::kFloat && x.device().is_cpu());
+  const at::Tensor in = x.contiguous();
+  at::Tensor out = at::empty_like(in);
+  fast_log_kernel(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
+  return out;
+}
+
+#else
+
+at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
+at::Tensor fast_log(const at::Tensor&) { return {}; }
+
+#endif
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist

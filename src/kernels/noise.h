@@ -1,0 +1,45 @@
+#pragma once
+// Internal: random noise from the vectorized Philox generator (philox.h,
+// noise_avx2.cpp), for the samplers whose cost is mostly the noise
+// (Gumbel-softmax, the relaxed categorical families). Like fused.h, each
+// function returns an undefined tensor when the fast path does not apply
+// (not a CPU float/double tensor, or the kernels are off); the caller then
+// draws with at::rand as before. Example (td::gumbel_noise):
+//
+//   at::Tensor g = detail::kernels::fused_gumbel_noise(shape, options, generator, tiny, 1 - eps);
+//   if (!g.defined()) g = ... at::rand ... ;
+
+#include <ATen/ATen.h>
+#include <c10/util/Optional.h>
+
+#include <cstdint>
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+
+/// A new 64-bit Philox key from `generator` (the default CPU generator when
+/// none), drawn under the generator's lock: seeding the generator makes the
+/// noise reproducible, and each call gets a fresh stream.
+uint64_t philox_key_from(const c10::optional<at::Generator>& generator);
+
+/// Gumbel(0, 1) noise -log(-log(u)), u uniform in (0, 1] clamped to
+/// [lo, hi] (0 < lo <= hi < 1), of the given shape; undefined when the fast
+/// path does not apply.
+at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                              const c10::optional<at::Generator>& generator, double lo, double hi);
+
+/// The noise of elements 0 .. numel - 1 of the Philox stream under `key`
+/// (float or double CPU tensor; what fused_gumbel_noise returns for a key it
+/// draws); undefined when the kernels are not built or not enabled. Tests
+/// use it to compare with the scalar definition in philox.h.
+at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi);
+
+/// log of a contiguous float CPU tensor by the noise kernels' vectorized log
+/// (for its accuracy tests); undefined when the kernels are not built or
+/// not enabled.
+at::Tensor fast_log(const at::Tensor& x);
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist
