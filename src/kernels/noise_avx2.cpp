@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "fast_log_avx2.h"
+#include "fast_math_avx2.h"
 #include "random_stream.h"
 #include "raw_kernels.h"
 
@@ -179,16 +179,22 @@ void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t ke
   }
 }
 
-void fast_log_kernel(const float* x, float* out, int64_t n) {
+namespace {
+template <__m256 (*F)(__m256)>
+void apply(const float* x, float* out, int64_t n) {
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, avx2::fast_log(_mm256_loadu_ps(x + i)));
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, F(_mm256_loadu_ps(x + i)));
   if (i < n) {
     alignas(32) float buffer[8] = {1, 1, 1, 1, 1, 1, 1, 1};
     std::copy(x + i, x + n, buffer);
-    _mm256_store_ps(buffer, avx2::fast_log(_mm256_load_ps(buffer)));
+    _mm256_store_ps(buffer, F(_mm256_load_ps(buffer)));
     std::copy(buffer, buffer + (n - i), out + i);
   }
 }
+}  // namespace
+
+void fast_log_kernel(const float* x, float* out, int64_t n) { apply<avx2::fast_log>(x, out, n); }
+void fast_exp_kernel(const float* x, float* out, int64_t n) { apply<avx2::fast_exp>(x, out, n); }
 
 }  // namespace kernels
 }  // namespace detail

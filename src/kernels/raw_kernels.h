@@ -46,9 +46,10 @@ void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* 
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
-// out[i] = log(x[i]) by the vectorized float log the noise kernels use
-// (for its accuracy tests).
+// out[i] = log(x[i]) or exp(x[i]) by the kernels' vectorized float log and
+// exp (fast_math_avx2.h; for their accuracy tests).
 void fast_log_kernel(const float* x, float* out, int64_t n);
+void fast_exp_kernel(const float* x, float* out, int64_t n);
 
 }  // namespace kernels
 }  // namespace detail

@@ -4,7 +4,8 @@
 // AVX2 kernel against the scalar definition (random_stream.h) word for word
 // (float and double, across substreams), the stream's independence of the thread count, the
 // noise's distribution (Kolmogorov-Smirnov) and lack of correlation, seeding,
-// and the accuracy of the kernels' float log over every float in [0.5, 2).
+// and the accuracy of the kernels' float log (every float in [0.5, 2)) and
+// exp (a dense grid over its range).
 
 #include <gtest/gtest.h>
 
@@ -223,6 +224,44 @@ TEST_F(NoiseKernel, FastLogSpecialValuesAreStdLogs) {
       EXPECT_EQ(got, want) << xs[i];
     } else {
       EXPECT_LT(ulp_error(got, std::log(static_cast<double>(xs[i]))), 1.0) << xs[i];
+    }
+  }
+}
+
+TEST_F(NoiseKernel, FastExpIsWithinOneUlp) {
+  std::vector<float> xs;
+  // Every float in [1, 1 + 2^-7] and [-1 - 2^-7, -1] (a whole binade of
+  // reduced arguments each) and a grid of 2^21 points over the range where
+  // exp is a normal float, plus both ends.
+  for (float x = 1.0f; x <= 1.0f + 0x1.0p-7f; x = std::nextafter(x, 2.0f)) xs.push_back(x), xs.push_back(-x);
+  const int grid = 1 << 21;
+  for (int i = 0; i <= grid; ++i) xs.push_back(static_cast<float>(-87.3 + (88.7 + 87.3) * i / grid));
+  const at::Tensor out = tk::fast_exp(at::from_blob(xs.data(), {static_cast<int64_t>(xs.size())}, at::kFloat));
+  const float* y = out.data_ptr<float>();
+  double worst = 0;
+  float worst_x = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double e = ulp_error(y[i], std::exp(static_cast<double>(xs[i])));
+    if (e > worst) worst = e, worst_x = xs[i];
+  }
+  EXPECT_LT(worst, 1.0) << "at x = " << worst_x;
+}
+
+TEST_F(NoiseKernel, FastExpSpecialValuesAreStdExps) {
+  const float inf = std::numeric_limits<float>::infinity();
+  // Past the ends: overflow to inf, subnormal results and underflow to 0.
+  const std::vector<float> xs = {-inf, inf, std::nanf(""), 0.0f, -0.0f, 88.8f, 100.0f, -87.5f, -100.0f, -104.0f, -200.0f};
+  const at::Tensor out = tk::fast_exp(at::tensor(xs));
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const float got = out[i].item<float>(), want = std::exp(xs[i]);
+    if (std::isnan(want)) {
+      EXPECT_TRUE(std::isnan(got)) << xs[i];
+    } else if (std::isinf(want)) {
+      EXPECT_EQ(got, want) << xs[i];
+    } else if (want < std::numeric_limits<float>::min()) {
+      EXPECT_NEAR(got, want, std::numeric_limits<float>::denorm_min() * 2) << xs[i];
+    } else {
+      EXPECT_LT(ulp_error(got, std::exp(static_cast<double>(xs[i]))), 1.0) << xs[i];
     }
   }
 }
