@@ -38,8 +38,9 @@ Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
   if (is_probs_) {
     param_ = p / p.sum(-1, /*keepdim=*/true);
   } else {
-    // log_softmax is p - logsumexp(p) in one pass (torch writes the two).
-    param_ = at::log_softmax(p, -1);
+    // log_softmax is p - logsumexp(p) in one kernel (torch writes the two).
+    const at::Tensor fused = detail::kernels::fused_log_softmax(p);
+    param_ = fused.defined() ? fused : at::log_softmax(p, -1);
   }
   num_events_ = param_.size(-1);
   set_batch_shape(param_.sizes().slice(0, param_.dim() - 1));

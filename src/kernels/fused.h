@@ -36,6 +36,10 @@ at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor&
 at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sample_shape,
                                     const c10::optional<at::Generator>& generator);
 
+/// log_softmax over the last dimension of a contiguous float CPU tensor that
+/// autograd does not record; undefined otherwise (at::log_softmax then).
+at::Tensor fused_log_softmax(const at::Tensor& x);
+
 /// KL(N(loc_p, scale_p) || N(loc_q, scale_q)) as kl_normal_normal computes it.
 at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
                                   const at::Tensor& scale_q);

@@ -336,6 +336,31 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
   }
 }
 
+// Against at::log_softmax, computed in double: rows of every length modulo
+// the vector width, large and tiny logits, masked (-inf) entries, and rows
+// of NaN or all -inf, which must come out as ATen's do.
+TEST_F(FusedKernels, LogSoftmaxMatchesAten) {
+  for (int64_t k : {1, 3, 8, 13, 1000}) {
+    at::Tensor x = at::randn({37, k}, at::kFloat) * 20;
+    if (k > 2) {
+      x[0][1] = -std::numeric_limits<float>::infinity();
+      x[1][2] = 1e30f;
+      x[2].fill_(-1e30f);
+      x[3][0] = std::nanf("");
+      x[4].fill_(-std::numeric_limits<float>::infinity());
+    }
+    const at::Tensor fused = tk::fused_log_softmax(x);
+    ASSERT_TRUE(fused.defined());
+    const at::Tensor exact = at::log_softmax(x.to(at::kDouble), -1);
+    EXPECT_TRUE(all_close(fused.to(at::kDouble), exact, 1e-6, 1e-6)) << k;
+    EXPECT_TRUE(all_close(fused, at::log_softmax(x, -1), 1e-6, 1e-6)) << k;
+  }
+  // Declines what it does not cover.
+  EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}, at::kDouble)).defined());
+  EXPECT_FALSE(tk::fused_log_softmax(at::randn({5, 4}).t()).defined());
+  EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}).requires_grad_()).defined());
+}
+
 TEST_F(FusedKernels, NanPropagatesLikeTheFormula) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const at::Tensor x = at::tensor({nan, 0.5, 0.5}), p1 = at::tensor({1.0, nan, 1.0}), p2 = at::tensor({1.0, 1.0, nan});
