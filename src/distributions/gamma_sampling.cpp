@@ -31,6 +31,13 @@ at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generat
   return out + (a - a_value) * slope;
 }
 
+bool standard_gamma_is_safe(const at::Tensor& alpha) {
+  if (alpha.numel() == 0) return false;
+  at::NoGradGuard no_grad;
+  // min is NaN if any element is: the comparison is then false.
+  return alpha.min().item<double>() >= kDirectGammaMinShape;
+}
+
 at::Tensor clamp_keep_grad(const at::Tensor& x, double lo, double hi) {
   const at::Tensor clamped = x.detach().clamp(lo, hi);
   if (!x.requires_grad()) return clamped;

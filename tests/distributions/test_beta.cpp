@@ -265,6 +265,67 @@ TEST(Beta, TinyConcentrationsSampleTheRightTails) {
   EXPECT_GT(symmetric_tail_chi_square(1e-3, {1e-37, 1e-20, 1e-5}, {1e-7, 1e-5, 1e-3}, xf), 1e-4);
 }
 
+// Shapes >= detail::kDirectGammaMinShape (0.5) are drawn as X / (X + Y)
+// directly: in double when a gradient is recorded, in the parameters' dtype
+// when not. Shapes below take the log-space path, also when only one
+// element of the batch is small.
+TEST(Beta, DirectBranchSamplesPassKolmogorovSmirnov) {
+  // Threshold 1e-4 per test: false-failure rate 1e-4 for each of the 18 draws.
+  auto gen = td::testing::seeded_generator(77);
+  for (auto [a, b] : {std::pair{0.5, 0.5}, {0.5, 4.0}, {3.0, 1.2}, {1e4, 0.5}, {200.0, 300.0}}) {
+    boost::math::beta_distribution<double> ref(a, b);
+    for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+      // Beta(1e4, 0.5) has 2% of its mass within 3e-8 of 1, which float32
+      // rounds onto a few points: a KS test would see the rounding.
+      if (dtype == at::kFloat && a == 1e4) continue;
+      for (bool requires_grad : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "Beta(" << a << ", " << b << ") " << dtype << " grad " << requires_grad);
+        at::Tensor al = at::full({20000}, a, at::TensorOptions().dtype(dtype)).requires_grad_(requires_grad);
+        at::Tensor x = td::Beta(al, b).rsample({}, gen);
+        EXPECT_EQ(x.requires_grad(), requires_grad);
+        EXPECT_EQ(x.scalar_type(), dtype);
+        EXPECT_TRUE((x > 0).logical_and(x < 1).all().item<bool>());
+        auto v = td::testing::to_vector(x);
+        EXPECT_GT(td::testing::ks_test(v, [&](double t) { return boost::math::cdf(ref, t); }), 1e-4);
+      }
+    }
+  }
+}
+
+TEST(Beta, OneSmallShapeInTheBatchSendsAllToTheLogSpacePath) {
+  // Column 0 is Beta(2, 3) in both batches; in the second, column 1's
+  // 0.2 < 0.5 sends the whole batch through the log-space path. Both columns
+  // must have their own distributions. Threshold 1e-4 per test (4 tests).
+  auto gen = td::testing::seeded_generator(78);
+  for (double a1 : {0.7, 0.2}) {
+    SCOPED_TRACE(a1);
+    at::Tensor x = td::Beta(tensor_of({2.0, a1}, {2}), tensor_of({3.0, 0.9}, {2})).sample({20000}, gen);
+    for (int64_t col : {0, 1}) {
+      const double a = col == 0 ? 2.0 : a1, b = col == 0 ? 3.0 : 0.9;
+      boost::math::beta_distribution<double> ref(a, b);
+      auto v = td::testing::to_vector(x.select(1, col));
+      EXPECT_GT(td::testing::ks_test(v, [&](double t) { return boost::math::cdf(ref, t); }), 1e-4) << col;
+    }
+  }
+}
+
+TEST(Beta, DirectBranchExtremesStayInsideWithFiniteGradients) {
+  // Large against the smallest direct shape: x within an ulp of 0 or 1.
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    SCOPED_TRACE(dtype);
+    at::Tensor a = tensor_of({1e4, 0.5, 1e4, 0.5}, {4}).to(dtype).set_requires_grad(true);
+    at::Tensor b = tensor_of({0.5, 1e4, 1e4, 0.5}, {4}).to(dtype).set_requires_grad(true);
+    at::Tensor x = td::Beta(a, b).rsample({5000}, td::testing::seeded_generator(6));
+    EXPECT_TRUE((x > 0).logical_and(x < 1).all().item<bool>());
+    x.sum().backward();
+    EXPECT_TRUE(at::isfinite(a.grad()).all().item<bool>());
+    EXPECT_TRUE(at::isfinite(b.grad()).all().item<bool>());
+    at::NoGradGuard no_grad;
+    at::Tensor s = td::Beta(a, b).sample({5000}, td::testing::seeded_generator(6));
+    EXPECT_TRUE((s > 0).logical_and(s < 1).all().item<bool>());
+  }
+}
+
 TEST(Beta, SameGeneratorSeedGivesSameSamples) {
   td::Beta be(at::full({4}, 0.5), 3.0);
   auto g1 = td::testing::seeded_generator(7), g2 = td::testing::seeded_generator(7);

@@ -35,8 +35,10 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 ///
 /// Differences from torch, on purpose (torch's known defects):
 /// - `log_prob` is exact at x = 0 and x = 1 (see `beta_log_prob`), not NaN.
-/// - `rsample` works in log space (see there), so that samples stay inside
-///   (0, 1) and pathwise gradients are finite and unbiased for
+/// - `rsample` works in log space (see there) when a concentration is below
+///   0.5 (at or above, no gamma variate can underflow and it forms
+///   X / (X + Y), in double when recording gradients), so that samples stay
+///   inside (0, 1) and pathwise gradients are finite and unbiased for
 ///   concentrations from 1e-3 to 1e4 in float32 and float64 (and never NaN
 ///   for smaller ones); torch's X / (X + Y) is 0 / 0 when both gamma
 ///   variates underflow (small concentrations), and its approximate
