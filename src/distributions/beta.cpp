@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "../kernels/elementwise.h"
 #include "../kernels/fused.h"
 #include "gamma_sampling.h"
 #include "torchdist/distributions/dirichlet.h"
@@ -52,8 +53,7 @@ at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generat
     // keeps the gradient that float32 rounds away at large shapes; without,
     // in float32 when the parameters are (at::_standard_gamma draws in
     // double either way and rounds once), which saves the conversions.
-    const bool record = at::GradMode::is_enabled() &&
-                        (concentration1_.requires_grad() || concentration0_.requires_grad());
+    const bool record = detail::kernels::any_requires_grad({concentration1_, concentration0_});
     const at::ScalarType work = dtype == at::kFloat && !record ? at::kFloat : at::kDouble;
     const at::Tensor gx = at::_standard_gamma(concentration1_.to(work).expand(shape), generator);
     const at::Tensor gy = at::_standard_gamma(concentration0_.to(work).expand(shape), generator);
