@@ -25,11 +25,14 @@ namespace detail {
 namespace kernels {
 namespace avx2 {
 
+// log 2 = kLn2Hi + kLn2Lo, kLn2Hi with 9 significant bits, so that n * kLn2Hi
+// is exact for every exponent n a float has.
+constexpr float kLn2Hi = 0.693359375f;     // 355 / 512
+constexpr float kLn2Lo = -2.12194440e-4f;  // log(2) - kLn2Hi
+
 /// log(x) for positive, finite, normal x (no checks: the callers' inputs
 /// are in range by construction, e.g. uniforms in (0, 1]).
 inline __m256 fast_log_positive_normal(__m256 x) {
-  constexpr float kLn2Hi = 0.693359375f;        // 355 / 512
-  constexpr float kLn2Lo = -2.12194440e-4f;     // log(2) - kLn2Hi
   constexpr int32_t kSqrtHalfBits = 0x3f3504f3;  // bits of sqrt(1/2)
   const __m256i bits = _mm256_castps_si256(x);
   // Exponent relative to sqrt(1/2): mantissas at or above it keep e, those
@@ -61,8 +64,8 @@ inline __m256 fast_log_any(__m256 x) {
   __m256 r = fast_log_positive_normal(scaled);
   // log(x 2^23) - 23 log 2 for subnormals (log 2 split as above).
   const __m256 shift = _mm256_and_ps(subnormal, _mm256_set1_ps(23.0f));
-  r = _mm256_fnmadd_ps(shift, _mm256_set1_ps(-2.12194440e-4f), r);
-  r = _mm256_fnmadd_ps(shift, _mm256_set1_ps(0.693359375f), r);
+  r = _mm256_fnmadd_ps(shift, _mm256_set1_ps(kLn2Lo), r);
+  r = _mm256_fnmadd_ps(shift, _mm256_set1_ps(kLn2Hi), r);
   const __m256 zero = _mm256_setzero_ps();
   const __m256 inf = _mm256_set1_ps(__builtin_inff());
   // +inf and NaN return themselves; 0 gives -inf; negatives give NaN.
@@ -91,8 +94,8 @@ constexpr float kExpMax = 88.0f;   // 2^127 * sqrt(2) < FLT_MAX
 inline __m256 fast_exp_in_range(__m256 x) {
   const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)),
                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);  // log 2 split as for log
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
   __m256 q = _mm256_set1_ps(0.0013814613f);
   q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.0083687101f));
   q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.041668389f));
