@@ -35,11 +35,14 @@ at::Tensor categorical_param(const ProbsOrLogits& param, const char* distributio
 Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
   at::Tensor p = detail::categorical_param(param, "Categorical");
+  // Whether the normalized logits may hold a NaN: the fused kernel knows it
+  // from its row sums, and then the validation below need not scan them.
+  bool maybe_nan = true;
   if (is_probs_) {
     param_ = p / p.sum(-1, /*keepdim=*/true);
   } else {
     // log_softmax is p - logsumexp(p) in one kernel (torch writes the two).
-    const at::Tensor fused = detail::kernels::fused_log_softmax(p);
+    const at::Tensor fused = detail::kernels::fused_log_softmax(p, &maybe_nan);
     param_ = fused.defined() ? fused : at::log_softmax(p, -1);
   }
   num_events_ = param_.size(-1);
@@ -49,7 +52,8 @@ Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
     // negative, infinite or all-zero ones do not.
     if (is_probs_) {
       check_params({{"probs", param_, constraints::simplex()}});
-    } else {
+    } else if (maybe_nan) {
+      // real_vector() is "no NaN": the same check and message as before.
       check_params({{"logits", param_, constraints::real_vector()}});
     }
   }

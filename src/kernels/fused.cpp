@@ -215,7 +215,7 @@ at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&) { re
 at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c10::optional<at::Generator>&) {
   return {};
 }
-at::Tensor fused_log_softmax(const at::Tensor&) { return {}; }
+at::Tensor fused_log_softmax(const at::Tensor&, bool*) { return {}; }
 
 #endif
 

@@ -38,7 +38,9 @@ at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sam
 
 /// log_softmax over the last dimension of a contiguous float CPU tensor that
 /// autograd does not record; undefined otherwise (at::log_softmax then).
-at::Tensor fused_log_softmax(const at::Tensor& x);
+/// When it runs and `has_nan` is given, *has_nan says whether the result
+/// holds a NaN, so that a caller validating it can skip the scan.
+at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan = nullptr);
 
 /// KL(N(loc_p, scale_p) || N(loc_q, scale_q)) as kl_normal_normal computes it.
 at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,

@@ -340,7 +340,7 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
 // the vector width, large and tiny logits, masked (-inf) entries, and rows
 // of NaN or all -inf, which must come out as ATen's do.
 TEST_F(FusedKernels, LogSoftmaxMatchesAten) {
-  for (int64_t k : {1, 3, 8, 13, 1000}) {
+  for (int64_t k : {1, 3, 8, 13, 64, 77, 1000}) {
     at::Tensor x = at::randn({37, k}, at::kFloat) * 20;
     if (k > 2) {
       x[0][1] = -std::numeric_limits<float>::infinity();
@@ -359,6 +359,73 @@ TEST_F(FusedKernels, LogSoftmaxMatchesAten) {
   EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}, at::kDouble)).defined());
   EXPECT_FALSE(tk::fused_log_softmax(at::randn({5, 4}).t()).defined());
   EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}).requires_grad_()).defined());
+}
+
+// One logit per row 10 to 16 above the others, at every position of the
+// vector lanes and the tail: the sum of exp is 1 plus many terms of 1e-5 to
+// 1e-7, whose low bits a float sum loses (ATen's float kernel is 1.3e-6 off
+// at the dominant entry). The kernel adds four terms per lane in float
+// before widening, at most 2 * 2^-24 = 1.2e-7 of the sum, so log(sum) and
+// the dominant entry are within 1.2e-7 (1.13e-7 measured); atol 1.5e-7
+// leaves room for the exp's 3e-9, and summing eight terms in float (1.65e-7
+// measured) fails it. rtol: two roundings of the float output.
+TEST_F(FusedKernels, LogSoftmaxSumsSmallTermsBesideADominantOne) {
+  for (int64_t k : {1000, 1003}) {
+    const int64_t rows = 256;
+    at::Tensor x = at::rand({rows, k}, td::testing::seeded_generator(41), at::kFloat) * -6 - 10;
+    for (int64_t r = 0; r < rows; ++r) x[r][(r * 37) % k] = 0;
+    const at::Tensor fused = tk::fused_log_softmax(x);
+    ASSERT_TRUE(fused.defined());
+    EXPECT_TRUE(all_close(fused, at::log_softmax(x.to(at::kDouble), -1), 0x1p-23, 1.5e-7)) << k;
+  }
+}
+
+// The kernel says whether its result holds a NaN (a NaN logit, or +inf or
+// an all -inf row), also when threads split the rows, and Categorical then
+// reports the same error as the reference path, whose validation scans.
+TEST_F(FusedKernels, LogSoftmaxReportsNan) {
+  const float inf = std::numeric_limits<float>::infinity();
+  auto has_nan = [](const at::Tensor& x) {
+    bool nan = true;
+    EXPECT_TRUE(tk::fused_log_softmax(x, &nan).defined());
+    return nan;
+  };
+  at::Tensor x = at::randn({5, 13}, at::kFloat);
+  x[0][1] = -inf;
+  x[1][2] = 1e30f;
+  EXPECT_FALSE(has_nan(x));
+  for (float bad : {std::nanf(""), inf}) {
+    at::Tensor y = x.clone();
+    y[3][12] = bad;
+    EXPECT_TRUE(has_nan(y)) << bad;
+  }
+  EXPECT_TRUE(has_nan(at::full({2, 9}, -inf)));
+  const int previous = at::get_num_threads();
+  at::set_num_threads(2);
+  at::Tensor many = at::randn({3 * at::internal::GRAIN_SIZE / 8, 8});
+  EXPECT_FALSE(has_nan(many));
+  many[-1][7] = std::nanf("");
+  EXPECT_TRUE(has_nan(many));
+  at::set_num_threads(previous);
+
+  at::Tensor logits = at::randn({4, 1000});
+  logits[2][500] = std::nanf("");
+  // The message shows the normalized logits, whose NaNs ATen writes as
+  // "-nan" (x86's default NaN) and the kernel as "nan" (its input's NaN).
+  auto message = [&] {
+    try {
+      td::Categorical d(td::logits(logits));
+    } catch (const c10::ValueError& e) {
+      std::string what = e.what_without_backtrace();
+      for (size_t at = what.find("-nan"); at != std::string::npos; at = what.find("-nan", at)) what.erase(at, 1);
+      return what;
+    }
+    return std::string("no error");
+  };
+  const std::string fused = message();
+  EXPECT_NE(fused.find("Categorical: logits must satisfy real_vector(), got ["), std::string::npos) << fused;
+  tk::set_fused_kernels_enabled(false);
+  EXPECT_EQ(fused, message());
 }
 
 TEST_F(FusedKernels, NanPropagatesLikeTheFormula) {
