@@ -1,6 +1,7 @@
-// Fused log_prob kernels (AVX2 + FMA; Sleef's vectorized lgamma and, in
-// double, log and exp; in float, the kernels' own log and exp, within 1 ulp
-// like Sleef's and two to three times as fast: fast_math_avx2.h).
+// Fused log_prob kernels (AVX2 + FMA; in double, Sleef's vectorized log,
+// exp and lgamma; in float, the kernels' own log and exp, within 1 ulp like
+// Sleef's and two to three times as fast (fast_math_avx2.h), and lgamma,
+// within 3 ulp and four times as fast (fast_lgamma_avx2.h)).
 // Each formula mirrors the ATen reference in the family's source file,
 // including its edge cases (0 log 0 = 0, where-masks), so the two paths
 // agree to rounding; tests/kernels compares them.
@@ -8,8 +9,11 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "fast_lgamma_avx2.h"
 #include "fast_math_avx2.h"
+#include "fast_math_double_avx2.h"
 #include "raw_kernels.h"
 #include "vectorized_loop.h"
 
@@ -29,6 +33,8 @@ Vec<float> log_of(const Vec<float>& x) { return avx2::fast_log(x); }
 Vec<double> log_of(const Vec<double>& x) { return x.log(); }
 Vec<float> exp_of(const Vec<float>& x) { return avx2::fast_exp(x); }
 Vec<double> exp_of(const Vec<double>& x) { return x.exp(); }
+Vec<float> lgamma_of(const Vec<float>& x) { return avx2::fast_lgamma(x); }
+Vec<double> lgamma_of(const Vec<double>& x) { return x.lgamma(); }
 
 // log1p(y) for y >= 0 (or NaN): log(1 + y) corrected by the rounding of
 // 1 + y, (y - ((1 + y) - 1)) / (1 + y), so that tiny y keep their digits.
@@ -107,7 +113,7 @@ struct GammaForward {
     const Vec<T> one(T(1));
     elementwise_loop<T, T, 3, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 3>& a) {
       const Vec<T>&x = a[0], &c = a[1], &r = a[2];
-      return std::array<Vec<T>, 1>{xlogy(c, r) + xlogy(c - one, x) - r * x - c.lgamma()};
+      return std::array<Vec<T>, 1>{xlogy(c, r) + xlogy(c - one, x) - r * x - lgamma_of(c)};
     });
   }
 };
@@ -177,7 +183,7 @@ struct PoissonForward {
     elementwise_loop<T, T, 2, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 2>& a) {
       const Vec<T>&k = a[0], &r = a[1];
       Vec<T> log_factorial;
-      if (!log_factorial_from_table(k, log_factorial)) log_factorial = (k + one).lgamma();
+      if (!log_factorial_from_table(k, log_factorial)) log_factorial = lgamma_of(k + one);
       return std::array<Vec<T>, 1>{zero_where(k == zero, k * log_of(r)) - r - log_factorial};
     });
   }
@@ -198,11 +204,16 @@ struct PoissonBackward {
 // In double whatever the storage (as the reference): (a - 1) log x +
 // (b - 1) log1p(-x) + lgamma(a + b) - lgamma(a) - lgamma(b), where on an
 // end the vanishing log is 0 and the limit (-inf, 0 or +inf by the sign of
-// the exponent) is added.
+// the exponent) is added. For float storage the lgammas are the kernels'
+// (fast_math_double_avx2.h: three of Sleef's are 70 of the 77 ms per 1e6).
 template <typename T>
 struct BetaForward {
   static void run(const ElementwisePlan& plan, void* out) {
     using D = Vec<double>;
+    auto lgamma = [](const D& v) -> D {
+      if constexpr (std::is_same<T, float>::value) return avx2::fast_lgamma(__m256d(v));
+      return v.lgamma();
+    };
     const D zero(0.0), one(1.0), inf(std::numeric_limits<double>::infinity());
     elementwise_loop<double, T, 3, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<D, 3>& v) {
       const D &x = v[0], &a = v[1], &b = v[2];
@@ -211,7 +222,7 @@ struct BetaForward {
       const D interior = am1 * D::blendv(x, one, at0).log() + bm1 * D::blendv(x, zero, at1).neg().log1p();
       const D exponent = D::blendv(D::blendv(zero, bm1, at1), am1, at0);
       const D boundary = D::blendv(D::blendv(zero, inf, exponent < zero), inf.neg(), exponent > zero);
-      return std::array<D, 1>{interior + boundary + (a + b).lgamma() - a.lgamma() - b.lgamma()};
+      return std::array<D, 1>{interior + boundary + lgamma(a + b) - lgamma(a) - lgamma(b)};
     });
   }
 };

@@ -38,25 +38,9 @@ at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, ui
   return out;
 }
 
-namespace {
-at::Tensor apply_float_kernel(void (*kernel)(const float*, float*, int64_t), const at::Tensor& x) {
-  if (!fused_kernels_enabled()) return {};
-  TORCH_INTERNAL_ASSERT(x.scalar_type() == at::kFloat && x.device().is_cpu());
-  const at::Tensor in = x.contiguous();
-  at::Tensor out = at::empty_like(in);
-  kernel(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
-  return out;
-}
-}  // namespace
-
-at::Tensor fast_log(const at::Tensor& x) { return apply_float_kernel(fast_log_kernel, x); }
-at::Tensor fast_exp(const at::Tensor& x) { return apply_float_kernel(fast_exp_kernel, x); }
-
 #else
 
 at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
-at::Tensor fast_log(const at::Tensor&) { return {}; }
-at::Tensor fast_exp(const at::Tensor&) { return {}; }
 
 #endif
 

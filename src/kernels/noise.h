@@ -35,12 +35,6 @@ at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& op
 /// use it to compare with the scalar definition in philox.h.
 at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi);
 
-/// log and exp of a float CPU tensor by the kernels' vectorized float log
-/// and exp (fast_math_avx2.h; for their accuracy tests); undefined when the
-/// kernels are not built or not enabled.
-at::Tensor fast_log(const at::Tensor& x);
-at::Tensor fast_exp(const at::Tensor& x);
-
 }  // namespace kernels
 }  // namespace detail
 }  // namespace torchdist

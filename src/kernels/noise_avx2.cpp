@@ -179,23 +179,6 @@ void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t ke
   }
 }
 
-namespace {
-template <__m256 (*F)(__m256)>
-void apply(const float* x, float* out, int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, F(_mm256_loadu_ps(x + i)));
-  if (i < n) {
-    alignas(32) float buffer[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-    std::copy(x + i, x + n, buffer);
-    _mm256_store_ps(buffer, F(_mm256_load_ps(buffer)));
-    std::copy(buffer, buffer + (n - i), out + i);
-  }
-}
-}  // namespace
-
-void fast_log_kernel(const float* x, float* out, int64_t n) { apply<avx2::fast_log>(x, out, n); }
-void fast_exp_kernel(const float* x, float* out, int64_t n) { apply<avx2::fast_exp>(x, out, n); }
-
 }  // namespace kernels
 }  // namespace detail
 }  // namespace torchdist

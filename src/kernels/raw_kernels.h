@@ -1,5 +1,6 @@
 #pragma once
-// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp, noise_avx2.cpp).
+// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp, noise_avx2.cpp,
+// fast_math_avx2.cpp).
 // Each elementwise kernel reads the plan's operands in the order listed and
 // writes one pass over the output; a backward kernel's first operand is the
 // incoming gradient and it writes the gradient of each input to grads[k]
@@ -46,10 +47,13 @@ void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* 
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
-// out[i] = log(x[i]) or exp(x[i]) by the kernels' vectorized float log and
-// exp (fast_math_avx2.h; for their accuracy tests).
+// out[i] = log, exp or lgamma of x[i] by the kernels' vectorized math
+// (fast_math_avx2.h, fast_lgamma_avx2.h, fast_math_double_avx2.h; for their
+// accuracy tests).
 void fast_log_kernel(const float* x, float* out, int64_t n);
 void fast_exp_kernel(const float* x, float* out, int64_t n);
+void fast_lgamma_kernel(const float* x, float* out, int64_t n);
+void fast_lgamma_kernel(const double* x, double* out, int64_t n);
 
 }  // namespace kernels
 }  // namespace detail

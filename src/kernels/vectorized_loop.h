@@ -41,6 +41,9 @@ class Reader {
     const int64_t j = full_ ? i : i % period_;
     if constexpr (std::is_same<Compute, Storage>::value) {
       if (j + count <= period_) return Vec<Compute>::loadu(data_ + j, count);
+    } else if constexpr (std::is_same<Compute, double>::value && std::is_same<Storage, float>::value) {
+      // Floats widened four at a time (Beta computes in double).
+      if (count == 4 && j + 4 <= period_) return Vec<double>(_mm256_cvtps_pd(_mm_loadu_ps(data_ + j)));
     }
     Compute buffer[Vec<Compute>::size()] = {};
     for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[(j + k) % period_]);
@@ -64,6 +67,9 @@ void store(const Vec<Compute>& v, Storage* out, int64_t count) {
   if constexpr (std::is_same<Compute, Storage>::value) {
     v.store(out, count);
   } else {
+    if constexpr (std::is_same<Compute, double>::value && std::is_same<Storage, float>::value) {
+      if (count == 4) return _mm_storeu_ps(out, _mm256_cvtpd_ps(__m256d(v)));
+    }
     Compute buffer[Vec<Compute>::size()];
     v.store(buffer);
     for (int64_t k = 0; k < count; ++k) out[k] = static_cast<Storage>(buffer[k]);

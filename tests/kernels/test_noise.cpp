@@ -21,6 +21,7 @@
 #include <torchdist/torchdist.h>
 
 #include "../../src/kernels/elementwise.h"
+#include "../../src/kernels/fast_math.h"
 #include "../../src/kernels/noise.h"
 #include "../../src/kernels/random_stream.h"
 #include "../support/testing.h"
