@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/math_constants.h"
+
 namespace torchdist {
 namespace detail {
 namespace {
@@ -122,8 +124,7 @@ void large_a_log_prefactor(double a, double x, double* log_pre, double* dlog) {
   const double log_minus_digamma =
       r / 2 + r2 * (1.0 / 12 + r2 * (-1.0 / 120 + r2 * (1.0 / 252 + r2 * (-1.0 / 240 +
           r2 * (1.0 / 132 + r2 * (-691.0 / 32760 + r2 * (1.0 / 12)))))));
-  constexpr double kHalfLog2Pi = 0.91893853320467274178;
-  *log_pre = a_term + 0.5 * std::log(a) - kHalfLog2Pi - stirling;
+  *log_pre = a_term + 0.5 * std::log(a) - detail::kHalfLog2Pi - stirling;
   *dlog = log_ratio + log_minus_digamma;
 }
 

@@ -2,16 +2,15 @@
 
 #include <cmath>
 
+#include "../core/math_constants.h"
 #include "../kernels/fused.h"
 #include "../kernels/normal_scalar.h"
 
 namespace torchdist {
-namespace {
-constexpr double kLogSqrt2Pi = 0.91893853320467274178;  // log(sqrt(2 pi))
-}  // namespace
+using detail::kHalfLog2Pi;
 
 at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  return -(x - loc).pow(2) / (2 * scale.pow(2)) - scale.log() - kLogSqrt2Pi;
+  return -(x - loc).pow(2) / (2 * scale.pow(2)) - scale.log() - kHalfLog2Pi;
 }
 
 Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
@@ -57,7 +56,7 @@ at::Tensor Normal::icdf(const at::Tensor& value) const {
   return loc_ + scale_ * at::special_ndtri(value);
 }
 
-at::Tensor Normal::entropy() const { return 0.5 + kLogSqrt2Pi + scale_.log(); }
+at::Tensor Normal::entropy() const { return 0.5 + kHalfLog2Pi + scale_.log(); }
 
 Normal Normal::expand(at::IntArrayRef batch_shape) const {
   Normal out(*this);

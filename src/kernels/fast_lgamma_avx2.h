@@ -21,6 +21,7 @@
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>
 
+#include "../core/math_constants.h"
 #include "fast_math_avx2.h"
 
 namespace torchdist {
@@ -63,7 +64,7 @@ inline __m256 fast_lgamma_stirling(__m256 x) {
   const __m256 w = _mm256_mul_ps(inv, inv);
   __m256 series = _mm256_fmadd_ps(_mm256_set1_ps(1.0f / 1260), w, _mm256_set1_ps(-1.0f / 360));
   series = _mm256_fmadd_ps(series, w, _mm256_set1_ps(1.0f / 12));
-  series = _mm256_fmadd_ps(series, inv, _mm256_set1_ps(0.918938533f));  // + log(2 pi) / 2
+  series = _mm256_fmadd_ps(series, inv, _mm256_set1_ps(static_cast<float>(kHalfLog2Pi)));
   // One rounding for (x - 1/2) log x - x: no overflow before the subtraction.
   return _mm256_add_ps(_mm256_fmsub_ps(_mm256_sub_ps(x, _mm256_set1_ps(0.5f)), fast_log(x), x), series);
 }

@@ -1,10 +1,6 @@
 #include "noise.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-#include <ATen/core/Generator.h>
-
-#include <mutex>
-
+#include "cpu_generator.h"
 #include "elementwise.h"
 #include "raw_kernels.h"
 
@@ -13,9 +9,7 @@ namespace detail {
 namespace kernels {
 
 uint64_t philox_key_from(const c10::optional<at::Generator>& generator) {
-  auto* gen = at::get_generator_or_default<at::CPUGeneratorImpl>(generator, at::detail::getDefaultCPUGenerator());
-  std::lock_guard<std::mutex> lock(gen->mutex_);
-  return gen->random64();
+  return with_cpu_generator(generator, [](at::CPUGeneratorImpl* gen) { return gen->random64(); });
 }
 
 at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,

@@ -5,7 +5,6 @@
 
 #include "normal_scalar.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/EmptyTensor.h>
 #include <ATen/core/DistributionsHelper.h>
 #include <torch/csrc/autograd/function.h>
@@ -13,10 +12,11 @@
 #include <torch/csrc/autograd/saved_variable.h>
 
 #include <cmath>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "../core/math_constants.h"
+#include "cpu_generator.h"
 #include "elementwise.h"
 
 namespace torchdist {
@@ -27,8 +27,6 @@ namespace {
 using torch::autograd::Node;
 using torch::autograd::SavedVariable;
 using torch::autograd::variable_list;
-
-constexpr double kLogSqrt2Pi = 0.91893853320467274178;  // log(sqrt(2 pi))
 
 // A one-element CPU tensor of `dtype` (float or double) without forward-mode
 // tangents, which these nodes do not propagate.
@@ -125,13 +123,10 @@ struct ScalarNormalLogProbBackward : public Node {
 // eps ~ N(0, 1) as at::normal_ draws one element of `dtype`: a double from
 // at::normal_distribution under the generator's lock, rounded to `dtype`.
 double draw_standard_normal(const c10::optional<at::Generator>& generator, at::ScalarType dtype) {
-  auto* gen = at::get_generator_or_default<at::CPUGeneratorImpl>(generator, at::detail::getDefaultCPUGenerator());
-  double eps;
-  {
-    std::lock_guard<std::mutex> lock(gen->mutex_);
+  const double eps = with_cpu_generator(generator, [](at::CPUGeneratorImpl* gen) {
     at::normal_distribution<double> normal(0, 1);
-    eps = normal(gen);
-  }
+    return normal(gen);
+  });
   return dtype == at::kFloat ? static_cast<double>(static_cast<float>(eps)) : eps;
 }
 
@@ -177,7 +172,7 @@ at::Tensor scalar_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, co
   const double z = diff / s;
   // The broadcast shape of one-element tensors: as many ones as the most dims.
   const std::vector<int64_t> shape(std::max({x.dim(), loc.dim(), scale.dim()}), 1);
-  at::Tensor out = filled(shape, dtype, -0.5 * z * z - std::log(s) - kLogSqrt2Pi);
+  at::Tensor out = filled(shape, dtype, -0.5 * z * z - std::log(s) - kHalfLog2Pi);
   if (torch::autograd::compute_requires_grad(x, loc, scale)) {
     auto node = std::shared_ptr<ScalarNormalLogProbBackward>(new ScalarNormalLogProbBackward(),
                                                              torch::autograd::deleteNode);

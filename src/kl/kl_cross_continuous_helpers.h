@@ -14,6 +14,7 @@
 #include <limits>
 #include <vector>
 
+#include "../core/math_constants.h"
 #include "kl_helpers.h"
 #include "kl_rules.h"
 #include "torchdist/core/utils.h"
@@ -74,8 +75,7 @@ inline at::Tensor uniform_mean_log(const at::Tensor& lo, const at::Tensor& hi, c
 /// torch expands (mean - loc)^2 into mean^2 - 2 loc mean + loc^2, which
 /// cancels catastrophically when |loc| is large against the distance.
 inline at::Tensor normal_cross_entropy(const at::Tensor& mean, const at::Tensor& variance, const Normal& q) {
-  constexpr double kHalfLog2Pi = 0.91893853320467274178;
-  return at::log(q.scale()) + kHalfLog2Pi + (variance + (mean - q.loc()).pow(2)) / (2 * q.scale().pow(2));
+  return at::log(q.scale()) + detail::kHalfLog2Pi + (variance + (mean - q.loc()).pow(2)) / (2 * q.scale().pow(2));
 }
 
 /// E_p[-log Exponential(x | rate)] = -log(rate) + rate E[x].
