@@ -12,13 +12,21 @@ namespace torchdist {
 namespace detail {
 namespace kernels {
 
-/// log and exp of a float CPU tensor by the kernels' float log and exp.
+/// log, log1p and exp of a float CPU tensor by the kernels' float functions;
+/// log of a double CPU tensor of positive normal numbers by the double one
+/// (fast_math_double_avx2.h).
 at::Tensor fast_log(const at::Tensor& x);
+at::Tensor fast_log1p(const at::Tensor& x);
 at::Tensor fast_exp(const at::Tensor& x);
 
 /// lgamma of a float CPU tensor by the float kernel (fast_lgamma_avx2.h), or
 /// of a double CPU tensor by the double one (fast_math_double_avx2.h).
 at::Tensor fast_lgamma(const at::Tensor& x);
+
+/// log1p(-x) of a double CPU tensor with elements in [0, 1), and log B(a, b)
+/// of two double CPU tensors of one shape, by fast_math_double_avx2.h.
+at::Tensor fast_log1p_of_negated(const at::Tensor& x);
+at::Tensor fast_lbeta(const at::Tensor& a, const at::Tensor& b);
 
 }  // namespace kernels
 }  // namespace detail

@@ -44,10 +44,27 @@ void apply_float(const float* x, float* out, int64_t n) {
 }  // namespace
 
 void fast_log_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_log>(x, out, n); }
+void fast_log1p_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_log1p>(x, out, n); }
 void fast_exp_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_exp>(x, out, n); }
 void fast_lgamma_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_lgamma>(x, out, n); }
 void fast_lgamma_kernel(const double* x, double* out, int64_t n) {
   apply<__m256d, double, avx2::fast_lgamma, load, store>(x, out, n);
+}
+void fast_log_kernel(const double* x, double* out, int64_t n) {
+  apply<__m256d, double, avx2::fast_log_positive_normal, load, store>(x, out, n);
+}
+void fast_log1p_of_negated_kernel(const double* x, double* out, int64_t n) {
+  // The tail's padding of 1 is outside [0, 1); its lanes are discarded.
+  apply<__m256d, double, avx2::fast_log1p_of_negated, load, store>(x, out, n);
+}
+void fast_lbeta_kernel(const double* a, const double* b, double* out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(out + i, avx2::fast_lbeta(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i)));
+  for (; i < n; ++i) {  // the tail one at a time, in lane 0 beside ones
+    double lane[4];
+    _mm256_storeu_pd(lane, avx2::fast_lbeta(_mm256_setr_pd(a[i], 1, 1, 1), _mm256_setr_pd(b[i], 1, 1, 1)));
+    out[i] = lane[0];
+  }
 }
 
 }  // namespace kernels

@@ -83,6 +83,26 @@ inline __m256 fast_log(__m256 x) {
   return fast_log_any(x);
 }
 
+/// log1p(y) for every float. Below |y| = 2^-7 its series y - y^2/2 + y^3/3
+/// - y^4/4 (the next term is 2^-30 of the sum); above, log(1 + y) plus the
+/// rounding error of 1 + y relative to it, (y - ((1 + y) - 1)) / (1 + y).
+/// That correction is at most 2^-17 of the result there, so the
+/// approximate reciprocal (12 bits) serves. Where 1 + y is 0 or +inf the log
+/// alone is the answer (-inf, +inf).
+inline __m256 fast_log1p(__m256 y) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 u = _mm256_add_ps(y, one);
+  const __m256 correction = _mm256_mul_ps(_mm256_sub_ps(y, _mm256_sub_ps(u, one)), _mm256_rcp_ps(u));
+  const __m256 end = _mm256_or_ps(_mm256_cmp_ps(u, _mm256_setzero_ps(), _CMP_EQ_OQ),
+                                  _mm256_cmp_ps(u, _mm256_set1_ps(__builtin_inff()), _CMP_EQ_OQ));
+  const __m256 from_log = _mm256_add_ps(fast_log(u), _mm256_andnot_ps(end, correction));
+  __m256 p = _mm256_fmadd_ps(y, _mm256_set1_ps(-0.25f), _mm256_set1_ps(1.0f / 3));
+  p = _mm256_fmadd_ps(p, y, _mm256_set1_ps(-0.5f));
+  const __m256 series = _mm256_fmadd_ps(p, _mm256_mul_ps(y, y), y);
+  const __m256 abs_y = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), y);
+  return _mm256_blendv_ps(from_log, series, _mm256_cmp_ps(abs_y, _mm256_set1_ps(0x1.0p-7f), _CMP_LT_OQ));
+}
+
 // exp: x = n log 2 + r with n = round(x / log 2), |r| <= log(2) / 2, so
 // exp x = 2^n e^r, and e^r = 1 + r + r^2 Q(r) with Q a degree-4 polynomial
 // fitted to relative error 3e-9 on that interval. 2^n is added to the

@@ -1,6 +1,7 @@
 // Fused KL kernels (AVX2 + FMA). Each mirrors its ATen rule in src/kl,
 // including the cancellation-free forms, so the two paths agree to rounding.
 
+#include "fast_math_avx2.h"
 #include "raw_kernels.h"
 #include "vectorized_loop.h"
 
@@ -12,6 +13,10 @@ namespace {
 using avx2::dispatch;
 using avx2::elementwise_loop;
 using avx2::Vec;
+
+// log1p by the kernels' float log (fast_math_avx2.h), Sleef's in double.
+Vec<float> log1p_of(const Vec<float>& y) { return avx2::fast_log1p(y); }
+Vec<double> log1p_of(const Vec<double>& y) { return y.log1p(); }
 
 // e^x - 1 - x given x and e^x - 1: the Taylor series x^2 (1/2! + x/3! +
 // ... + x^8/10!) for |x| < 0.1, (e^x - 1) - x elsewhere, as expm1_minus_x
@@ -40,9 +45,10 @@ struct NormalNormalForward {
     const Vec<T> half(T(0.5)), two(T(2));
     elementwise_loop<T, T, 4, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 4>& a) {
       const Vec<T>&m_p = a[0], &s_p = a[1], &m_q = a[2], &s_q = a[3];
-      const Vec<T> d = (s_p - s_q) / s_q;
-      const Vec<T> x = two * d.log1p();
-      const Vec<T> z = (m_p - m_q) / s_q;
+      const Vec<T> inv_s_q = Vec<T>(T(1)) / s_q;
+      const Vec<T> d = (s_p - s_q) * inv_s_q;
+      const Vec<T> x = two * log1p_of(d);
+      const Vec<T> z = (m_p - m_q) * inv_s_q;
       return std::array<Vec<T>, 1>{half * (expm1_minus_x(x, d * (two + d)) + z * z)};
     });
   }

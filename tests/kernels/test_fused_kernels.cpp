@@ -246,6 +246,21 @@ TEST_F(FusedKernels, BetaMatchesTheFormula) {
     const at::Tensor b = at::tensor({2.0, 2.0, 2.0, 0.5, 1.0, 2.0}, opts(dtype));
     EXPECT_TRUE(all_close(tk::fused_beta_log_prob(x, a, b), td::beta_log_prob(x, a, b)));
   }
+  // Float storage leaves its fast double math for Sleef's where x is outside
+  // [0, 1] (unvalidated input; NaN as the formula) or a concentration is
+  // outside [2^-400, 2^20]; tiny x keep log1p(-x) = -x.
+  const at::Tensor x = at::tensor({-0.5f, 1.5f, 1e-30f, 0.5f, 0.25f, 1e-30f, 0.75f, 0.5f});
+  const at::Tensor a = at::tensor({2.0f, 2.0f, 1.0f, 3e6f, 1e-40f, 1.0f, 2.0f, 1e30f});
+  const at::Tensor b = at::tensor({2.0f, 2.0f, 1e7f, 2.0f, 3.0f, 5.0f, 3e7f, 1e30f});
+  // All eight: four with an x outside, then four within whose concentrations
+  // (but the subnormal) leave the fast log B; then those four alone.
+  for (int64_t n : {8, 4}) {
+    const at::Tensor xs = x.narrow(0, 8 - n, n), as = a.narrow(0, 8 - n, n), bs = b.narrow(0, 8 - n, n);
+    EXPECT_TRUE(all_close(tk::fused_beta_log_prob(xs, as, bs), td::beta_log_prob(xs, as, bs))) << n;
+  }
+  // Beta(1, 1) is the uniform density: 0 exactly, as the formula gives.
+  const at::Tensor uniform_x = at::rand({37});
+  EXPECT_EQ(tk::fused_beta_log_prob(uniform_x, at::ones({37}), at::ones({37})).abs().max().item<float>(), 0.0f);
 }
 
 TEST_F(FusedKernels, NormalNormalKlMatchesTheFormula) {
