@@ -27,6 +27,7 @@ at::Tensor fast_log(const at::Tensor& x) {
 }
 at::Tensor fast_log1p(const at::Tensor& x) { return apply<float>(fast_log1p_kernel, x); }
 at::Tensor fast_exp(const at::Tensor& x) { return apply<float>(fast_exp_kernel, x); }
+at::Tensor fast_softplus(const at::Tensor& x) { return apply<float>(fast_softplus_kernel, x); }
 at::Tensor fast_lgamma(const at::Tensor& x) {
   if (x.scalar_type() == at::kDouble) return apply<double>(fast_lgamma_kernel, x);
   return apply<float>(fast_lgamma_kernel, x);
@@ -46,6 +47,7 @@ at::Tensor fast_lbeta(const at::Tensor& a, const at::Tensor& b) {
 at::Tensor fast_log(const at::Tensor&) { return {}; }
 at::Tensor fast_log1p(const at::Tensor&) { return {}; }
 at::Tensor fast_exp(const at::Tensor&) { return {}; }
+at::Tensor fast_softplus(const at::Tensor&) { return {}; }
 at::Tensor fast_lgamma(const at::Tensor&) { return {}; }
 at::Tensor fast_log1p_of_negated(const at::Tensor&) { return {}; }
 at::Tensor fast_lbeta(const at::Tensor&, const at::Tensor&) { return {}; }

@@ -12,12 +12,13 @@ namespace torchdist {
 namespace detail {
 namespace kernels {
 
-/// log, log1p and exp of a float CPU tensor by the kernels' float functions;
+/// log, log1p, exp and softplus of a float CPU tensor by the kernels' float functions;
 /// log of a double CPU tensor of positive normal numbers by the double one
 /// (fast_math_double_avx2.h).
 at::Tensor fast_log(const at::Tensor& x);
 at::Tensor fast_log1p(const at::Tensor& x);
 at::Tensor fast_exp(const at::Tensor& x);
+at::Tensor fast_softplus(const at::Tensor& x);
 
 /// lgamma of a float CPU tensor by the float kernel (fast_lgamma_avx2.h), or
 /// of a double CPU tensor by the double one (fast_math_double_avx2.h).

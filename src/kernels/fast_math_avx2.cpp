@@ -46,6 +46,7 @@ void apply_float(const float* x, float* out, int64_t n) {
 void fast_log_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_log>(x, out, n); }
 void fast_log1p_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_log1p>(x, out, n); }
 void fast_exp_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_exp>(x, out, n); }
+void fast_softplus_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_softplus>(x, out, n); }
 void fast_lgamma_kernel(const float* x, float* out, int64_t n) { apply_float<avx2::fast_lgamma>(x, out, n); }
 void fast_lgamma_kernel(const double* x, double* out, int64_t n) {
   apply<__m256d, double, avx2::fast_lgamma, load, store>(x, out, n);

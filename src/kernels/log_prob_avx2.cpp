@@ -36,8 +36,11 @@ Vec<double> exp_of(const Vec<double>& x) { return x.exp(); }
 Vec<float> lgamma_of(const Vec<float>& x) { return avx2::fast_lgamma(x); }
 Vec<double> lgamma_of(const Vec<double>& x) { return x.lgamma(); }
 
-Vec<float> log1p_of(const Vec<float>& y) { return avx2::fast_log1p(y); }
-Vec<double> log1p_of(const Vec<double>& y) { return y.log1p(); }
+// log(1 + e^l) = max(l, 0) + log1p(e^-|l|).
+Vec<float> softplus_of(const Vec<float>& l) { return avx2::fast_softplus(l); }
+Vec<double> softplus_of(const Vec<double>& l) {
+  return at::vec::maximum(l, Vec<double>(0.0)) + l.abs().neg().exp().log1p();
+}
 
 // -(x - loc)^2 / (2 scale^2) - log(scale) - log(sqrt(2 pi))
 template <typename T>
@@ -75,7 +78,7 @@ struct BernoulliForward {
     const Vec<T> zero(T(0));
     elementwise_loop<T, T, 2, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 2>& a) {
       const Vec<T>& l = a[1];
-      const Vec<T> softplus = at::vec::maximum(l, zero) + log1p_of(exp_of(l.abs().neg()));
+      const Vec<T> softplus = softplus_of(l);
       return std::array<Vec<T>, 1>{a[0] * l - softplus};
     });
   }

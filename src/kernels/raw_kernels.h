@@ -47,7 +47,7 @@ void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* 
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
-// out[i] = log, log1p, exp or lgamma of x[i] (log1p(-x[i]), log B(a[i],
+// out[i] = log, log1p, exp, softplus or lgamma of x[i] (log1p(-x[i]), log B(a[i],
 // b[i])) by the kernels' vectorized math (fast_math_avx2.h,
 // fast_lgamma_avx2.h, fast_math_double_avx2.h; for their accuracy tests).
 void fast_log_kernel(const float* x, float* out, int64_t n);
@@ -56,6 +56,7 @@ void fast_log1p_of_negated_kernel(const double* x, double* out, int64_t n);
 void fast_lbeta_kernel(const double* a, const double* b, double* out, int64_t n);
 void fast_log1p_kernel(const float* x, float* out, int64_t n);
 void fast_exp_kernel(const float* x, float* out, int64_t n);
+void fast_softplus_kernel(const float* x, float* out, int64_t n);
 void fast_lgamma_kernel(const float* x, float* out, int64_t n);
 void fast_lgamma_kernel(const double* x, double* out, int64_t n);
 

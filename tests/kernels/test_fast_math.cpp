@@ -179,6 +179,37 @@ TEST_F(FastMath, FloatLog1pIsWithinOneUlp) {
   EXPECT_EQ(e[4].item<float>(), 0.0f);
 }
 
+TEST_F(FastMath, FloatSoftplusIsWithinThreeUlps) {
+  // Against log(1 + e^l) in double (log1p of exp of -|l|, plus max(l, 0)):
+  // a geometric grid over [-100, 30] (the result runs from subnormal, where
+  // only relative accuracy is useful, to l itself) and the ends.
+  constexpr double kSoftplusUlps = 3.0;  // 2.4 measured
+  std::vector<float> xs;
+  for (float l = 1e-30f; l < 100.0f; l *= 1.0001f) {
+    xs.push_back(-l);
+    if (l < 30.0f) xs.push_back(l);
+  }
+  const at::Tensor out = tk::fast_softplus(float_tensor(xs));
+  const float* r = out.data_ptr<float>();
+  double worst = 0;
+  float worst_l = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double l = xs[i];
+    const double e = float_ulp_error(r[i], std::max(l, 0.0) + std::log1p(std::exp(-std::abs(l))));
+    if (e > worst) worst = e, worst_l = xs[i];
+  }
+  EXPECT_LT(worst, kSoftplusUlps) << "at l = " << worst_l;
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> end_values = {-inf, inf, std::nanf(""), 0.0f, -200.0f, 200.0f};
+  const at::Tensor ends = tk::fast_softplus(float_tensor(end_values));
+  EXPECT_EQ(ends[0].item<float>(), 0.0f);
+  EXPECT_EQ(ends[1].item<float>(), inf);
+  EXPECT_TRUE(std::isnan(ends[2].item<float>()));
+  EXPECT_NEAR(ends[3].item<float>(), std::log(2.0f), 1e-7);
+  EXPECT_GE(ends[4].item<float>(), 0.0f);  // e^-200 underflows float
+  EXPECT_EQ(ends[5].item<float>(), 200.0f);
+}
+
 TEST_F(FastMath, DoubleLogIsAccurateAndExactAtOne) {
   // Against logl: absolute error below 4e-16 max(1, |log x|) over every
   // binade (2.7e-16 measured), relative below 1e-15 next to 1 (7.2e-16
