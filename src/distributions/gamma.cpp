@@ -3,6 +3,7 @@
 #include "../kernels/fused.h"
 
 #include "gamma_math.h"
+#include "gamma_sampling.h"
 
 namespace torchdist {
 
@@ -33,7 +34,7 @@ Gamma::Gamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bo
 
 at::Tensor Gamma::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const std::vector<int64_t> shape = extended_shape(sample_shape);
-  at::Tensor value = at::_standard_gamma(concentration_.expand(shape), std::move(generator)) / rate_.expand(shape);
+  at::Tensor value = detail::standard_gamma(concentration_.expand(shape), generator) / rate_.expand(shape);
   // In place on a detached alias: the stored value moves off zero, the graph
   // (and so the implicit-reparameterization gradient) is untouched.
   value.detach().clamp_min_(finfo_tiny(value.scalar_type()));

@@ -4,10 +4,16 @@
 
 #include <limits>
 
+#include "../kernels/noise.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {
 namespace detail {
+
+at::Tensor standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
+  const at::Tensor fused = kernels::fused_standard_gamma(alpha, generator);
+  return fused.defined() ? fused : at::_standard_gamma(alpha, generator);
+}
 
 at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generator> generator) {
   const at::Tensor a = alpha.to(at::kDouble);

@@ -17,6 +17,12 @@
 namespace torchdist {
 namespace detail {
 
+/// G ~ Gamma(alpha, 1), one draw per element of `alpha` (which must already
+/// have the output shape): by the fused sampler (kernels/noise.h) for float
+/// shapes that autograd does not record, else by at::_standard_gamma (which
+/// carries the implicit-reparameterization gradient).
+at::Tensor standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator);
+
 /// log G with G ~ Gamma(alpha, 1), one draw per element of `alpha` (which
 /// must already have the output shape), differentiable in `alpha` by an
 /// exact reparameterization.

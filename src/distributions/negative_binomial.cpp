@@ -1,5 +1,6 @@
 #include "torchdist/distributions/negative_binomial.h"
 
+#include "gamma_sampling.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -57,7 +58,7 @@ at::Tensor NegativeBinomial::sample(at::IntArrayRef sample_shape, c10::optional<
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   // Gamma(r, scale = p / (1 - p)) = Gamma(r, 1) * odds. One generator
   // drives both stages, so a seed fixes the draw.
-  at::Tensor rate = at::_standard_gamma(total_count_.expand(shape), generator) * odds().expand(shape);
+  at::Tensor rate = detail::standard_gamma(total_count_.expand(shape), generator) * odds().expand(shape);
   return at::poisson(rate, generator);
 }
 

@@ -22,7 +22,24 @@ at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& op
   return gumbel_noise_with_key(shape, dtype, philox_key_from(generator), lo, hi);
 }
 
+at::Tensor fused_standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
+  if (!fused_kernels_enabled() || !alpha.device().is_cpu() || alpha.layout() != at::kStrided ||
+      alpha.scalar_type() != at::kFloat || (at::GradMode::is_enabled() && alpha.requires_grad())) {
+    return {};
+  }
+  return standard_gamma_with_key(alpha, philox_key_from(generator));
+}
+
 #if defined(TORCHDIST_HAVE_AVX2_KERNELS)
+
+at::Tensor standard_gamma_with_key(const at::Tensor& alpha, uint64_t key) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT(alpha.scalar_type() == at::kFloat && alpha.device().is_cpu());
+  const at::Tensor shapes = alpha.contiguous();
+  at::Tensor out = at::empty(shapes.sizes(), shapes.options());
+  if (out.numel() > 0) standard_gamma_kernel(shapes.data_ptr<float>(), out.data_ptr<float>(), out.numel(), key);
+  return out;
+}
 
 at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
   if (!fused_kernels_enabled()) return {};
@@ -35,6 +52,7 @@ at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, ui
 #else
 
 at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
+at::Tensor standard_gamma_with_key(const at::Tensor&, uint64_t) { return {}; }
 
 #endif
 

@@ -47,6 +47,10 @@ void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* 
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
+// Fills out[0, n) with Gamma(alpha[i], 1) variates (float) drawn from the
+// stream under `key` (gamma_avx2.cpp).
+void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key);
+
 // out[i] = log, log1p, exp, softplus or lgamma of x[i] (log1p(-x[i]), log B(a[i],
 // b[i])) by the kernels' vectorized math (fast_math_avx2.h,
 // fast_lgamma_avx2.h, fast_math_double_avx2.h; for their accuracy tests).

@@ -1,0 +1,172 @@
+// Standard gamma variates (AVX2 + FMA), eight lanes at a time, by Marsaglia
+// and Tsang's method ("A simple method for generating gamma variables", ACM
+// TOMS 26(3), 2000), the method at::_standard_gamma uses one element at a
+// time (33 ns per float element here, mostly its scalar normal and uniform
+// draws). Here the normals are Box-Muller pairs of the kernels' uniforms
+// (random_stream_avx2.h), with the kernels' float log and a sincos on a
+// quarter period, and the rejection loop runs until every lane of the vector
+// has accepted.
+//
+// For alpha >= 1, with d = alpha - 1/3 and c = 1 / sqrt(9 d): draw x normal
+// and u uniform, v = (1 + c x)^3; accept d v when 1 + c x > 0 and u < 1 -
+// 0.0331 x^4 (the squeeze, which accepts most) or log u < x^2 / 2 + d (1 - v
+// + log v). Over 95% of draws are accepted for every alpha >= 1. For alpha
+// < 1 the variate is G(alpha + 1) u^(1 / alpha) (Stuart's theorem), as ATen
+// does. Results are clamped below at the smallest normal float, as ATen's.
+
+#include <ATen/Parallel.h>
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "fast_math_avx2.h"
+#include "random_stream_avx2.h"
+#include "raw_kernels.h"
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+namespace {
+
+using avx2::fast_exp;
+using avx2::fast_log_positive_normal;
+using avx2::RoundKeys;
+using avx2::uniform_floats;
+using avx2::Xoshiro8;
+
+// Elements kGammaSubstreamElements s .. + kGammaSubstreamElements - 1 draw
+// from substream s of the stream (random_stream.h), as many words of its
+// lanes as their rejections take: the variates depend on the key and the
+// shapes only, not on how the work is split across threads.
+constexpr int64_t kGammaSubstreamElements = 1024;
+
+// sin(2 pi t) and cos(2 pi t) for t in (0, 1]: t = q / 4 + f with q =
+// round(4 t) and |f| <= 1/8 (exact in float), the Taylor polynomials of
+// sin and cos at 2 pi f in [-pi/4, pi/4] (truncation below 3e-8 of the
+// result), then the quarter turns q: (s, c) -> (c, -s) per turn.
+inline void sincos_2pi(__m256 t, __m256* sin_out, __m256* cos_out) {
+  const __m256 q = _mm256_round_ps(_mm256_mul_ps(t, _mm256_set1_ps(4.0f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 phi = _mm256_mul_ps(_mm256_fnmadd_ps(q, _mm256_set1_ps(0.25f), t), _mm256_set1_ps(6.28318531f));
+  const __m256 p2 = _mm256_mul_ps(phi, phi);
+  __m256 s = _mm256_fmadd_ps(_mm256_set1_ps(1.0f / 362880), p2, _mm256_set1_ps(-1.0f / 5040));
+  s = _mm256_fmadd_ps(s, p2, _mm256_set1_ps(1.0f / 120));
+  s = _mm256_fmadd_ps(s, p2, _mm256_set1_ps(-1.0f / 6));
+  s = _mm256_fmadd_ps(_mm256_mul_ps(s, p2), phi, phi);
+  __m256 c = _mm256_fmadd_ps(_mm256_set1_ps(-1.0f / 3628800), p2, _mm256_set1_ps(1.0f / 40320));
+  c = _mm256_fmadd_ps(c, p2, _mm256_set1_ps(-1.0f / 720));
+  c = _mm256_fmadd_ps(c, p2, _mm256_set1_ps(1.0f / 24));
+  c = _mm256_fmadd_ps(c, p2, _mm256_set1_ps(-0.5f));
+  c = _mm256_fmadd_ps(c, p2, _mm256_set1_ps(1.0f));
+  // Odd q swaps sine and cosine; the sine is negated for q = 2, 3, the
+  // cosine for q = 1, 2 (q = 4 is a full turn).
+  const __m256i qi = _mm256_cvtps_epi32(q);
+  const __m256 odd = _mm256_castsi256_ps(_mm256_slli_epi32(qi, 31));
+  const __m256 sin_sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(qi, 1), 31));
+  const __m256 cos_sign = _mm256_castsi256_ps(
+      _mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(qi, _mm256_set1_epi32(1)), 1), 31));
+  *sin_out = _mm256_xor_ps(_mm256_blendv_ps(s, c, odd), sin_sign);
+  *cos_out = _mm256_xor_ps(_mm256_blendv_ps(c, s, odd), cos_sign);
+}
+
+// Standard normals from the stream, two per Box-Muller pair of uniforms:
+// r = sqrt(-2 log u1), and r cos, r sin of the angle 2 pi u2.
+class Normals {
+ public:
+  explicit Normals(Xoshiro8& words) : words_(words) {}
+
+  __m256 next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const __m256 u1 = uniform_floats(words_.next()), u2 = uniform_floats(words_.next());
+    const __m256 minus_2_log_u1 = _mm256_mul_ps(_mm256_set1_ps(-2.0f), fast_log_positive_normal(u1));
+    const __m256 r = _mm256_sqrt_ps(_mm256_max_ps(minus_2_log_u1, _mm256_setzero_ps()));  // no -0 or -tiny at u1 = 1
+    __m256 s, c;
+    sincos_2pi(u2, &s, &c);
+    spare_ = _mm256_mul_ps(r, s);
+    has_spare_ = true;
+    return _mm256_mul_ps(r, c);
+  }
+
+ private:
+  Xoshiro8& words_;
+  __m256 spare_ = _mm256_setzero_ps();
+  bool has_spare_ = false;
+};
+
+// Gamma(alpha, 1) in each lane.
+__m256 standard_gamma8(__m256 alpha, Xoshiro8& words, Normals& normals) {
+  const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+  const __m256 boost = _mm256_cmp_ps(alpha, one, _CMP_LT_OQ);
+  const __m256 shape = _mm256_add_ps(alpha, _mm256_and_ps(boost, one));
+  const __m256 d = _mm256_sub_ps(shape, _mm256_set1_ps(1.0f / 3));
+  const __m256 c = _mm256_div_ps(one, _mm256_sqrt_ps(_mm256_mul_ps(_mm256_set1_ps(9.0f), d)));
+  // A lane whose alpha is NaN (or negative, in unvalidated input) would
+  // never accept: it is NaN from the start rather than a loop that never
+  // ends. alpha = 0 gives the smallest float, as in ATen.
+  const __m256 valid = _mm256_cmp_ps(alpha, zero, _CMP_GE_OQ);
+  __m256 pending = valid;
+  __m256 result = _mm256_blendv_ps(_mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), zero, valid);
+  while (_mm256_movemask_ps(pending) != 0) {
+    const __m256 x = normals.next();
+    const __m256 u = uniform_floats(words.next());
+    const __m256 y = _mm256_fmadd_ps(c, x, one);
+    const __m256 v = _mm256_mul_ps(_mm256_mul_ps(y, y), y);
+    const __m256 x2 = _mm256_mul_ps(x, x);
+    const __m256 positive = _mm256_cmp_ps(y, zero, _CMP_GT_OQ);
+    const __m256 squeeze = _mm256_cmp_ps(u, _mm256_fnmadd_ps(_mm256_set1_ps(0.0331f), _mm256_mul_ps(x2, x2), one), _CMP_LT_OQ);
+    __m256 accept = _mm256_and_ps(positive, squeeze);
+    const __m256 undecided = _mm256_andnot_ps(squeeze, _mm256_and_ps(positive, pending));
+    if (_mm256_movemask_ps(undecided) != 0) {
+      // v below the smallest normal float is clamped there: log v <= -87
+      // rejects whatever u is (log u >= -17), as the exact log would.
+      const __m256 log_v = fast_log_positive_normal(_mm256_max_ps(v, _mm256_set1_ps(std::numeric_limits<float>::min())));
+      const __m256 bound = _mm256_fmadd_ps(_mm256_set1_ps(0.5f), x2, _mm256_mul_ps(d, _mm256_add_ps(_mm256_sub_ps(one, v), log_v)));
+      accept = _mm256_or_ps(accept, _mm256_and_ps(undecided, _mm256_cmp_ps(fast_log_positive_normal(u), bound, _CMP_LT_OQ)));
+    }
+    result = _mm256_blendv_ps(result, _mm256_mul_ps(d, v), _mm256_and_ps(accept, pending));
+    pending = _mm256_andnot_ps(accept, pending);
+  }
+  if (_mm256_movemask_ps(boost) != 0) {
+    // u^(1 / alpha) = exp(log(u) / alpha); fast_exp takes arguments below its
+    // range (alpha tiny) to Sleef's exp, which underflows to 0 as pow does.
+    const __m256 log_u = fast_log_positive_normal(uniform_floats(words.next()));
+    const __m256 scale = fast_exp(_mm256_div_ps(log_u, alpha));
+    result = _mm256_blendv_ps(result, _mm256_mul_ps(result, scale), boost);
+  }
+  // max(min, NaN) returns its second operand: NaN stays NaN.
+  return _mm256_max_ps(_mm256_set1_ps(std::numeric_limits<float>::min()), result);
+}
+
+}  // namespace
+
+void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key) {
+  const int64_t substreams = (n + kGammaSubstreamElements - 1) / kGammaSubstreamElements;
+  const RoundKeys keys(key);
+  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kGammaSubstreamElements, [&](int64_t begin, int64_t end) {
+    for (int64_t s = begin; s < end; ++s) {
+      Xoshiro8 words(keys, static_cast<uint64_t>(s));
+      Normals normals(words);
+      const int64_t first = s * kGammaSubstreamElements;
+      const int64_t count = std::min(kGammaSubstreamElements, n - first);
+      int64_t i = 0;
+      for (; i + kStreamLanes <= count; i += kStreamLanes) {
+        _mm256_storeu_ps(out + first + i, standard_gamma8(_mm256_loadu_ps(alpha + first + i), words, normals));
+      }
+      if (i < count) {  // the tail beside shapes of 1, discarded
+        alignas(32) float buffer[kStreamLanes];
+        std::fill(buffer, buffer + kStreamLanes, 1.0f);
+        std::copy(alpha + first + i, alpha + first + count, buffer);
+        _mm256_store_ps(buffer, standard_gamma8(_mm256_load_ps(buffer), words, normals));
+        std::copy(buffer, buffer + (count - i), out + first + i);
+      }
+    }
+  });
+}
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist
