@@ -10,6 +10,13 @@
 namespace torchdist {
 namespace detail {
 
+at::Tensor standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
+                           const c10::optional<at::Generator>& generator) {
+  const at::TensorOptions plain = options.requires_grad(false);
+  const at::Tensor fused = kernels::fused_standard_normal(shape, plain, generator);
+  return fused.defined() ? fused : at::randn(shape, generator, plain);
+}
+
 at::Tensor standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
   const at::Tensor fused = kernels::fused_standard_gamma(alpha, generator);
   return fused.defined() ? fused : at::_standard_gamma(alpha, generator);

@@ -1,5 +1,7 @@
 #pragma once
-// Private sampling helpers shared by Beta and Dirichlet (not installed).
+// Private sampling helpers (not installed): standard normal and gamma draws
+// that take the fused samplers where they apply, and the log-space gamma
+// draws shared by Beta and Dirichlet.
 //
 // Both families are normalized gamma variates: Beta(a, b) = X / (X + Y) and
 // Dirichlet(c) = G / sum(G) with independent G_i ~ Gamma(c_i, 1). Drawing
@@ -16,6 +18,12 @@
 
 namespace torchdist {
 namespace detail {
+
+/// Standard normal noise of `shape` in the dtype of `options` (never
+/// requiring grad): by the fused sampler (kernels/noise.h) for float on the
+/// CPU, else by at::randn.
+at::Tensor standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
+                           const c10::optional<at::Generator>& generator);
 
 /// G ~ Gamma(alpha, 1), one draw per element of `alpha` (which must already
 /// have the output shape): by the fused sampler (kernels/noise.h) for float

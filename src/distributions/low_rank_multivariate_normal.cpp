@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "gamma_sampling.h"
 #include "linalg_helpers.h"
 
 namespace torchdist {
@@ -101,8 +102,8 @@ at::Tensor LowRankMultivariateNormal::rsample(at::IntArrayRef sample_shape,
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   std::vector<int64_t> w_shape(shape.begin(), shape.end() - 1);
   w_shape.push_back(unbroadcasted_W_.size(-1));
-  const at::Tensor eps_w = at::randn(w_shape, generator, loc_.options().requires_grad(false));
-  const at::Tensor eps_d = at::randn(shape, generator, loc_.options().requires_grad(false));
+  const at::Tensor eps_w = detail::standard_normal(w_shape, loc_.options(), generator);
+  const at::Tensor eps_d = detail::standard_normal(shape, loc_.options(), generator);
   return loc_ + detail::batch_mv(unbroadcasted_W_, eps_w) + unbroadcasted_d_.sqrt() * eps_d;
 }
 

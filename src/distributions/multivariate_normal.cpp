@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "gamma_sampling.h"
 #include "linalg_helpers.h"
 
 namespace torchdist {
@@ -84,7 +85,7 @@ const at::Tensor& MultivariateNormal::precision_matrix() const {
 }
 
 at::Tensor MultivariateNormal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
-  const at::Tensor eps = at::randn(extended_shape(sample_shape), std::move(generator), loc_.options().requires_grad(false));
+  const at::Tensor eps = detail::standard_normal(extended_shape(sample_shape), loc_.options(), generator);
   return loc_ + detail::batch_mv(unbroadcasted_scale_tril_, eps);
 }
 

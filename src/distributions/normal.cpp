@@ -5,6 +5,7 @@
 #include "../core/math_constants.h"
 #include "../kernels/fused.h"
 #include "../kernels/normal_scalar.h"
+#include "gamma_sampling.h"
 
 namespace torchdist {
 using detail::kHalfLog2Pi;
@@ -29,7 +30,7 @@ at::Tensor Normal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gener
   // One element: scalar arithmetic and one recorded node (~3x faster).
   const at::Tensor scalar = detail::kernels::scalar_normal_rsample(loc_, scale_, shape, generator);
   if (scalar.defined()) return scalar;
-  at::Tensor eps = at::empty(shape, loc_.options()).normal_(0, 1, generator);
+  const at::Tensor eps = detail::standard_normal(shape, loc_.options(), generator);
   // loc + eps * scale as one recorded op (two cost ~1 us more on small tensors).
   return at::addcmul(loc_, eps, scale_);
 }

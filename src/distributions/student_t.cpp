@@ -40,7 +40,7 @@ StudentT::StudentT(ScalarOrTensor df, ScalarOrTensor loc, ScalarOrTensor scale, 
 at::Tensor StudentT::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   // Draw order as torch: the normal first, then the chi-squared.
-  const at::Tensor x = at::normal(0, 1, shape, generator, df_.options().requires_grad(false));
+  const at::Tensor x = detail::standard_normal(shape, df_.options(), generator);
   // Z = 2 G with G ~ Gamma(df / 2, 1), so 1 / sqrt(Z / df) = exp((log(df / 2) - log G) / 2).
   const at::Tensor half_df = (0.5 * df_).expand(shape).to(at::kDouble);
   const at::Tensor log_g = detail::log_standard_gamma(half_df, generator);

@@ -22,6 +22,15 @@ at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& op
   return gumbel_noise_with_key(shape, dtype, philox_key_from(generator), lo, hi);
 }
 
+at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
+                                 const c10::optional<at::Generator>& generator) {
+  if (!fused_kernels_enabled() || !options.device().is_cpu() || options.layout() != at::kStrided ||
+      c10::typeMetaToScalarType(options.dtype()) != at::kFloat) {
+    return {};
+  }
+  return standard_normal_with_key(shape, philox_key_from(generator));
+}
+
 at::Tensor fused_standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
   if (!fused_kernels_enabled() || !alpha.device().is_cpu() || alpha.layout() != at::kStrided ||
       alpha.scalar_type() != at::kFloat || (at::GradMode::is_enabled() && alpha.requires_grad())) {
@@ -31,6 +40,13 @@ at::Tensor fused_standard_gamma(const at::Tensor& alpha, const c10::optional<at:
 }
 
 #if defined(TORCHDIST_HAVE_AVX2_KERNELS)
+
+at::Tensor standard_normal_with_key(at::IntArrayRef shape, uint64_t key) {
+  if (!fused_kernels_enabled()) return {};
+  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
+  if (out.numel() > 0) standard_normal_kernel(out.data_ptr<float>(), out.numel(), key);
+  return out;
+}
 
 at::Tensor standard_gamma_with_key(const at::Tensor& alpha, uint64_t key) {
   if (!fused_kernels_enabled()) return {};
@@ -52,6 +68,7 @@ at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, ui
 #else
 
 at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
+at::Tensor standard_normal_with_key(at::IntArrayRef, uint64_t) { return {}; }
 at::Tensor standard_gamma_with_key(const at::Tensor&, uint64_t) { return {}; }
 
 #endif

@@ -30,6 +30,16 @@ uint64_t philox_key_from(const c10::optional<at::Generator>& generator);
 at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
                               const c10::optional<at::Generator>& generator, double lo, double hi);
 
+/// Standard normal floats of the given shape (Box-Muller in eight lanes,
+/// normals_avx2.h; 1e6 in about 0.7 ms against at::randn's 3.3) with the
+/// key drawn from `generator`; undefined when the fast path does not apply
+/// (not float on the CPU, or the kernels off).
+at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
+                                 const c10::optional<at::Generator>& generator);
+
+/// The normals fused_standard_normal draws under `key` (for tests).
+at::Tensor standard_normal_with_key(at::IntArrayRef shape, uint64_t key);
+
 /// Gamma(alpha, 1) variates of alpha's shape (Marsaglia-Tsang in eight
 /// lanes, gamma_avx2.cpp; 6-7x faster than at::_standard_gamma) with the key
 /// drawn from `generator`; undefined when the fast path does not apply:

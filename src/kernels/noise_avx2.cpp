@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "fast_math_avx2.h"
+#include "normals_avx2.h"
 #include "random_stream_avx2.h"
 #include "raw_kernels.h"
 
@@ -20,6 +21,7 @@ namespace detail {
 namespace kernels {
 namespace {
 
+using avx2::normal_pair;
 using avx2::RoundKeys;
 using avx2::uniform_floats;
 using avx2::Xoshiro8;
@@ -33,26 +35,41 @@ inline __m256 gumbel_from_uniform(__m256 u, __m256 lo, __m256 hi) {
   return _mm256_sub_ps(_mm256_setzero_ps(), fast_log_positive_normal(e));
 }
 
-// Element i is the noise of stream word i.
-void gumbel_noise_float(float* out, int64_t n, uint64_t key, float lo, float hi) {
+// Calls body(words, out + first, count) for each substream of the n
+// outputs (kSubstreamWords each; count is less only in the last), split
+// across threads.
+template <class Body>
+void for_each_substream(float* out, int64_t n, uint64_t key, const Body& body) {
   const int64_t substreams = (n + kSubstreamWords - 1) / kSubstreamWords;
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   const RoundKeys keys(key);
   at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kSubstreamWords, [&](int64_t begin, int64_t end) {
     for (int64_t s = begin; s < end; ++s) {
       Xoshiro8 words(keys, static_cast<uint64_t>(s));
-      float* o = out + s * kSubstreamWords;
-      const int64_t count = std::min(kSubstreamWords, n - s * kSubstreamWords);
-      int64_t i = 0;
-      for (; i + kStreamLanes <= count; i += kStreamLanes) {
-        _mm256_storeu_ps(o + i, gumbel_from_uniform(uniform_floats(words.next()), vlo, vhi));
-      }
-      if (i < count) {
-        alignas(32) float buffer[kStreamLanes];
-        _mm256_store_ps(buffer, gumbel_from_uniform(uniform_floats(words.next()), vlo, vhi));
-        std::copy(buffer, buffer + (count - i), o + i);
-      }
+      body(words, out + s * kSubstreamWords, std::min(kSubstreamWords, n - s * kSubstreamWords));
     }
+  });
+}
+
+// Writes count floats to o in blocks of Width, each made by block(dst); a
+// last partial block goes through a buffer.
+template <int64_t Width, class Block>
+void write_blocks(float* o, int64_t count, const Block& block) {
+  int64_t i = 0;
+  for (; i + Width <= count; i += Width) block(o + i);
+  if (i < count) {
+    alignas(32) float buffer[Width];
+    block(buffer);
+    std::copy(buffer, buffer + (count - i), o + i);
+  }
+}
+
+// Element i is the noise of stream word i.
+void gumbel_noise_float(float* out, int64_t n, uint64_t key, float lo, float hi) {
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  for_each_substream(out, n, key, [&](Xoshiro8& words, float* o, int64_t count) {
+    write_blocks<kStreamLanes>(o, count, [&](float* dst) {
+      _mm256_storeu_ps(dst, gumbel_from_uniform(uniform_floats(words.next()), vlo, vhi));
+    });
   });
 }
 
@@ -84,7 +101,24 @@ void gumbel_noise_double(double* out, int64_t n, uint64_t key, double lo, double
   });
 }
 
+// Step t of substream s gives elements kSubstreamWords s + 16 t .. + 15: the
+// first normals of the eight lanes' Box-Muller pairs, then the second ones
+// (one word per normal).
+void standard_normal_float(float* out, int64_t n, uint64_t key) {
+  for_each_substream(out, n, key, [&](Xoshiro8& words, float* o, int64_t count) {
+    write_blocks<2 * kStreamLanes>(o, count, [&](float* dst) {
+      const __m256 u1 = uniform_floats(words.next());  // u1 first: see normals_avx2.h
+      __m256 first, second;
+      normal_pair(u1, uniform_floats(words.next()), &first, &second);
+      _mm256_storeu_ps(dst, first);
+      _mm256_storeu_ps(dst + kStreamLanes, second);
+    });
+  });
+}
+
 }  // namespace
+
+void standard_normal_kernel(float* out, int64_t n, uint64_t key) { standard_normal_float(out, n, key); }
 
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi) {
   if (dtype == at::kDouble) {

@@ -47,6 +47,10 @@ void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* 
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
+// Fills out[0, n) with standard normal floats drawn from the stream under
+// `key` (noise_avx2.cpp).
+void standard_normal_kernel(float* out, int64_t n, uint64_t key);
+
 // Fills out[0, n) with Gamma(alpha[i], 1) variates (float) drawn from the
 // stream under `key` (gamma_avx2.cpp).
 void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key);

@@ -1,4 +1,9 @@
-// The fused gamma sampler (kernels/gamma_avx2.cpp): its variates against
+// The fused samplers. Normals (kernels/normals_avx2.h): element by element
+// against Box-Muller computed in double from the stream's scalar definition
+// (random_stream.h), the distribution by Kolmogorov-Smirnov, tail
+// frequencies and correlations, and independence of the thread count.
+//
+// Gamma (kernels/gamma_avx2.cpp): its variates against
 // Boost's regularized incomplete gamma by Kolmogorov-Smirnov, at single
 // shapes across both branches (boosted below 1, Marsaglia-Tsang above) and
 // at mixed shapes within one vector (through the probability integral
@@ -8,7 +13,8 @@
 //
 // Each statistical check uses a fixed key, so it is deterministic; its
 // p-value threshold 1e-3 is the chance that a correct sampler fails it
-// under a fresh key (about 1.2% for the twelve checks together).
+// under a fresh key (about 1.3% for the thirteen checks together; the
+// five-standard-error checks add 6e-7 each).
 
 #include <gtest/gtest.h>
 
@@ -23,6 +29,7 @@
 
 #include "../../src/kernels/elementwise.h"
 #include "../../src/kernels/noise.h"
+#include "../../src/kernels/random_stream.h"
 #include "../support/testing.h"
 
 namespace td = torchdist;
@@ -32,6 +39,73 @@ namespace {
 
 constexpr double kMinPValue = 1e-3;
 
+std::vector<double> values(const at::Tensor& t) { return td::testing::to_vector(t); }
+
+class NormalSampler : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!tk::standard_normal_with_key({1}, 1).defined()) {
+      GTEST_SKIP() << "built without the AVX2 kernels or no AVX2 on this CPU";
+    }
+  }
+};
+
+TEST_F(NormalSampler, EachElementIsBoxMullerOfItsStreamWords) {
+  // Element 1024 s + 16 t + k of the output is r cos(2 pi u2) for lane k's
+  // words at steps 2t and 2t + 1 of substream s (u1, u2), element + 8 is
+  // r sin(2 pi u2); r = sqrt(-2 log u1). Two substreams and a tail.
+  const uint64_t key = 0x1234abcd5678ef01;
+  const int64_t n = 2 * tk::kSubstreamWords + 21;
+  const std::vector<double> got = values(tk::standard_normal_with_key({n}, key));
+  double worst = 0;
+  for (int64_t e = 0; e < n; ++e) {
+    const int64_t s = e / tk::kSubstreamWords, within = e % tk::kSubstreamWords;
+    const int64_t t = within / 16, k = within % 8;
+    const bool second = within % 16 >= 8;
+    const uint64_t base = static_cast<uint64_t>(s * tk::kSubstreamWords + 2 * t * tk::kStreamLanes + k);
+    const double u1 = tk::uniform_float_from_word(tk::stream_word(key, base));
+    const double u2 = tk::uniform_float_from_word(tk::stream_word(key, base + tk::kStreamLanes));
+    const double r = std::sqrt(-2 * std::log(u1)), angle = 2 * M_PI * u2;
+    const double want = second ? r * std::sin(angle) : r * std::cos(angle);
+    worst = std::max(worst, std::abs(got[e] - want) / std::max(1.0, std::abs(want)));
+  }
+  EXPECT_LT(worst, 1e-6);  // a few float roundings
+}
+
+TEST_F(NormalSampler, FollowsTheStandardNormal) {
+  const int64_t n = 1000000;
+  const at::Tensor x = tk::standard_normal_with_key({n}, 21);
+  const std::vector<double> v = values(x);
+  const std::vector<double> head(v.begin(), v.begin() + 100000);
+  EXPECT_GT(td::testing::ks_test(head, [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }), kMinPValue);
+  // Tails: P(|X| > 4) = 6.33e-5; and no correlation between the two normals
+  // of a pair (8 apart) or neighbours. Five standard errors each.
+  const double expected = std::erfc(4 / std::sqrt(2.0));
+  const double tails = (x.abs() > 4).sum().item<double>() / n;
+  EXPECT_NEAR(tails, expected, 5 * std::sqrt(expected / n));
+  for (int64_t lag : {1, 8}) {
+    const double corr = (x.narrow(0, 0, n - lag) * x.narrow(0, lag, n - lag)).mean().item<double>();
+    EXPECT_NEAR(corr, 0.0, 5 / std::sqrt(static_cast<double>(n))) << "lag " << lag;
+  }
+  EXPECT_NEAR(x.mean().item<double>(), 0.0, 5 / std::sqrt(static_cast<double>(n)));
+  EXPECT_NEAR(x.var().item<double>(), 1.0, 5 * std::sqrt(2.0 / n));
+}
+
+TEST_F(NormalSampler, IndependentOfTheThreadCountAndSeededThroughNormal) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  const at::Tensor one_thread = tk::standard_normal_with_key({300001}, 42);
+  at::set_num_threads(2);
+  const at::Tensor two_threads = tk::standard_normal_with_key({300001}, 42);
+  at::set_num_threads(threads);
+  EXPECT_TRUE(one_thread.equal(two_threads));
+  const at::Tensor loc = at::zeros({500}), scale = at::ones({500});
+  const at::Tensor a = td::Normal(loc, scale).rsample({4}, td::testing::seeded_generator(9));
+  const at::Tensor b = td::Normal(loc, scale).rsample({4}, td::testing::seeded_generator(9));
+  EXPECT_TRUE(a.equal(b));
+  EXPECT_FALSE(a.equal(td::Normal(loc, scale).rsample({4}, td::testing::seeded_generator(10))));
+}
+
 class GammaSampler : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,8 +114,6 @@ class GammaSampler : public ::testing::Test {
     }
   }
 };
-
-std::vector<double> values(const at::Tensor& t) { return td::testing::to_vector(t); }
 
 TEST_F(GammaSampler, FollowsTheGammaDistributionAtEachShape) {
   uint64_t key = 100;
