@@ -1,5 +1,6 @@
 #include "torchdist/distributions/binomial.h"
 
+#include "../kernels/noise.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -72,7 +73,8 @@ at::Tensor Binomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Gene
   const at::Tensor& p = probs();
   at::NoGradGuard no_grad;
   const std::vector<int64_t> shape = extended_shape(sample_shape);
-  return at::binomial(total_count_.expand(shape), p.expand(shape), std::move(generator));
+  const at::Tensor fused = detail::kernels::fused_binomial(total_count_.expand(shape), p.expand(shape), generator);
+  return fused.defined() ? fused : at::binomial(total_count_.expand(shape), p.expand(shape), generator);
 }
 
 at::Tensor Binomial::log_prob_unchecked(const at::Tensor& value) const {

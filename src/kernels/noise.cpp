@@ -31,6 +31,15 @@ at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions&
   return standard_normal_with_key(shape, philox_key_from(generator));
 }
 
+at::Tensor fused_binomial(const at::Tensor& count, const at::Tensor& probs,
+                          const c10::optional<at::Generator>& generator) {
+  auto usable = [](const at::Tensor& t) {
+    return t.device().is_cpu() && t.layout() == at::kStrided && t.scalar_type() == at::kFloat;
+  };
+  if (!fused_kernels_enabled() || !usable(count) || !usable(probs)) return {};
+  return binomial_with_key(count, probs, philox_key_from(generator));
+}
+
 at::Tensor fused_standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
   if (!fused_kernels_enabled() || !alpha.device().is_cpu() || alpha.layout() != at::kStrided ||
       alpha.scalar_type() != at::kFloat || (at::GradMode::is_enabled() && alpha.requires_grad())) {
@@ -45,6 +54,16 @@ at::Tensor standard_normal_with_key(at::IntArrayRef shape, uint64_t key) {
   if (!fused_kernels_enabled()) return {};
   at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
   if (out.numel() > 0) standard_normal_kernel(out.data_ptr<float>(), out.numel(), key);
+  return out;
+}
+
+at::Tensor binomial_with_key(const at::Tensor& count, const at::Tensor& probs, uint64_t key) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT(count.scalar_type() == at::kFloat && probs.scalar_type() == at::kFloat &&
+                        count.sizes() == probs.sizes());
+  const at::Tensor n = count.contiguous(), p = probs.contiguous();
+  at::Tensor out = at::empty(n.sizes(), n.options());
+  if (out.numel() > 0) binomial_kernel(n.data_ptr<float>(), p.data_ptr<float>(), out.data_ptr<float>(), out.numel(), key);
   return out;
 }
 
@@ -70,6 +89,7 @@ at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, ui
 at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
 at::Tensor standard_normal_with_key(at::IntArrayRef, uint64_t) { return {}; }
 at::Tensor standard_gamma_with_key(const at::Tensor&, uint64_t) { return {}; }
+at::Tensor binomial_with_key(const at::Tensor&, const at::Tensor&, uint64_t) { return {}; }
 
 #endif
 

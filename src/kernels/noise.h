@@ -40,6 +40,16 @@ at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions&
 /// The normals fused_standard_normal draws under `key` (for tests).
 at::Tensor standard_normal_with_key(at::IntArrayRef shape, uint64_t key);
 
+/// Binomial(count, probs) variates, count and probs of one shape (BTRS and
+/// inversion in four lanes, binomial_avx2.cpp; the methods of at::binomial,
+/// 7x faster) with the key drawn from `generator`; undefined when the fast
+/// path does not apply (not both float CPU tensors, or the kernels off).
+at::Tensor fused_binomial(const at::Tensor& count, const at::Tensor& probs,
+                          const c10::optional<at::Generator>& generator);
+
+/// The variates fused_binomial draws under `key` (for tests).
+at::Tensor binomial_with_key(const at::Tensor& count, const at::Tensor& probs, uint64_t key);
+
 /// Gamma(alpha, 1) variates of alpha's shape (Marsaglia-Tsang in eight
 /// lanes, gamma_avx2.cpp; 6-7x faster than at::_standard_gamma) with the key
 /// drawn from `generator`; undefined when the fast path does not apply:

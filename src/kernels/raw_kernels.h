@@ -51,6 +51,10 @@ void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t ke
 // `key` (noise_avx2.cpp).
 void standard_normal_kernel(float* out, int64_t n, uint64_t key);
 
+// Fills out[0, n) with Binomial(count[i], probs[i]) variates drawn from the
+// stream under `key` (binomial_avx2.cpp).
+void binomial_kernel(const float* count, const float* probs, float* out, int64_t n, uint64_t key);
+
 // Fills out[0, n) with Gamma(alpha[i], 1) variates (float) drawn from the
 // stream under `key` (gamma_avx2.cpp).
 void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key);

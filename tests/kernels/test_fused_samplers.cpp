@@ -11,14 +11,20 @@
 // special shapes; reproducibility, key dependence and independence of the
 // thread count; and which calls take it through the distributions.
 //
+// Binomial (kernels/binomial_avx2.cpp): chi-square against Boost's binomial
+// probabilities for both methods and both sides of p = 1/2, mixed counts and
+// probabilities within a vector by the randomized probability integral
+// transform, exact large counts, at::binomial's edge cases, the thread count.
+//
 // Each statistical check uses a fixed key, so it is deterministic; its
 // p-value threshold 1e-3 is the chance that a correct sampler fails it
-// under a fresh key (about 1.3% for the thirteen checks together; the
+// under a fresh key (about 2% for the twenty checks together; the
 // five-standard-error checks add 6e-7 each).
 
 #include <gtest/gtest.h>
 
 #include <ATen/Parallel.h>
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
 #include <cmath>
@@ -195,6 +201,90 @@ TEST_F(GammaSampler, TheDistributionsTakeItWithoutAGradient) {
   ASSERT_TRUE(recorded.grad().defined());
   EXPECT_GT(recorded.grad().min().item<float>(), 0.0f);  // d sample / d concentration > 0
   EXPECT_FALSE(tk::fused_standard_gamma(concentration.to(at::kDouble), c10::nullopt).defined());
+}
+
+class BinomialSampler : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!tk::binomial_with_key(at::ones({1}), at::full({1}, 0.5), 1).defined()) {
+      GTEST_SKIP() << "built without the AVX2 kernels or no AVX2 on this CPU";
+    }
+  }
+};
+
+TEST_F(BinomialSampler, FollowsTheBinomialDistribution) {
+  // Inversion (n min(p, q) < 10) and BTRS, each with p on both sides of 1/2.
+  const std::pair<double, double> cases[] = {{5, 0.3}, {30, 0.2}, {100, 0.97}, {100, 0.3}, {1000, 0.5}, {200, 0.8}};
+  uint64_t key = 200;
+  for (const auto& [n, p] : cases) {
+    const at::Tensor k = tk::binomial_with_key(at::full({100000}, n), at::full({100000}, p), ++key);
+    const at::Tensor bins = at::bincount(k.to(at::kLong), {}, static_cast<int64_t>(n) + 1);
+    const std::vector<int64_t> counts(bins.data_ptr<int64_t>(), bins.data_ptr<int64_t>() + bins.numel());
+    const boost::math::binomial_distribution<double> reference(n, p);
+    std::vector<double> probs;
+    for (int64_t j = 0; j <= static_cast<int64_t>(n); ++j) probs.push_back(boost::math::pdf(reference, static_cast<double>(j)));
+    EXPECT_GT(td::testing::chi_square_test(counts, probs), kMinPValue) << "n " << n << ", p " << p;
+  }
+}
+
+TEST_F(BinomialSampler, MixedParametersWithinAVector) {
+  // Every element its own (n, p), both methods side by side in a vector:
+  // F(k - 1) + V f(k), V uniform, is uniform when each k follows B(n, p).
+  const int64_t size = 40003;
+  const at::Tensor count = at::arange(size).remainder(200).add(1).to(at::kFloat);
+  const at::Tensor probs = at::linspace(0.01, 0.99, size).to(at::kFloat);
+  const std::vector<double> n = values(count), p = values(probs), k = values(tk::binomial_with_key(count, probs, 9));
+  const std::vector<double> v = values(at::rand({size}, td::testing::seeded_generator(3), at::kDouble));
+  std::vector<double> u(k.size());
+  for (size_t i = 0; i < k.size(); ++i) {
+    const boost::math::binomial_distribution<double> reference(n[i], p[i]);
+    const double below = k[i] > 0 ? boost::math::cdf(reference, k[i] - 1) : 0.0;
+    u[i] = below + v[i] * boost::math::pdf(reference, k[i]);
+  }
+  EXPECT_GT(td::testing::ks_test(u, [](double x) { return x; }), kMinPValue);
+}
+
+TEST_F(BinomialSampler, LargeCountsStayExact) {
+  // n = 1e7 (BTRS in double): whole numbers within [0, n], mean within five
+  // standard errors.
+  const int64_t size = 20000;
+  const at::Tensor k = tk::binomial_with_key(at::full({size}, 1e7), at::full({size}, 0.25), 5);
+  EXPECT_TRUE(k.eq(k.floor()).all().item<bool>());
+  EXPECT_GE(k.min().item<float>(), 0.0f);
+  EXPECT_LE(k.max().item<float>(), 1e7f);
+  const double sd = std::sqrt(1e7 * 0.25 * 0.75);
+  EXPECT_NEAR(k.to(at::kDouble).mean().item<double>(), 2.5e6, 5 * sd / std::sqrt(static_cast<double>(size)));
+}
+
+TEST_F(BinomialSampler, EdgeCasesAsATen) {
+  // n <= 0 or p <= 0: 0; p >= 1: n; NaN or an infinite count: NaN (no loop
+  // that never ends).
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const at::Tensor count = at::tensor({0.0f, 5.0f, 5.0f, 5.0f, nan, inf, -1.0f, 7.0f});
+  const at::Tensor probs = at::tensor({0.5f, 0.0f, 1.0f, nan, 0.5f, 0.5f, 0.5f, 1.5f});
+  const std::vector<double> k = values(tk::binomial_with_key(count, probs, 3));
+  EXPECT_EQ(k[0], 0.0);
+  EXPECT_EQ(k[1], 0.0);
+  EXPECT_EQ(k[2], 5.0);
+  EXPECT_TRUE(std::isnan(k[3]));
+  EXPECT_TRUE(std::isnan(k[4]));
+  EXPECT_TRUE(std::isnan(k[5]));
+  EXPECT_EQ(k[6], 0.0);
+  EXPECT_EQ(k[7], 7.0);
+}
+
+TEST_F(BinomialSampler, IndependentOfTheThreadCountAndSeededThroughBinomial) {
+  const at::Tensor count = at::full({100003}, 60.0f), probs = at::rand({100003});
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  const at::Tensor one_thread = tk::binomial_with_key(count, probs, 42);
+  at::set_num_threads(2);
+  const at::Tensor two_threads = tk::binomial_with_key(count, probs, 42);
+  at::set_num_threads(threads);
+  EXPECT_TRUE(one_thread.equal(two_threads));
+  const td::Binomial d(60.0, td::probs(at::full({1000}, 0.3)));
+  EXPECT_TRUE(d.sample({}, td::testing::seeded_generator(4)).equal(d.sample({}, td::testing::seeded_generator(4))));
+  EXPECT_FALSE(d.sample({}, td::testing::seeded_generator(4)).equal(d.sample({}, td::testing::seeded_generator(5))));
 }
 
 }  // namespace
