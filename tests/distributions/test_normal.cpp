@@ -189,7 +189,11 @@ std::string grad_fn_name(const at::Tensor& t) { return t.grad_fn() ? t.grad_fn()
 
 class NormalScalarPath : public ::testing::TestWithParam<at::ScalarType> {
  protected:
-  void SetUp() override { ASSERT_TRUE(tk::fused_kernels_enabled()) << "the scalar path is off on this machine"; }
+  // The scalar path is taken where the kernels are (it is off in a build
+  // with -DTORCHDIST_FUSED_KERNELS=OFF or on a CPU without AVX2).
+  void SetUp() override {
+    if (!tk::fused_kernels_enabled()) GTEST_SKIP() << "the scalar path is off on this machine";
+  }
   void TearDown() override { tk::set_fused_kernels_enabled(true); }
   double rtol() const { return GetParam() == at::kFloat ? 1e-5 : 1e-13; }
   double atol() const { return GetParam() == at::kFloat ? 1e-5 : 1e-13; }
