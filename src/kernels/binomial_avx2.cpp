@@ -21,7 +21,6 @@
 //     / (k + 1)) + t(m) + t(n - m) - t(k) - t(n - k):
 // two logs per draw where lgamma(k + 1) + lgamma(n - k + 1) would take four.
 
-#include <ATen/Parallel.h>
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>
 
@@ -40,7 +39,7 @@ namespace kernels {
 namespace {
 
 using avx2::fast_log_positive_normal;
-using avx2::RoundKeys;
+using avx2::for_each_substream;
 using avx2::Xoshiro8;
 
 // Elements kBinomialSubstreamElements s .. + kBinomialSubstreamElements - 1
@@ -208,22 +207,15 @@ __m256d binomial4(__m256d n, __m256d p, Xoshiro8& words) {
 
 void binomial_kernel(const float* count, const float* probs, float* out, int64_t n, uint64_t key) {
   constexpr int64_t kLanes = 4;
-  const int64_t substreams = (n + kBinomialSubstreamElements - 1) / kBinomialSubstreamElements;
-  const RoundKeys keys(key);
-  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kBinomialSubstreamElements, [&](int64_t begin, int64_t end) {
-    for (int64_t s = begin; s < end; ++s) {
-      Xoshiro8 words(keys, static_cast<uint64_t>(s));
-      const int64_t first = s * kBinomialSubstreamElements;
-      const int64_t size = std::min(kBinomialSubstreamElements, n - first);
-      for (int64_t i = 0; i < size; i += kLanes) {
-        const int64_t lanes = std::min(kLanes, size - i);
-        float c[kLanes] = {0, 0, 0, 0}, p[kLanes] = {0, 0, 0, 0}, r[kLanes];  // the tail beside n = 0
-        std::copy(count + first + i, count + first + i + lanes, c);
-        std::copy(probs + first + i, probs + first + i + lanes, p);
-        const __m256d draws = binomial4(_mm256_cvtps_pd(_mm_loadu_ps(c)), _mm256_cvtps_pd(_mm_loadu_ps(p)), words);
-        _mm_storeu_ps(r, _mm256_cvtpd_ps(draws));
-        std::copy(r, r + lanes, out + first + i);
-      }
+  for_each_substream(n, kBinomialSubstreamElements, key, [&](Xoshiro8& words, int64_t first, int64_t size) {
+    for (int64_t i = 0; i < size; i += kLanes) {
+      const int64_t lanes = std::min(kLanes, size - i);
+      float c[kLanes] = {0, 0, 0, 0}, p[kLanes] = {0, 0, 0, 0}, r[kLanes];  // the tail beside n = 0
+      std::copy(count + first + i, count + first + i + lanes, c);
+      std::copy(probs + first + i, probs + first + i + lanes, p);
+      const __m256d draws = binomial4(_mm256_cvtps_pd(_mm_loadu_ps(c)), _mm256_cvtps_pd(_mm_loadu_ps(p)), words);
+      _mm_storeu_ps(r, _mm256_cvtpd_ps(draws));
+      std::copy(r, r + lanes, out + first + i);
     }
   });
 }

@@ -13,7 +13,6 @@
 // < 1 the variate is G(alpha + 1) u^(1 / alpha) (Stuart's theorem), as ATen
 // does. Results are clamped below at the smallest normal float, as ATen's.
 
-#include <ATen/Parallel.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -32,8 +31,8 @@ namespace {
 
 using avx2::fast_exp;
 using avx2::fast_log_positive_normal;
+using avx2::for_each_substream;
 using avx2::Normals;
-using avx2::RoundKeys;
 using avx2::uniform_floats;
 using avx2::Xoshiro8;
 
@@ -90,25 +89,18 @@ __m256 standard_gamma8(__m256 alpha, Xoshiro8& words, Normals& normals) {
 }  // namespace
 
 void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key) {
-  const int64_t substreams = (n + kGammaSubstreamElements - 1) / kGammaSubstreamElements;
-  const RoundKeys keys(key);
-  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kGammaSubstreamElements, [&](int64_t begin, int64_t end) {
-    for (int64_t s = begin; s < end; ++s) {
-      Xoshiro8 words(keys, static_cast<uint64_t>(s));
-      Normals normals(words);
-      const int64_t first = s * kGammaSubstreamElements;
-      const int64_t count = std::min(kGammaSubstreamElements, n - first);
-      int64_t i = 0;
-      for (; i + kStreamLanes <= count; i += kStreamLanes) {
-        _mm256_storeu_ps(out + first + i, standard_gamma8(_mm256_loadu_ps(alpha + first + i), words, normals));
-      }
-      if (i < count) {  // the tail beside shapes of 1, discarded
-        alignas(32) float buffer[kStreamLanes];
-        std::fill(buffer, buffer + kStreamLanes, 1.0f);
-        std::copy(alpha + first + i, alpha + first + count, buffer);
-        _mm256_store_ps(buffer, standard_gamma8(_mm256_load_ps(buffer), words, normals));
-        std::copy(buffer, buffer + (count - i), out + first + i);
-      }
+  for_each_substream(n, kGammaSubstreamElements, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
+    Normals normals(words);
+    int64_t i = 0;
+    for (; i + kStreamLanes <= count; i += kStreamLanes) {
+      _mm256_storeu_ps(out + first + i, standard_gamma8(_mm256_loadu_ps(alpha + first + i), words, normals));
+    }
+    if (i < count) {  // the tail beside shapes of 1, discarded
+      alignas(32) float buffer[kStreamLanes];
+      std::fill(buffer, buffer + kStreamLanes, 1.0f);
+      std::copy(alpha + first + i, alpha + first + count, buffer);
+      _mm256_store_ps(buffer, standard_gamma8(_mm256_load_ps(buffer), words, normals));
+      std::copy(buffer, buffer + (count - i), out + first + i);
     }
   });
 }

@@ -22,29 +22,29 @@ at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& op
   return gumbel_noise_with_key(shape, dtype, philox_key_from(generator), lo, hi);
 }
 
+namespace {
+// Whether the fused samplers take a tensor (and its kind of options): float,
+// strided, on the CPU, with the kernels on.
+bool fused_sampler_takes(const at::TensorOptions& options) {
+  return fused_kernels_enabled() && options.device().is_cpu() && options.layout() == at::kStrided &&
+         c10::typeMetaToScalarType(options.dtype()) == at::kFloat;
+}
+}  // namespace
+
 at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
                                  const c10::optional<at::Generator>& generator) {
-  if (!fused_kernels_enabled() || !options.device().is_cpu() || options.layout() != at::kStrided ||
-      c10::typeMetaToScalarType(options.dtype()) != at::kFloat) {
-    return {};
-  }
+  if (!fused_sampler_takes(options)) return {};
   return standard_normal_with_key(shape, philox_key_from(generator));
 }
 
 at::Tensor fused_binomial(const at::Tensor& count, const at::Tensor& probs,
                           const c10::optional<at::Generator>& generator) {
-  auto usable = [](const at::Tensor& t) {
-    return t.device().is_cpu() && t.layout() == at::kStrided && t.scalar_type() == at::kFloat;
-  };
-  if (!fused_kernels_enabled() || !usable(count) || !usable(probs)) return {};
+  if (!fused_sampler_takes(count.options()) || !fused_sampler_takes(probs.options())) return {};
   return binomial_with_key(count, probs, philox_key_from(generator));
 }
 
 at::Tensor fused_standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator) {
-  if (!fused_kernels_enabled() || !alpha.device().is_cpu() || alpha.layout() != at::kStrided ||
-      alpha.scalar_type() != at::kFloat || (at::GradMode::is_enabled() && alpha.requires_grad())) {
-    return {};
-  }
+  if (!fused_sampler_takes(alpha.options()) || (at::GradMode::is_enabled() && alpha.requires_grad())) return {};
   return standard_gamma_with_key(alpha, philox_key_from(generator));
 }
 

@@ -4,7 +4,6 @@
 // (about 2.5 ns per float here) and the two logs of the Gumbel transform are
 // two more passes with Sleef's log (1 ns each); this is one pass.
 
-#include <ATen/Parallel.h>
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>
 
@@ -21,8 +20,8 @@ namespace detail {
 namespace kernels {
 namespace {
 
+using avx2::for_each_substream;
 using avx2::normal_pair;
-using avx2::RoundKeys;
 using avx2::uniform_floats;
 using avx2::Xoshiro8;
 
@@ -33,21 +32,6 @@ inline __m256 gumbel_from_uniform(__m256 u, __m256 lo, __m256 hi) {
   u = _mm256_min_ps(_mm256_max_ps(u, lo), hi);
   const __m256 e = _mm256_sub_ps(_mm256_setzero_ps(), fast_log_positive_normal(u));
   return _mm256_sub_ps(_mm256_setzero_ps(), fast_log_positive_normal(e));
-}
-
-// Calls body(words, out + first, count) for each substream of the n
-// outputs (kSubstreamWords each; count is less only in the last), split
-// across threads.
-template <class Body>
-void for_each_substream(float* out, int64_t n, uint64_t key, const Body& body) {
-  const int64_t substreams = (n + kSubstreamWords - 1) / kSubstreamWords;
-  const RoundKeys keys(key);
-  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kSubstreamWords, [&](int64_t begin, int64_t end) {
-    for (int64_t s = begin; s < end; ++s) {
-      Xoshiro8 words(keys, static_cast<uint64_t>(s));
-      body(words, out + s * kSubstreamWords, std::min(kSubstreamWords, n - s * kSubstreamWords));
-    }
-  });
 }
 
 // Writes count floats to o in blocks of Width, each made by block(dst); a
@@ -66,8 +50,8 @@ void write_blocks(float* o, int64_t count, const Block& block) {
 // Element i is the noise of stream word i.
 void gumbel_noise_float(float* out, int64_t n, uint64_t key, float lo, float hi) {
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  for_each_substream(out, n, key, [&](Xoshiro8& words, float* o, int64_t count) {
-    write_blocks<kStreamLanes>(o, count, [&](float* dst) {
+  for_each_substream(n, kSubstreamWords, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
+    write_blocks<kStreamLanes>(out + first, count, [&](float* dst) {
       _mm256_storeu_ps(dst, gumbel_from_uniform(uniform_floats(words.next()), vlo, vhi));
     });
   });
@@ -78,25 +62,18 @@ void gumbel_noise_float(float* out, int64_t n, uint64_t key, float lo, float hi)
 void gumbel_noise_double(double* out, int64_t n, uint64_t key, double lo, double hi) {
   using D = at::vec::Vectorized<double>;
   constexpr int64_t kPerSubstream = kSubstreamWords / 2;
-  const int64_t substreams = (n + kPerSubstream - 1) / kPerSubstream;
-  const RoundKeys keys(key);
-  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / kPerSubstream, [&](int64_t begin, int64_t end) {
+  for_each_substream(n, kPerSubstream, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
     alignas(32) uint32_t w[kSubstreamWords];
     alignas(32) double u[kPerSubstream];
-    for (int64_t s = begin; s < end; ++s) {
-      Xoshiro8 words(keys, static_cast<uint64_t>(s));
-      for (int64_t k = 0; k < kSubstreamWords; k += kStreamLanes) {
-        _mm256_store_si256(reinterpret_cast<__m256i*>(w + k), words.next());
-      }
-      const int64_t count = std::min(kPerSubstream, n - s * kPerSubstream);
-      for (int64_t i = 0; i < count; ++i) {
-        u[i] = std::min(std::max(uniform_double_from_words(w[2 * i], w[2 * i + 1]), lo), hi);
-      }
-      double* o = out + s * kPerSubstream;
-      for (int64_t i = 0; i < count; i += D::size()) {
-        const D g = D::loadu(u + i).log().neg().log().neg();
-        g.store(o + i, static_cast<int>(std::min<int64_t>(D::size(), count - i)));
-      }
+    for (int64_t k = 0; k < kSubstreamWords; k += kStreamLanes) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w + k), words.next());
+    }
+    for (int64_t i = 0; i < count; ++i) {
+      u[i] = std::min(std::max(uniform_double_from_words(w[2 * i], w[2 * i + 1]), lo), hi);
+    }
+    for (int64_t i = 0; i < count; i += D::size()) {
+      const D g = D::loadu(u + i).log().neg().log().neg();
+      g.store(out + first + i, static_cast<int>(std::min<int64_t>(D::size(), count - i)));
     }
   });
 }
@@ -105,8 +82,8 @@ void gumbel_noise_double(double* out, int64_t n, uint64_t key, double lo, double
 // first normals of the eight lanes' Box-Muller pairs, then the second ones
 // (one word per normal).
 void standard_normal_float(float* out, int64_t n, uint64_t key) {
-  for_each_substream(out, n, key, [&](Xoshiro8& words, float* o, int64_t count) {
-    write_blocks<2 * kStreamLanes>(o, count, [&](float* dst) {
+  for_each_substream(n, kSubstreamWords, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
+    write_blocks<2 * kStreamLanes>(out + first, count, [&](float* dst) {
       const __m256 u1 = uniform_floats(words.next());  // u1 first: see normals_avx2.h
       __m256 first, second;
       normal_pair(u1, uniform_floats(words.next()), &first, &second);

@@ -1,11 +1,15 @@
 #pragma once
 // Internal, for the AVX2 kernel files: the random stream of random_stream.h
-// eight lanes at a time (Philox blocks seeding xoshiro128++ lanes), and
-// float uniforms from its words. Used by the noise kernels
-// (noise_avx2.cpp) and the gamma sampler (gamma_avx2.cpp).
+// eight lanes at a time (Philox blocks seeding xoshiro128++ lanes), float
+// uniforms from its words, and the loop that hands each thread its
+// substreams. Used by the noise kernels (noise_avx2.cpp) and the gamma and
+// binomial samplers (gamma_avx2.cpp, binomial_avx2.cpp).
 
+#include <ATen/Parallel.h>
+#include <ATen/TensorIterator.h>  // at::internal::GRAIN_SIZE
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "random_stream.h"
@@ -105,6 +109,23 @@ class Xoshiro8 {
 inline __m256 uniform_floats(__m256i w) {
   const __m256i k = _mm256_add_epi32(_mm256_srli_epi32(w, 8), _mm256_set1_epi32(1));
   return _mm256_mul_ps(_mm256_cvtepi32_ps(k), _mm256_set1_ps(0x1.0p-24f));
+}
+
+/// Calls body(words, first, count) for outputs first .. first + count - 1
+/// of n, `per_substream` of them per substream s (first = per_substream s;
+/// count is less only in the last), with `words` the stream of substream s
+/// under `key`; substreams split across threads. What a sampler draws then
+/// depends on the key alone, not on the thread count.
+template <class Body>
+void for_each_substream(int64_t n, int64_t per_substream, uint64_t key, const Body& body) {
+  const int64_t substreams = (n + per_substream - 1) / per_substream;
+  const RoundKeys keys(key);
+  at::parallel_for(0, substreams, at::internal::GRAIN_SIZE / per_substream, [&](int64_t begin, int64_t end) {
+    for (int64_t s = begin; s < end; ++s) {
+      Xoshiro8 words(keys, static_cast<uint64_t>(s));
+      body(words, s * per_substream, std::min(per_substream, n - s * per_substream));
+    }
+  });
 }
 
 }  // namespace avx2
