@@ -11,12 +11,16 @@ namespace torchdist {
 using detail::kHalfLog2Pi;
 
 at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  return -(x - loc).pow(2) / (2 * scale.pow(2)) - scale.log() - kHalfLog2Pi;
+  // z = (x - loc) / scale first: scale^2 underflows for scales below 1e-154
+  // (double) or 1e-19 (float), and torch's (x - loc)^2 / (2 scale^2) is then
+  // 0 / 0 or x / 0 where the density is finite.
+  const at::Tensor z = (x - loc) / scale;
+  return -0.5 * z.pow(2) - scale.log() - kHalfLog2Pi;
 }
 
 Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
     : ExponentialFamily({}, {}, validate_args) {
-  auto params = broadcast_all({loc, scale});
+  auto params = broadcast_all("Normal", {{"loc", loc}, {"scale", scale}});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
   set_batch_shape(loc_.sizes());

@@ -1,6 +1,8 @@
 // Fused KL kernels (AVX2 + FMA). Each mirrors its ATen rule in src/kl,
 // including the cancellation-free forms, so the two paths agree to rounding.
 
+#include <limits>
+
 #include "fast_math_avx2.h"
 #include "raw_kernels.h"
 #include "vectorized_loop.h"
@@ -42,14 +44,30 @@ Vec<T> expm1_minus_x(const Vec<T>& x, const Vec<T>& expm1_x) {
 template <typename T>
 struct NormalNormalForward {
   static void run(const ElementwisePlan& plan, void* out) {
-    const Vec<T> half(T(0.5)), two(T(2));
+    const Vec<T> half(T(0.5)), two(T(2)), infinity(std::numeric_limits<T>::infinity());
+    constexpr int all_lanes = (1 << Vec<T>::size()) - 1;
     elementwise_loop<T, T, 4, 1>(plan, {static_cast<T*>(out)}, [&](const std::array<Vec<T>, 4>& a) {
       const Vec<T>&m_p = a[0], &s_p = a[1], &m_q = a[2], &s_q = a[3];
       const Vec<T> inv_s_q = Vec<T>(T(1)) / s_q;
-      const Vec<T> d = (s_p - s_q) * inv_s_q;
-      const Vec<T> x = two * log1p_of(d);
-      const Vec<T> z = (m_p - m_q) * inv_s_q;
-      return std::array<Vec<T>, 1>{half * (expm1_minus_x(x, d * (two + d)) + z * z)};
+      Vec<T> d = (s_p - s_q) * inv_s_q;
+      Vec<T> z = (m_p - m_q) * inv_s_q;
+      // 1 / s_q overflows where s_q is subnormal: divide there, or p = q
+      // would give 0 * inf = NaN instead of 0.
+      if ((inv_s_q.abs() == infinity).zero_mask() != all_lanes) {
+        d = (s_p - s_q) / s_q;
+        z = (m_p - m_q) / s_q;
+      }
+      Vec<T> x = two * log1p_of(d);
+      // Outside s_q / 2 <= s_p <= 2 s_q, x = 2 (log s_p - log s_q), as
+      // log_ratio in src/kl: s_p << s_q rounds d to -1 (x = -inf), and
+      // Sleef's log1p is inf above 1e307.
+      const Vec<T> far = (d < Vec<T>(T(-0.5))) | (d > Vec<T>(T(1)));
+      if (far.zero_mask() != all_lanes) x = Vec<T>::blendv(x, two * (s_p.log() - s_q.log()), far);
+      const Vec<T> em1 = d * (two + d);
+      // Where (s_p / s_q)^2 overflows, so does the divergence (and x may be
+      // inf too: Sleef's log1p is inf above 1e307, and inf - inf is NaN).
+      const Vec<T> kl = half * (expm1_minus_x(x, em1) + z * z);
+      return std::array<Vec<T>, 1>{Vec<T>::blendv(kl, em1, em1 == infinity)};
     });
   }
 };
@@ -68,10 +86,11 @@ struct NormalNormalBackward {
           const Vec<T>&g = a[0], &m_p = a[1], &s_p = a[2], &m_q = a[3], &s_q = a[4];
           const Vec<T> d = (s_p - s_q) / s_q;
           const Vec<T> em1 = d * (two + d);
-          const Vec<T> g_over_sq = g / s_q;
+          // Divided by s_q before the product with g: 1 / s_q overflows
+          // for subnormal s_q, and 0 * inf would be NaN where p = q.
           const Vec<T> z = (m_p - m_q) / s_q;
-          return std::array<Vec<T>, 4>{g_over_sq * z, g * em1 / s_p, (g_over_sq * z).neg(),
-                                       (g_over_sq * (em1 + z * z)).neg()};
+          const Vec<T> dz = g * (z / s_q);
+          return std::array<Vec<T>, 4>{dz, g * em1 / s_p, dz.neg(), (g * ((em1 + z * z) / s_q)).neg()};
         });
   }
 };

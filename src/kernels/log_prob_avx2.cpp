@@ -62,10 +62,13 @@ struct NormalBackward {
     elementwise_loop<T, T, 4, 3>(
         plan, {static_cast<T*>(grads[0]), static_cast<T*>(grads[1]), static_cast<T*>(grads[2])},
         [&](const std::array<Vec<T>, 4>& a) {
-          const Vec<T> g_over_s = a[0] / a[3];
-          const Vec<T> z = (a[1] - a[2]) / a[3];
-          const Vec<T> gz = g_over_s * z;
-          return std::array<Vec<T>, 3>{gz.neg(), gz, g_over_s * (z * z - one)};
+          // Each factor divided by s before the product with g: 1 / s
+          // overflows for subnormal s, and 0 * inf would be NaN at x = loc.
+          const Vec<T>& g = a[0];
+          const Vec<T>& s = a[3];
+          const Vec<T> z = (a[1] - a[2]) / s;
+          const Vec<T> gz = g * (z / s);
+          return std::array<Vec<T>, 3>{gz.neg(), gz, g * ((z * z - one) / s)};
         });
   }
 };
@@ -104,6 +107,15 @@ Vec<T> xlogy(const Vec<T>& x, const Vec<T>& y) {
   return Vec<T>::blendv(product, y, y.isnan());
 }
 
+// d/dx xlogy(x, y) as ATen's backward: log(y), except 0 where x == 0 and
+// y <= 0 (where log y is -inf or NaN). At x == 0 with y > 0 the derivative is
+// log(y) like anywhere else: Gamma's d/dc at c = 1 needs the log x term.
+template <typename T>
+Vec<T> xlogy_grad_x(const Vec<T>& x, const Vec<T>& y) {
+  const Vec<T> zero(T(0));
+  return zero_where((x == zero) & (y <= zero), log_of(y));
+}
+
 // xlogy(c, r) + xlogy(c - 1, x) - r x - lgamma(c)
 template <typename T>
 struct GammaForward {
@@ -117,17 +129,17 @@ struct GammaForward {
 };
 
 // d/dx = (c - 1) / x - r, d/dc = log r + log x - digamma(c) (each log term
-// 0 where its xlogy factor is 0, as ATen's xlogy backward), d/dr = c / r - x.
+// as ATen's xlogy backward), d/dr = c / r - x.
 template <typename T>
 struct GammaBackward {
   static void run(const ElementwisePlan& plan, void* const* grads) {
-    const Vec<T> zero(T(0)), one(T(1));
+    const Vec<T> one(T(1));
     elementwise_loop<T, T, 5, 3>(
         plan, {static_cast<T*>(grads[0]), static_cast<T*>(grads[1]), static_cast<T*>(grads[2])},
         [&](const std::array<Vec<T>, 5>& a) {
           const Vec<T>&g = a[0], &x = a[1], &c = a[2], &r = a[3], &digamma_c = a[4];
           const Vec<T> cm1 = c - one;
-          const Vec<T> dc = zero_where(c == zero, log_of(r)) + zero_where(cm1 == zero, log_of(x)) - digamma_c;
+          const Vec<T> dc = xlogy_grad_x(c, r) + xlogy_grad_x(cm1, x) - digamma_c;
           return std::array<Vec<T>, 3>{g * (cm1 / x - r), g * dc, g * (c / r - x)};
         });
   }

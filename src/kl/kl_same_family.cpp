@@ -31,7 +31,14 @@ using same_family_kl::expm1_minus_x;
 // log(a / b) for positive a, b, with full relative precision when a is
 // close to b: a - b is exact there (Sterbenz), so log1p sees an accurate
 // argument, where log(a / b) would carry the ~eps rounding of the ratio.
-at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) { return at::log1p((a - b) / b); }
+// Outside [b / 2, 2 b], log a - log b (no cancellation there): (a - b) / b
+// overflows for subnormal b, Sleef's log1p returns inf above 1e307, and
+// a << b rounds (a - b) / b to -1, whose log1p is -inf.
+at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor near = (a <= 2 * b) & (b <= 2 * a);
+  const at::Tensor a_near = at::where(near, a, b);  // keeps the unused branch finite
+  return at::where(near, at::log1p((a_near - b) / b), at::log(a) - at::log(b));
+}
 
 }  // namespace
 
