@@ -30,7 +30,9 @@ TransformedDistribution::Parts TransformedDistribution::build(DistributionPtr ba
     base = DistributionPtr(base->expand_shared(e.slice(0, e.size() - base_event_dim)));
   }
   if (domain_event_dim > base_event_dim) {
-    base = std::make_shared<Independent>(base, domain_event_dim - base_event_dim);
+    // A transparent wrapper: it validates as the base does (a derived family
+    // builds its base unvalidated and validates itself).
+    base = std::make_shared<Independent>(base, domain_event_dim - base_event_dim, base->validate_args());
   }
 
   const int64_t change = chain.codomain()->event_dim() - domain_event_dim;
@@ -94,10 +96,17 @@ at::Tensor TransformedDistribution::log_prob(const at::Tensor& value) const {
   return log_prob.defined() ? log_prob + base_term : base_term;
 }
 
-int TransformedDistribution::sign() const {
-  int s = 1;
-  for (const TransformPtr& t : transforms_) s *= t->sign();
-  return s;
+at::Tensor TransformedDistribution::monotonize(const at::Tensor& u) const {
+  at::Tensor s = at::scalar_tensor(1, at::kLong);
+  for (const TransformPtr& t : transforms_) s = s * t->signs();
+  // One sign for all elements (a 0-dim CPU tensor: no device sync).
+  if (s.dim() == 0 && s.is_cpu()) {
+    const int64_t sign = s.item<int64_t>();
+    if (sign == 1) return u;
+    if (sign == -1) return 1 - u;
+  }
+  // As torch: s (u - 1/2) + 1/2, which is 1/2 where a scale is 0.
+  return s.to(u.device()) * (u - 0.5) + 0.5;
 }
 
 void TransformedDistribution::check_monotone(const char* method) const {
@@ -106,7 +115,7 @@ void TransformedDistribution::check_monotone(const char* method) const {
   for (const TransformPtr& t : transforms_) {
     if (!monotone) break;
     try {
-      (void)t->sign();
+      (void)t->signs();
     } catch (const c10::NotImplementedError&) {
       monotone = false;
     }
@@ -122,13 +131,13 @@ at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse_unchecked(x);
   at::Tensor u = base_->cdf(x);
   // A decreasing map turns the base's cdf into a survival function.
-  return sign() == 1 ? u : 1 - u;
+  return monotonize(u);
 }
 
 at::Tensor TransformedDistribution::icdf(const at::Tensor& value) const {
   check_monotone("icdf");
   if (validate_args()) check_probability(value, "icdf");
-  return push_forward(base_->icdf(sign() == 1 ? value : 1 - value));
+  return push_forward(base_->icdf(monotonize(value)));
 }
 
 TransformedDistribution TransformedDistribution::expand(at::IntArrayRef batch_shape) const {

@@ -53,6 +53,11 @@ int AffineTransform::sign() const {
   return static_cast<int>(first);
 }
 
+at::Tensor AffineTransform::signs() const {
+  if (scale_number_) return at::scalar_tensor(*scale_number_ > 0 ? 1 : (*scale_number_ < 0 ? -1 : 0), at::kLong);
+  return scale_.sign();
+}
+
 at::Tensor AffineTransform::log_abs_det_jacobian(const at::Tensor& x, const at::Tensor&) const {
   // log|scale| for every element of x, then summed over the event dims.
   at::Tensor elementwise = scale_number_

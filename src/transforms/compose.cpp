@@ -56,6 +56,12 @@ int ComposeTransform::sign() const {
   return s;
 }
 
+at::Tensor ComposeTransform::signs() const {
+  at::Tensor s = at::scalar_tensor(1, at::kLong);
+  for (const TransformPtr& p : parts_) s = s * p->signs();
+  return s;
+}
+
 at::Tensor ComposeTransform::call(const at::Tensor& x) const {
   at::Tensor y = x;
   for (const TransformPtr& p : parts_) y = p->forward_unchecked(y);

@@ -12,6 +12,7 @@ Transform::Transform(const Transform& other)
     : std::enable_shared_from_this<Transform>(), cache_size_(other.cache_size_) {}
 
 int Transform::sign() const { not_implemented("sign"); }
+at::Tensor Transform::signs() const { return at::scalar_tensor(sign(), at::kLong); }
 
 void Transform::not_implemented(const char* method) const {
   TORCH_CHECK_NOT_IMPLEMENTED(false, name(), " does not implement ", method);
@@ -34,7 +35,7 @@ void check_input(const Transform& t, const char* method, const at::Tensor& value
                     space->event_dim(), " dimensions (the event dimensions of ", space->name(), "), got shape ",
                     value.sizes());
   const std::string arg = std::string("the argument of ") + method;
-  detail::check_param(t.name(), arg.c_str(), value, space);
+  detail::check_param(t.name(), arg.c_str(), value, space, /*allow_infinite=*/true);
 }
 
 }  // namespace

@@ -56,6 +56,32 @@ TEST(TransformedDistribution, DecreasingMapsFlipTheCdf) {
   EXPECT_TRUE(all_close(d.icdf(u), ref.icdf(u), 1e-12));
 }
 
+TEST(TransformedDistribution, ScalesOfMixedSignsFlipTheCdfElementByElement) {
+  // y = s x with s = [1, -1, 2, -0.5]: each element is N(0, s^2), and the
+  // decreasing ones take the base's survival function.
+  const at::Tensor s = tensor_of({1.0, -1.0, 2.0, -0.5});
+  td::TransformedDistribution d(td::Normal(0.0, 1.0), {std::make_shared<td::AffineTransform>(0.0, s)});
+  td::Normal ref(at::zeros({4}, at::kDouble), s.abs());
+  const at::Tensor y = tensor_of({0.5, 0.5, -1.0, 3.0});
+  EXPECT_TRUE(all_close(d.cdf(y), ref.cdf(y), 1e-12));
+  const at::Tensor half = at::full({4}, 0.5, at::kDouble);
+  EXPECT_TRUE(all_close(d.cdf(half).narrow(0, 0, 2), at::full({2}, 0.691462461274013, at::kDouble), 1e-12));
+  const at::Tensor u = tensor_of({0.1, 0.3, 0.9, 0.999});
+  EXPECT_TRUE(all_close(d.icdf(u), ref.icdf(u), 1e-12));
+  EXPECT_TRUE(all_close(d.cdf(d.icdf(u)), u, 1e-12));
+  // Through a composition (the signs multiply) and an inverse.
+  td::TransformedDistribution twice(
+      td::Normal(0.0, 1.0), {std::make_shared<td::AffineTransform>(0.0, s),
+                             std::make_shared<td::AffineTransform>(0.0, 3.0)->inv()->inv()});
+  td::Normal ref3(at::zeros({4}, at::kDouble), 3 * s.abs());
+  EXPECT_TRUE(all_close(twice.cdf(y), ref3.cdf(y), 1e-12));
+  EXPECT_TRUE(all_close(twice.icdf(u), ref3.icdf(u), 1e-12));
+  // Per-element signs as a tensor; the single sign is undefined.
+  td::AffineTransform t(0.0, s);
+  EXPECT_TRUE(all_close(t.signs(), tensor_of({1.0, -1.0, 1.0, -1.0}), 0, 0));
+  EXPECT_THROW_MSG(t.sign(), c10::ValueError, "sign is not defined when scale's sign varies");
+}
+
 TEST(TransformedDistribution, StickBreakingOnANormalBatchMakesAVectorEvent) {
   at::Tensor loc = tensor_of({0.1, -0.3, 0.5}, {3}), scale = tensor_of({1.0, 0.5, 2.0}, {3});
   auto stick = std::make_shared<td::StickBreakingTransform>();

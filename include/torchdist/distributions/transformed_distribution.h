@@ -78,9 +78,11 @@ class TransformedDistribution : public Distribution {
   }
 
  protected:
-  /// The product of the transforms' signs; cdf and icdf use it to flip
-  /// decreasing maps.
-  int sign() const;
+  /// Maps a cdf value of the base to this distribution's (and a probability
+  /// of this distribution to the base's): u where the transforms increase,
+  /// 1 - u where they decrease, element by element (the product of the
+  /// transforms' `signs()`, which may differ across elements).
+  at::Tensor monotonize(const at::Tensor& u) const;
   /// Throws NotImplementedError naming this distribution unless cdf/icdf
   /// can be pushed through the transforms.
   void check_monotone(const char* method) const;

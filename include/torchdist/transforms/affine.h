@@ -31,6 +31,8 @@ class AffineTransform final : public TransformBase<AffineTransform> {
   bool bijective() const override { return true; }
   /// The sign of `scale`; throws ValueError when it differs across elements.
   int sign() const override;
+  /// The sign of `scale`, element by element.
+  at::Tensor signs() const override;
   at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override;
   std::vector<int64_t> forward_shape(at::IntArrayRef shape) const override;
   std::vector<int64_t> inverse_shape(at::IntArrayRef shape) const override { return forward_shape(shape); }

@@ -29,6 +29,8 @@ class ComposeTransform final : public TransformBase<ComposeTransform> {
   ConstraintPtr codomain() const override { return codomain_; }
   bool bijective() const override;
   int sign() const override;
+  /// The product of the parts' signs, element by element.
+  at::Tensor signs() const override;
   at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override;
   std::vector<int64_t> forward_shape(at::IntArrayRef shape) const override;
   std::vector<int64_t> inverse_shape(at::IntArrayRef shape) const override;

@@ -68,6 +68,8 @@ class PowerTransform final : public TransformBase<PowerTransform> {
   /// The sign of the exponent; throws ValueError when it differs across
   /// elements (the map is then not monotone as a whole).
   int sign() const override;
+  /// The sign of the exponent, element by element.
+  at::Tensor signs() const override { return exponent_.sign(); }
   at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override;
   std::vector<int64_t> forward_shape(at::IntArrayRef shape) const override;
   std::vector<int64_t> inverse_shape(at::IntArrayRef shape) const override { return forward_shape(shape); }

@@ -26,6 +26,7 @@ class IndependentTransform final : public TransformBase<IndependentTransform> {
   ConstraintPtr codomain() const override;
   bool bijective() const override { return base_->bijective(); }
   int sign() const override { return base_->sign(); }
+  at::Tensor signs() const override { return base_->signs(); }
   at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override;
   std::vector<int64_t> forward_shape(at::IntArrayRef shape) const override { return base_->forward_shape(shape); }
   std::vector<int64_t> inverse_shape(at::IntArrayRef shape) const override { return base_->inverse_shape(shape); }

@@ -54,6 +54,18 @@ class Transform : public std::enable_shared_from_this<Transform> {
   /// +1 or -1 for monotone elementwise transforms; throws
   /// `c10::NotImplementedError` elsewhere.
   virtual int sign() const;
+  /// The sign element by element, as a tensor that broadcasts against the
+  /// transform's values: +1 where the map increases, -1 where it decreases
+  /// (torch's `sign` when it is a tensor). Defaults to `sign()` as a 0-dim
+  /// tensor; AffineTransform and PowerTransform return their parameter's
+  /// sign, so a scale of mixed signs has one.
+  ///
+  /// Example:
+  /// \code
+  ///   td::AffineTransform t(0.0, at::tensor({1.0, -1.0}));
+  ///   t.signs();  // [1, -1]; t.sign() throws ValueError
+  /// \endcode
+  virtual at::Tensor signs() const;
 
   /// y = f(x), using the cache when enabled.
   ///
@@ -128,6 +140,7 @@ class InverseTransform final : public Transform {
   ConstraintPtr codomain() const override { return base_->domain(); }
   bool bijective() const override { return base_->bijective(); }
   int sign() const override { return base_->sign(); }
+  at::Tensor signs() const override { return base_->signs(); }
   at::Tensor log_abs_det_jacobian(const at::Tensor& x, const at::Tensor& y) const override {
     return -base_->log_abs_det_jacobian(y, x);
   }
