@@ -33,7 +33,8 @@ at::Tensor dirichlet_log_prob(const at::Tensor& x, const at::Tensor& concentrati
   // In double: lgamma(sum c) - sum lgamma(c) cancels to a few units from
   // terms of order c log c (1e5 for c = 1e4), which float32 cannot resolve.
   const at::Tensor xd = x.to(at::kDouble);
-  const at::Tensor cm1 = concentration.to(at::kDouble) - 1;
+  const at::Tensor c = concentration.to(at::kDouble);
+  const at::Tensor cm1 = c - 1;
   const at::Tensor on_face = xd == 0;
   // log(1) on the face keeps both the value and its gradients free of 0 * inf.
   const at::Tensor safe_x = at::where(on_face, at::ones_like(xd), xd);
@@ -45,7 +46,7 @@ at::Tensor dirichlet_log_prob(const at::Tensor& x, const at::Tensor& concentrati
   const double inf = std::numeric_limits<double>::infinity();
   const at::Tensor boundary =
       at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
-  const at::Tensor c = cm1 + 1;
+  // From c itself: (c - 1) + 1 is 0 for c below 2^-53.
   const at::Tensor log_norm = at::lgamma(c.sum(-1)) - at::lgamma(c).sum(-1);
   return (interior + boundary + log_norm).to(out_type);
 }

@@ -109,6 +109,21 @@ TEST(Dirichlet, LogProbOnTheFacesOfTheSimplex) {
   EXPECT_FALSE(at::isnan(xv.grad()).any().item<bool>());
 }
 
+
+TEST(Dirichlet, LogProbAtTinyConcentrations) {
+  // c - 1 rounds to -1 below 2^-53: the normalizer must come from c itself
+  // (it was NaN at 1e-20 and -inf at 1e-30). References by mpmath (50 digits).
+  const at::Tensor x = vec({0.3, 0.7});
+  EXPECT_NEAR(td::Dirichlet(vec({1e-20, 1e-20})).log_prob(x).item<double>(), -45.18420129217619, 1e-12);
+  EXPECT_NEAR(td::Dirichlet(vec({1e-30, 1e-30})).log_prob(x).item<double>(), -68.21005222211664, 1e-12);
+  // Float32 parameters and values, the normalizer still computed in double;
+  // a subnormal float concentration (1e-40 rounds to 9.99994610111476e-41).
+  const at::Tensor c32 = at::tensor({1e-30f, 1e-30f});
+  EXPECT_NEAR(td::Dirichlet(c32).log_prob(at::tensor({0.3f, 0.7f})).item<double>(), -68.21005224165211, 2e-5);
+  const at::Tensor sub = at::tensor({1e-40f, 2.0f, 1e-17f});
+  EXPECT_NEAR(td::Dirichlet(sub).log_prob(at::tensor({0.25f, 0.5f, 0.25f})).item<double>(), -129.16791414888382,
+              2e-5 * 129.2);
+}
 TEST(Dirichlet, MomentsClosedForms) {
   const std::vector<double> c = {0.5, 2, 3, 1e4};
   const double c0 = 0.5 + 2 + 3 + 1e4;
