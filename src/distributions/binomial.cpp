@@ -1,6 +1,7 @@
 #include "torchdist/distributions/binomial.h"
 
 #include "../kernels/noise.h"
+#include "binomial_math.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -31,7 +32,8 @@ Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optiona
   param.check_defined("Binomial");
   TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
                     "Binomial: total_count must be a defined tensor");
-  std::vector<at::Tensor> b = broadcast_all({total_count, param.value()});
+  std::vector<at::Tensor> b =
+      broadcast_all("Binomial", {{"total_count", total_count}, {param.is_probs() ? "probs" : "logits", param.value()}});
   // As torch, total_count takes the dtype of a floating probs / logits
   // tensor (a double count does not turn float probs into doubles).
   const ScalarOrTensor& p = param.value();
@@ -41,16 +43,13 @@ Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optiona
   param_ = b[1].to(dtype);
   set_batch_shape(param_.sizes());
   if (this->validate_args()) {
+    // Infinite counts fail check_params' finiteness (nonnegative_integer()
+    // alone lets +inf through: inf == floor(inf)).
     check_params({{"total_count", total_count_, constraints::nonnegative_integer()}});
-    // nonnegative_integer() lets +inf through (inf == floor(inf)); torch's
-    // check (x % 1 == 0) does not.
-    at::Tensor finite = at::isfinite(total_count_);
-    TORCH_CHECK_VALUE(finite.all().item<bool>(), "Binomial: total_count must satisfy nonnegative_integer(), got ",
-                      detail::describe_violation(total_count_, finite, 0));
     if (is_probs_) {
       check_params({{"probs", param_, constraints::unit_interval()}});
     } else {
-      check_params({{"logits", param_, constraints::real()}});
+      check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
     }
   }
 }
@@ -109,9 +108,12 @@ int64_t Binomial::homogeneous_total_count(const char* method) const {
 }
 
 at::Tensor Binomial::entropy() const {
-  const int64_t n = homogeneous_total_count("entropy");
-  const at::Tensor lp = log_prob_unchecked(arange_support(n, batch_shape(), param_.options(), /*expand=*/false));
-  return -(lp.exp() * lp).sum(0);
+  // In double, q from the logits where they are the parameter (1 - p loses q
+  // near p = 1); any total counts, the same or not across the batch.
+  const at::Tensor param = param_.to(at::kDouble);
+  const at::Tensor p = is_probs_ ? param : at::sigmoid(param);
+  const at::Tensor q = is_probs_ ? 1 - param : at::sigmoid(-param);
+  return detail::binomial_entropy(total_count_, p, q).to(param_.scalar_type());
 }
 
 at::Tensor Binomial::mean() const { return total_count_ * probs(); }

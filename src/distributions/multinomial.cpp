@@ -1,5 +1,6 @@
 #include "torchdist/distributions/multinomial.h"
 
+#include "binomial_math.h"
 #include "multinomial_sampling.h"
 #include "torchdist/core/utils.h"
 #include "torchdist/distributions/categorical.h"
@@ -47,7 +48,7 @@ Multinomial::Multinomial(int64_t total_count, at::Tensor normalized, bool is_pro
   if (is_probs_) {
     check_params({{"probs", param_, constraints::simplex()}});
   } else {
-    check_params({{"logits", param_, constraints::real_vector()}});
+    check_params({{"logits", param_, constraints::real_vector(), /*allow_infinite=*/true}});
   }
 }
 
@@ -70,28 +71,23 @@ at::Tensor Multinomial::sample(at::IntArrayRef sample_shape, c10::optional<at::G
 }
 
 at::Tensor Multinomial::log_prob(const at::Tensor& value) const {
-  if (validate_args()) check_sample(value);
+  if (validate_args()) {
+    check_sample(value);
+    // torch's support (sums up to n) lets counts of another total through,
+    // and log_prob then scores them under that total: a silently wrong
+    // number for Multinomial(n). The counts must sum to n.
+    at::NoGradGuard no_grad;
+    const at::Tensor ok = value.sum(-1) == static_cast<double>(total_count_);
+    TORCH_CHECK_VALUE(ok.all().item<bool>(), name(), ": value must sum to total_count = ", total_count_,
+                      " over its last dimension, got ", detail::describe_violation(value, ok, 1));
+  }
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
   return multinomial_log_prob(v, logits());
 }
 
 at::Tensor Multinomial::entropy() const {
-  // n H(p) - lgamma(n + 1) + sum_k E[lgamma(X_k + 1)], X_k ~ Bin(n, p_k),
-  // the expectation summed over x = 1..n (x = 0 contributes lgamma(1) = 0).
   const at::Tensor& p = probs();
-  const double n = static_cast<double>(total_count_);
-  const double log_n_factorial = std::lgamma(n + 1);
-  at::Tensor h = n * categorical_entropy(p, logits()) - log_n_factorial;
-  if (total_count_ == 0) return h;
-  // x along a new leftmost dimension: [n, 1, ..., 1] against p's [batch, K].
-  std::vector<int64_t> shape(p.dim() + 1, 1);
-  shape[0] = total_count_;
-  at::Tensor x = at::arange(1, total_count_ + 1, p.options().requires_grad(false)).view(shape);
-  // The binomial pmf from p itself (xlogy / xlog1py are exact at p = 0, 1).
-  at::Tensor log_pmf = (log_n_factorial - at::lgamma(x + 1) - at::lgamma(n - x + 1)) + at::special_xlogy(x, p) +
-                       at::special_xlog1py(n - x, -p);
-  at::Tensor weights = at::lgamma(x + 1);
-  return h + (log_pmf.exp() * weights).sum(at::IntArrayRef{0, -1});
+  return detail::multinomial_entropy(at::scalar_tensor(static_cast<double>(total_count_), p.options()), p);
 }
 
 at::Tensor Multinomial::mean() const { return probs() * static_cast<double>(total_count_); }

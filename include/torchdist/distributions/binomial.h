@@ -37,9 +37,11 @@ at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_co
 /// torch). Samples are counts in the parameter's floating dtype.
 ///
 /// mean = n p, variance = n p (1 - p), mode = min(floor((n + 1) p), n).
-/// `entropy` and `enumerate_support` need one total_count for the whole
-/// batch (the support is otherwise ragged) and throw
-/// `c10::NotImplementedError` otherwise.
+/// `enumerate_support` needs one total_count for the whole batch (the
+/// support is otherwise ragged) and throws `c10::NotImplementedError`
+/// otherwise. `entropy` takes any counts (torch needs one) and is accurate
+/// in double at any count, at a cost that does not grow with it (see
+/// Multinomial).
 ///
 /// Example:
 /// \code
@@ -93,7 +95,7 @@ class Binomial : public Distribution {
  private:
   // The single total_count of the batch, or NotImplementedError naming `method`.
   int64_t homogeneous_total_count(const char* method) const;
-  // log_prob without validation (entropy evaluates it on the support).
+  // log_prob without validation.
   at::Tensor log_prob_unchecked(const at::Tensor& value) const;
 
   at::Tensor total_count_;
