@@ -26,7 +26,17 @@ Poisson::Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args)
 
 at::Tensor Poisson::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
-  return at::poisson(rate_.expand(extended_shape(sample_shape)), std::move(generator));
+  const at::Tensor rate = rate_.expand(extended_shape(sample_shape));
+  // at::poisson casts its draws to int64: from a rate of about 9.2e18 on
+  // they wrap to -9.2e18. From 2^62 on, round(rate + sqrt(rate) z) instead:
+  // the Poisson law's skewness there is 5e-10, below what double counts of
+  // that size resolve. A scan on the CPU; elsewhere both are drawn (no sync).
+  constexpr double kNormalFromRate = 4611686018427387904.0;  // 2^62
+  const at::Tensor huge = rate >= kNormalFromRate;
+  if (rate.is_cpu() && !huge.any().item<bool>()) return at::poisson(rate, std::move(generator));
+  const at::Tensor counts = at::poisson(at::where(huge, at::zeros({}, rate.options()), rate), generator);
+  const at::Tensor z = at::randn(rate.sizes(), generator, rate.options());
+  return at::where(huge, (rate + rate.sqrt() * z).round(), counts);
 }
 
 at::Tensor Poisson::log_prob(const at::Tensor& value) const {

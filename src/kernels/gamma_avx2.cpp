@@ -43,16 +43,19 @@ using avx2::Xoshiro8;
 constexpr int64_t kGammaSubstreamElements = 1024;
 
 // Gamma(alpha, 1) in each lane.
-__m256 standard_gamma8(__m256 alpha, Xoshiro8& words, Normals& normals) {
+__m256 standard_gamma8(__m256 alpha_in, Xoshiro8& words, Normals& normals) {
   const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+  // A lane whose alpha is NaN (or negative, in unvalidated input) would
+  // never accept: it is NaN from the start rather than a loop that never
+  // ends. alpha = 0 gives the smallest float, as in ATen, and so does -0:
+  // max_ps returns its second operand for two zeros, so -0 becomes +0 (and
+  // log(u) / alpha is -inf, not +inf).
+  const __m256 valid = _mm256_cmp_ps(alpha_in, zero, _CMP_GE_OQ);
+  const __m256 alpha = _mm256_max_ps(alpha_in, zero);
   const __m256 boost = _mm256_cmp_ps(alpha, one, _CMP_LT_OQ);
   const __m256 shape = _mm256_add_ps(alpha, _mm256_and_ps(boost, one));
   const __m256 d = _mm256_sub_ps(shape, _mm256_set1_ps(1.0f / 3));
   const __m256 c = _mm256_div_ps(one, _mm256_sqrt_ps(_mm256_mul_ps(_mm256_set1_ps(9.0f), d)));
-  // A lane whose alpha is NaN (or negative, in unvalidated input) would
-  // never accept: it is NaN from the start rather than a loop that never
-  // ends. alpha = 0 gives the smallest float, as in ATen.
-  const __m256 valid = _mm256_cmp_ps(alpha, zero, _CMP_GE_OQ);
   __m256 pending = valid;
   __m256 result = _mm256_blendv_ps(_mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), zero, valid);
   while (_mm256_movemask_ps(pending) != 0) {

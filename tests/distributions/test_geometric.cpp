@@ -121,6 +121,43 @@ TEST(Geometric, MomentsMatchBoostAndEntropyMatchesSummation) {
   }
 }
 
+
+TEST(Geometric, EntropyAtTinyProbabilities) {
+  // H = -log p + (1 - p) log1p(-p) / (-p) -> -log p + 1 - p / 2: finite for
+  // subnormal p and for logits far below 0 (float p = 1e-40 gave inf, 1e-45
+  // NaN, logits -200 NaN; torch 1.13 gives 1.2e33 and 8.5e37).
+  for (float p : {1e-40f, 1e-45f, 1e-30f, 1e-8f, 3e-5f}) {
+    const double pd = p;  // the float's exact value
+    const double expected = -std::log(pd) + (1 - pd) * std::log1p(-pd) / (-pd);
+    const double series = -std::log(pd) + 1 - pd / 2;
+    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({p}))).entropy().item<double>(), pd < 1e-4 ? series : expected,
+                2e-6 * expected)
+        << p;
+    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({pd}))).entropy().item<double>(),
+                pd < 1e-4 ? series : expected, 1e-14 * expected)
+        << p;
+  }
+  for (double l : {-200.0, -80.0, -1000.0}) {
+    // -log sigmoid(l) + log1p(e^l) / e^l = -l + 1 + O(e^l).
+    EXPECT_NEAR(td::Geometric(td::logits(tensor_of({l}))).entropy().item<double>(), 1 - l, 1e-13 * (1 - l)) << l;
+    if (l > -1000) {
+      EXPECT_NEAR(td::Geometric(td::logits(at::tensor({static_cast<float>(l)}))).entropy().item<double>(), 1 - l,
+                  2e-6 * (1 - l))
+          << l;
+    }
+  }
+  // Both sides of the branch points (1e-4 in the series, 0 in the logits)
+  // agree with the closed form; gradients finite there.
+  for (double p : {0.99e-4, 1.01e-4, 0.5 - 1e-12, 0.5, 0.5 + 1e-12}) {
+    const double expected = -std::log(p) - (1 - p) / p * std::log1p(-p);
+    const at::Tensor l = tensor_of({std::log(p) - std::log1p(-p)}).set_requires_grad(true);
+    const at::Tensor h = td::Geometric(td::logits(l)).entropy();
+    EXPECT_NEAR(td::Geometric(td::probs(tensor_of({p}))).entropy().item<double>(), expected, 1e-14 * expected);
+    EXPECT_NEAR(h.item<double>(), expected, 1e-13 * expected);
+    h.backward();
+    EXPECT_TRUE(std::isfinite(l.grad().item<double>()));
+  }
+}
 TEST(Geometric, ShapesDtypesAndExpand) {
   td::Geometric d0(td::probs(0.25));
   EXPECT_EQ(d0.probs().scalar_type(), at::kFloat);

@@ -159,6 +159,29 @@ TEST(Poisson, SameGeneratorSeedGivesSameSamples) {
       at::equal(d.sample({3}, td::testing::seeded_generator(9)), d.sample({3}, td::testing::seeded_generator(9))));
 }
 
+TEST(Poisson, HugeRatesSampleNearTheRateInsteadOfWrapping) {
+  // at::poisson wraps its int64 draws from ~9.2e18 on (1e20 gave -9.2e18,
+  // as in torch). Above 2^62 the draws are round(rate + sqrt(rate) z):
+  // standardized, they must look standard normal (KS, p > 1e-4: a false
+  // failure one run in 10^4), and a batch mixing small and huge rates keeps
+  // ATen's draws for the small ones.
+  for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+    const double rate = 1e20;
+    const at::Tensor x = td::Poisson(at::full({2000}, rate, dtype)).sample({}, td::testing::seeded_generator(3));
+    const at::Tensor z = ((x.to(at::kDouble) - rate) / std::sqrt(rate));
+    EXPECT_TRUE((x > 0).all().item<bool>());
+    if (dtype == at::kDouble) {  // float spacing at 1e20 (8.8e12) is 0.88 standard deviations
+      EXPECT_GT(td::testing::ks_test(td::testing::to_vector(z), [](double v) { return 0.5 * std::erfc(-v / std::sqrt(2.0)); }),
+                1e-4);
+    }
+  }
+  const at::Tensor mixed = td::Poisson(tensor_of({3.0, 1e19, 2.0, 5e18})).sample({500}, td::testing::seeded_generator(4));
+  EXPECT_TRUE((mixed >= 0).all().item<bool>());
+  EXPECT_TRUE(at::allclose(mixed.select(1, 1).mean(), at::scalar_tensor(1e19, at::kDouble), 1e-6));
+  EXPECT_LT(mixed.select(1, 0).max().item<double>(), 30.0);
+  EXPECT_TRUE(at::equal(mixed.select(1, 0), mixed.select(1, 0).round()));
+}
+
 void expect_grad_matches(const std::function<at::Tensor(const at::Tensor&)>& f, const at::Tensor& at,
                          double rtol = 1e-6, double atol = 1e-8) {
   EXPECT_TRUE(all_close(td::testing::autograd_grad(f, at), td::testing::finite_difference_grad(f, at), rtol, atol));

@@ -166,12 +166,19 @@ TEST_F(GammaSampler, SpecialShapes) {
   // rejection loop that never ends; 0 gives FLT_MIN and inf gives inf, as
   // at::_standard_gamma does.
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-  const at::Tensor g = tk::standard_gamma_with_key(at::tensor({nan, -1.0f, 0.0f, inf, 2.0f}), 3);
+  // -0 is 0 (it gave +inf: log(u) / -0).
+  const at::Tensor g = tk::standard_gamma_with_key(at::tensor({nan, -1.0f, 0.0f, inf, 2.0f, -0.0f}), 3);
   EXPECT_TRUE(std::isnan(g[0].item<float>()));
   EXPECT_TRUE(std::isnan(g[1].item<float>()));
   EXPECT_EQ(g[2].item<float>(), std::numeric_limits<float>::min());
   EXPECT_EQ(g[3].item<float>(), inf);
   EXPECT_TRUE(std::isfinite(g[4].item<float>()) && g[4].item<float>() > 0);
+  EXPECT_EQ(g[5].item<float>(), std::numeric_limits<float>::min());
+  // Through the families, unvalidated: Gamma(-0) is FLT_MIN as in ATen, and
+  // NegativeBinomial(total_count -0) samples 0 (it sampled -9.2e18).
+  const at::Tensor zeros = at::tensor({-0.0f, 0.0f, -0.0f, -0.0f, 0.0f, -0.0f, -0.0f, -0.0f, -0.0f});
+  EXPECT_TRUE((td::Gamma(zeros, 1.0f, false).sample() == std::numeric_limits<float>::min()).all().item<bool>());
+  EXPECT_TRUE((td::NegativeBinomial(zeros, td::probs(0.5f), false).sample() == 0).all().item<bool>());
 }
 
 TEST_F(GammaSampler, ReproducibleAndIndependentOfTheThreadCount) {
