@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <sstream>
 #include <type_traits>
@@ -441,4 +442,11 @@ ConstraintPtr dependent(bool is_discrete, int64_t event_dim) {
 }
 
 }  // namespace constraints
+namespace detail {
+c10::optional<bool> has_no_infinities(const at::Tensor& value) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  return constraints::all_elements(value, [](auto x) { return !(x == kInf || x == -kInf); });
+}
+}  // namespace detail
+
 }  // namespace torchdist

@@ -79,8 +79,15 @@ std::vector<int64_t> Distribution::extended_shape(at::IntArrayRef sample_shape) 
 }
 
 void detail::check_param(const std::string& distribution, const char* arg, const at::Tensor& value,
-                         const ConstraintPtr& constraint) {
+                         const ConstraintPtr& constraint, bool allow_infinite) {
   TORCH_CHECK_VALUE(value.defined(), distribution, ": ", arg, " must be a defined tensor");
+  if (!allow_infinite && !detail::has_no_infinities(value).value_or(false)) {
+    at::NoGradGuard no_grad;
+    // NaN is left to the constraint, whose message names it.
+    const at::Tensor ok = at::isinf(value).logical_not();
+    TORCH_CHECK_VALUE(ok.all().item<bool>(), distribution, ": ", arg, " must be finite, got ",
+                      detail::describe_violation(value, ok, 0));
+  }
   if (constraint->is_dependent()) return;
   if (constraint->all_satisfied(value).value_or(false)) return;
   at::NoGradGuard no_grad;
@@ -92,7 +99,7 @@ void detail::check_param(const std::string& distribution, const char* arg, const
 
 void Distribution::check_params(std::initializer_list<ParamCheck> params) const {
   const std::string family = name();
-  for (const ParamCheck& p : params) detail::check_param(family, p.name, p.value, p.constraint);
+  for (const ParamCheck& p : params) detail::check_param(family, p.name, p.value, p.constraint, p.allow_infinite);
 }
 
 void Distribution::check_sample(const at::Tensor& value) const {

@@ -1,5 +1,8 @@
 #include "torchdist/core/utils.h"
 
+#include <algorithm>
+#include <sstream>
+
 #include <c10/core/DefaultDtype.h>
 
 #include <limits>
@@ -11,12 +14,16 @@ at::Tensor ScalarOrTensor::to_tensor(const at::TensorOptions& options) const {
   return at::scalar_tensor(value_, options);
 }
 
-std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> values) {
+namespace {
+
+template <class Get>
+std::vector<at::Tensor> broadcast_values(size_t count, const Get& get) {
   // One pass to find the common dtype and device of the tensor arguments.
   bool any_tensor = false;
   at::ScalarType dtype = at::ScalarType::Undefined;
   at::Device device = at::kCPU;
-  for (const ScalarOrTensor& v : values) {
+  for (size_t i = 0; i < count; ++i) {
+    const ScalarOrTensor& v = get(i);
     if (v.is_scalar()) continue;
     TORCH_CHECK_VALUE(v.tensor().defined(), "broadcast_all: got an undefined tensor");
     dtype = any_tensor ? at::promote_types(dtype, v.tensor().scalar_type()) : v.tensor().scalar_type();
@@ -27,14 +34,54 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
   const at::TensorOptions options = at::TensorOptions().dtype(dtype).device(device);
 
   std::vector<at::Tensor> out;
-  out.reserve(values.size());
-  for (const ScalarOrTensor& v : values) {
-    at::Tensor t = v.to_tensor(options);
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    at::Tensor t = get(i).to_tensor(options);
     out.push_back(t.scalar_type() == dtype ? t : t.to(dtype));
   }
   bool same_shape = true;
   for (const at::Tensor& t : out) same_shape = same_shape && t.sizes() == out.front().sizes();
   return same_shape ? out : at::broadcast_tensors(out);
+}
+
+}  // namespace
+
+std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> values) {
+  return broadcast_values(values.size(), [&](size_t i) -> const ScalarOrTensor& { return values.begin()[i]; });
+}
+
+std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params) {
+  // Shapes first, so that a mismatch names the parameters.
+  std::vector<int64_t> shape;
+  bool broadcasts = true;
+  for (const NamedParam& p : params) {
+    if (p.value.is_scalar() || !p.value.tensor().defined()) continue;
+    const at::IntArrayRef s = p.value.tensor().sizes();
+    const size_t n = std::max(shape.size(), s.size());
+    std::vector<int64_t> out(n);
+    for (size_t i = 0; i < n && broadcasts; ++i) {
+      const int64_t a = i < shape.size() ? shape[shape.size() - 1 - i] : 1;
+      const int64_t b = i < s.size() ? s[s.size() - 1 - i] : 1;
+      broadcasts = a == b || a == 1 || b == 1;
+      out[n - 1 - i] = a == 1 ? b : a;
+    }
+    shape = std::move(out);
+  }
+  if (!broadcasts) {
+    std::ostringstream os;
+    size_t i = 0;
+    for (const NamedParam& p : params) {
+      os << (i == 0 ? "" : (i + 1 == params.size() ? " and " : ", ")) << p.name << " of shape "
+         << (p.value.is_scalar() || !p.value.tensor().defined() ? at::IntArrayRef() : p.value.tensor().sizes());
+      ++i;
+    }
+    TORCH_CHECK_VALUE(false, distribution, ": parameters ", os.str(), " do not broadcast");
+  }
+  for (const NamedParam& p : params) {
+    TORCH_CHECK_VALUE(p.value.is_scalar() || p.value.tensor().defined(), distribution, ": ", p.name,
+                      " must be a defined tensor");
+  }
+  return broadcast_values(params.size(), [&](size_t i) -> const ScalarOrTensor& { return params.begin()[i].value; });
 }
 
 double finfo_eps(at::ScalarType dtype) {

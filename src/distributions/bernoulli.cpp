@@ -22,7 +22,7 @@ Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)
   if (is_probs_) {
     check_params({{"probs", param_, constraints::unit_interval()}});
   } else {
-    check_params({{"logits", param_, constraints::real()}});
+    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
   }
 }
 

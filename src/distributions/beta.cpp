@@ -31,7 +31,7 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 
 Beta::Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0, c10::optional<bool> validate_args)
     : ExponentialFamily({}, {}, validate_args) {
-  auto params = broadcast_all({concentration1, concentration0});
+  auto params = broadcast_all("Beta", {{"concentration1", concentration1}, {"concentration0", concentration0}});
   concentration1_ = std::move(params[0]);
   concentration0_ = std::move(params[1]);
   set_batch_shape(concentration1_.sizes());

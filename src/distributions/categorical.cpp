@@ -54,7 +54,7 @@ Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
       check_params({{"probs", param_, constraints::simplex()}});
     } else if (maybe_nan) {
       // real_vector() is "no NaN": the same check and message as before.
-      check_params({{"logits", param_, constraints::real_vector()}});
+      check_params({{"logits", param_, constraints::real_vector(), /*allow_infinite=*/true}});
     }
   }
 }

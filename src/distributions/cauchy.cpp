@@ -37,7 +37,7 @@ at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Ten
 
 Cauchy::Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({loc, scale});
+  auto params = broadcast_all("Cauchy", {{"loc", loc}, {"scale", scale}});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
   set_batch_shape(loc_.sizes());

@@ -139,7 +139,7 @@ ContinuousBernoulli::ContinuousBernoulli(ProbsOrLogits param, ContinuousBernoull
     if (this->validate_args()) check_params({{"probs", param_, constraints::unit_interval()}});
     param_ = clamp_probs(param_);
   } else if (this->validate_args()) {
-    check_params({{"logits", param_, constraints::real()}});
+    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
   }
 }
 

@@ -21,7 +21,7 @@ at::Tensor fisher_snedecor_log_prob(const at::Tensor& x, const at::Tensor& df1, 
 
 FisherSnedecor::FisherSnedecor(ScalarOrTensor df1, ScalarOrTensor df2, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({df1, df2});
+  auto params = broadcast_all("FisherSnedecor", {{"df1", df1}, {"df2", df2}});
   df1_ = std::move(params[0]);
   df2_ = std::move(params[1]);
   set_batch_shape(df1_.sizes());

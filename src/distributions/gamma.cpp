@@ -18,7 +18,7 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
 
 Gamma::Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)
     : ExponentialFamily({}, {}, validate_args) {
-  auto params = broadcast_all({concentration, rate});
+  auto params = broadcast_all("Gamma", {{"concentration", concentration}, {"rate", rate}});
   concentration_ = std::move(params[0]);
   rate_ = std::move(params[1]);
   set_batch_shape(concentration_.sizes());

@@ -56,7 +56,7 @@ at::Tensor generalized_pareto_log_prob(const at::Tensor& x, const at::Tensor& lo
 GeneralizedPareto::GeneralizedPareto(ScalarOrTensor loc, ScalarOrTensor scale, ScalarOrTensor concentration,
                                      c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({loc, scale, concentration});
+  auto params = broadcast_all("GeneralizedPareto", {{"loc", loc}, {"scale", scale}, {"concentration", concentration}});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
   concentration_ = std::move(params[2]);

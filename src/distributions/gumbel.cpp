@@ -16,7 +16,7 @@ at::Tensor gumbel_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 
 Gumbel::Gumbel(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({loc, scale});
+  auto params = broadcast_all("Gumbel", {{"loc", loc}, {"scale", scale}});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
   set_batch_shape(loc_.sizes());

@@ -11,7 +11,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::vector<at::Tensor> checked_params(const ScalarOrTensor& concentration, const ScalarOrTensor& rate,
                                        c10::optional<bool> validate_args) {
-  std::vector<at::Tensor> params = broadcast_all({concentration, rate});
+  std::vector<at::Tensor> params = broadcast_all("InverseGamma", {{"concentration", concentration}, {"rate", rate}});
   if (validate_args.value_or(default_validate_args())) {
     detail::check_param("InverseGamma", "concentration", params[0], constraints::positive());
     detail::check_param("InverseGamma", "rate", params[1], constraints::positive());

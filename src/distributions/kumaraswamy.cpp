@@ -64,7 +64,7 @@ at::Tensor kumaraswamy_cdf(const at::Tensor& x, const at::Tensor& concentration1
 
 Kumaraswamy::Params Kumaraswamy::broadcast(const ScalarOrTensor& concentration1,
                                            const ScalarOrTensor& concentration0) {
-  std::vector<at::Tensor> p = broadcast_all({concentration1, concentration0});
+  std::vector<at::Tensor> p = broadcast_all("Kumaraswamy", {{"concentration1", concentration1}, {"concentration0", concentration0}});
   return Params{std::move(p[0]), std::move(p[1])};
 }
 

@@ -10,7 +10,7 @@ at::Tensor laplace_log_prob(const at::Tensor& x, const at::Tensor& loc, const at
 
 Laplace::Laplace(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({loc, scale});
+  auto params = broadcast_all("Laplace", {{"loc", loc}, {"scale", scale}});
   loc_ = std::move(params[0]);
   scale_ = std::move(params[1]);
   set_batch_shape(loc_.sizes());

@@ -23,7 +23,7 @@ LogNormal::LogNormal(const Params& params, bool check, c10::optional<bool> valid
       scale_(params.scale) {}
 
 LogNormal::Params LogNormal::broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale) {
-  std::vector<at::Tensor> p = broadcast_all({loc, scale});
+  std::vector<at::Tensor> p = broadcast_all("LogNormal", {{"loc", loc}, {"scale", scale}});
   return Params{std::move(p[0]), std::move(p[1])};
 }
 

@@ -6,7 +6,7 @@
 namespace torchdist {
 
 LogisticNormal::Params LogisticNormal::broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale) {
-  std::vector<at::Tensor> p = broadcast_all({loc, scale});
+  std::vector<at::Tensor> p = broadcast_all("LogisticNormal", {{"loc", loc}, {"scale", scale}});
   // The stick-breaking map needs a vector; a scalar is one coordinate (K = 2).
   if (p[0].dim() == 0) {
     p[0] = p[0].expand({1});

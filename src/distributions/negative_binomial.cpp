@@ -23,7 +23,8 @@ NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits par
   param.check_defined("NegativeBinomial");
   TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
                     "NegativeBinomial: total_count must be a defined tensor");
-  std::vector<at::Tensor> b = broadcast_all({total_count, param.value()});
+  std::vector<at::Tensor> b = broadcast_all(
+      "NegativeBinomial", {{"total_count", total_count}, {param.is_probs() ? "probs" : "logits", param.value()}});
   // As torch (total_count.type_as(param)): a floating probs / logits tensor
   // decides the dtype.
   const ScalarOrTensor& p = param.value();
@@ -37,7 +38,7 @@ NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits par
   if (is_probs_) {
     check_params({{"probs", param_, constraints::half_open_interval(0.0, 1.0)}});
   } else {
-    check_params({{"logits", param_, constraints::real()}});
+    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
   }
 }
 

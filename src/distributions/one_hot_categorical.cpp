@@ -31,7 +31,7 @@ OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool
     if (categorical_.is_probs_) {
       detail::check_param(distribution, "probs", categorical_.param_, constraints::simplex());
     } else {
-      detail::check_param(distribution, "logits", categorical_.param_, constraints::real_vector());
+      detail::check_param(distribution, "logits", categorical_.param_, constraints::real_vector(), /*allow_infinite=*/true);
     }
   }
 }

@@ -10,7 +10,7 @@ namespace torchdist {
 namespace {
 std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& alpha,
                                        c10::optional<bool> validate_args) {
-  std::vector<at::Tensor> params = broadcast_all({scale, alpha});
+  std::vector<at::Tensor> params = broadcast_all("Pareto", {{"scale", scale}, {"alpha", alpha}});
   if (validate_args.value_or(default_validate_args())) {
     detail::check_param("Pareto", "alpha", params[1], constraints::positive());
     detail::check_param("Pareto", "scale", params[0], constraints::positive());

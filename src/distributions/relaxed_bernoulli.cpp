@@ -45,7 +45,8 @@ Prepared prepare(const char* distribution, const ScalarOrTensor& temperature, co
   if (validate) {
     detail::check_param(distribution, "temperature", out.temperature, constraints::positive());
     detail::check_param(distribution, arg, out.param,
-                        param.is_probs() ? constraints::unit_interval() : constraints::real());
+                        param.is_probs() ? constraints::unit_interval() : constraints::real(),
+                        /*allow_infinite=*/true);
   }
   return out;
 }

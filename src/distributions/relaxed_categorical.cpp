@@ -52,7 +52,7 @@ std::pair<at::Tensor, Categorical> prepare(const char* distribution, const Scala
     if (param.is_probs()) {
       detail::check_param(distribution, "probs", c.probs(), constraints::simplex());
     } else {
-      detail::check_param(distribution, "logits", c.logits(), constraints::real_vector());
+      detail::check_param(distribution, "logits", c.logits(), constraints::real_vector(), /*allow_infinite=*/true);
     }
   }
   return {std::move(t), std::move(c)};

@@ -25,7 +25,7 @@ at::Tensor student_t_log_prob(const at::Tensor& x, const at::Tensor& df, const a
 
 StudentT::StudentT(ScalarOrTensor df, ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({df, loc, scale});
+  auto params = broadcast_all("StudentT", {{"df", df}, {"loc", loc}, {"scale", scale}});
   df_ = std::move(params[0]);
   loc_ = std::move(params[1]);
   scale_ = std::move(params[2]);

@@ -41,11 +41,15 @@ at::Tensor uniform_log_prob(const at::Tensor& x, const at::Tensor& low, const at
 
 Uniform::Uniform(ScalarOrTensor low, ScalarOrTensor high, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({low, high});
+  auto params = broadcast_all("Uniform", {{"low", low}, {"high", high}});
   low_ = std::move(params[0]);
   high_ = std::move(params[1]);
   set_batch_shape(low_.sizes());
-  if (this->validate_args()) check_low_less_than_high(low_, high_);
+  if (this->validate_args()) {
+    // torch's constraints: both dependent (on each other); here also finite.
+    check_params({{"low", low_, constraints::dependent()}, {"high", high_, constraints::dependent()}});
+    check_low_less_than_high(low_, high_);
+  }
 }
 
 ConstraintPtr Uniform::support() const { return constraints::interval(low_, high_); }

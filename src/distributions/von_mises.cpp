@@ -41,7 +41,7 @@ at::Tensor von_mises_log_prob(const at::Tensor& x, const at::Tensor& loc, const 
 
 VonMises::VonMises(ScalarOrTensor loc, ScalarOrTensor concentration, c10::optional<bool> validate_args)
     : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all({loc, concentration});
+  auto params = broadcast_all("VonMises", {{"loc", loc}, {"concentration", concentration}});
   loc_ = std::move(params[0]);
   concentration_ = std::move(params[1]);
   set_batch_shape(loc_.sizes());

@@ -11,7 +11,7 @@ namespace {
 
 std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration,
                                        c10::optional<bool> validate_args) {
-  std::vector<at::Tensor> params = broadcast_all({scale, concentration});
+  std::vector<at::Tensor> params = broadcast_all("Weibull", {{"scale", scale}, {"concentration", concentration}});
   if (validate_args.value_or(default_validate_args())) {
     detail::check_param("Weibull", "scale", params[0], constraints::positive());
     detail::check_param("Weibull", "concentration", params[1], constraints::positive());

@@ -3,6 +3,10 @@
 // NotImplementedError), validation messages, and the small utilities.
 
 #include <ATen/core/grad_mode.h>
+
+#include <cmath>
+#include <limits>
+
 #include <torchdist/torchdist.h>
 
 #include "../support/testing.h"
@@ -108,6 +112,48 @@ TEST(Utils, BroadcastAllPromotesAndExpands) {
   EXPECT_THROW_MSG(td::broadcast_all({at::Tensor(), 1.0}), c10::ValueError, "undefined tensor");
 }
 
+
+TEST(Utils, ParametersThatDoNotBroadcastAreNamed) {
+  // It was ATen's "The size of tensor a (2) must match ...", naming nothing.
+  const at::Tensor two = at::ones({2}), three = at::ones({3});
+  EXPECT_THROW_MSG(td::Normal(two, three), c10::ValueError,
+                   "Normal: parameters loc of shape [2] and scale of shape [3] do not broadcast");
+  EXPECT_THROW_MSG(td::StudentT(two, 0.0, three), c10::ValueError,
+                   "StudentT: parameters df of shape [2], loc of shape [] and scale of shape [3] do not broadcast");
+  EXPECT_THROW_MSG(td::Binomial(at::full({2}, 5.0), td::probs(at::full({3, 1, 4}, 0.5))), c10::ValueError,
+                   "Binomial: parameters total_count of shape [2] and probs of shape [3, 1, 4] do not broadcast");
+  EXPECT_THROW_MSG(td::Gamma(two, three, false), c10::ValueError, "Gamma: parameters");
+  EXPECT_THROW_MSG(td::Uniform(two, at::full({3}, 2.0)), c10::ValueError, "Uniform: parameters low");
+  EXPECT_THROW_MSG(td::LogNormal(two, three), c10::ValueError, "LogNormal: parameters loc");
+  EXPECT_THROW_MSG(td::Weibull(two, three), c10::ValueError, "Weibull: parameters scale");
+  EXPECT_THROW_MSG(td::NegativeBinomial(two, td::logits(three)), c10::ValueError,
+                   "NegativeBinomial: parameters total_count of shape [2] and logits of shape [3]");
+  // Broadcastable shapes still broadcast.
+  EXPECT_EQ(td::Normal(at::zeros({3, 1}), at::ones({4})).batch_shape(), at::IntArrayRef({3, 4}));
+}
+
+TEST(DistributionBase, InfiniteParametersAreRejectedExceptLogits) {
+  // torch lets +-inf through positive() / real() and returns NaN from
+  // every method; here it is a ValueError naming the parameter.
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_THROW_MSG(td::Cauchy(0.0, inf), c10::ValueError, "Cauchy: scale must be finite, got inf at index []");
+  EXPECT_THROW_MSG(td::HalfCauchy(at::tensor({1.0, inf})), c10::ValueError,
+                   "HalfCauchy: scale must be finite, got inf at index [1]");
+  EXPECT_THROW_MSG(td::Normal(-inf, 1.0), c10::ValueError, "Normal: loc must be finite, got -inf");
+  EXPECT_THROW_MSG(td::Gamma(inf, 1.0), c10::ValueError, "Gamma: concentration must be finite");
+  EXPECT_THROW_MSG(td::StudentT(inf, 0.0, 1.0), c10::ValueError, "StudentT: df must be finite");
+  EXPECT_THROW_MSG(td::Uniform(0.0, inf), c10::ValueError, "Uniform: high must be finite");
+  // NaN keeps the constraint's message.
+  EXPECT_THROW_MSG(td::Normal(0.0, std::nan("")), c10::ValueError, "Normal: scale must satisfy positive()");
+  // Logits of -inf are probabilities of 0 (masked actions) and +inf of 1.
+  const at::Tensor masked = at::tensor({0.0, -inf, 1.0});
+  EXPECT_NEAR(td::Categorical(td::logits(masked)).probs()[1].item<double>(), 0.0, 0.0);
+  EXPECT_NO_THROW(td::Bernoulli(td::logits(at::tensor({-inf, inf}))));
+  EXPECT_NO_THROW(td::OneHotCategorical(td::logits(masked)));
+  EXPECT_NO_THROW(td::Multinomial(3, td::logits(masked)));
+  // Without validation nothing is checked.
+  EXPECT_NO_THROW(td::Cauchy(0.0, inf, false));
+}
 TEST(Utils, ProbsLogitsConversions) {
   at::Tensor p = tensor_of({0, 0.25, 1}, {3});
   at::Tensor l = td::probs_to_logits(p, /*is_binary=*/true);

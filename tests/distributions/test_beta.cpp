@@ -460,7 +460,7 @@ TEST(Beta, ValidationErrors) {
   EXPECT_THROW_MSG(td::Beta(1.0, tensor_of({1, 0}, {2})), c10::ValueError,
                    "Beta: concentration0 must satisfy positive(), got 0 at index [1]");
   EXPECT_THROW_MSG(td::Beta(tensor_of({NAN}), 1.0), c10::ValueError, "Beta: concentration1 must satisfy positive()");
-  EXPECT_THROW_MSG(td::Beta(at::Tensor(), 1.0), c10::ValueError, "undefined tensor");
+  EXPECT_THROW_MSG(td::Beta(at::Tensor(), 1.0), c10::ValueError, "Beta: concentration1 must be a defined tensor");
   td::Beta be(tensor_of({2, 3}, {2}), 1.0);
   EXPECT_THROW_MSG(be.log_prob(tensor_of({0.5, 1.5}, {2})), c10::ValueError,
                    "Beta: value must be within the support unit_interval(), got 1.5 at index [1]");

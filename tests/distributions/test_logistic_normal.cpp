@@ -8,6 +8,8 @@
 #include <torchdist/distributions/independent.h>
 #include <torchdist/distributions/logistic_normal.h>
 #include <torchdist/distributions/normal.h>
+#include <torchdist/distributions/transformed_distribution.h>
+#include <torchdist/transforms/simplex.h>
 
 #include <cmath>
 #include <numeric>
@@ -271,6 +273,25 @@ TEST(LogisticNormal, ErrorsNameTheFamily) {
   }
   EXPECT_THROW_MSG(d.stddev(), c10::NotImplementedError, "LogisticNormal does not implement variance");
   EXPECT_NO_THROW(td::LogisticNormal(0.0, -1.0, /*validate_args=*/false));
+}
+
+TEST(LogisticNormal, ValidationOffReachesTheInnerDistributions) {
+  // validate_args = false must hold for the Independent that the stick-
+  // breaking transform puts around the base (it threw from there): values
+  // outside the simplex give NaN or a number, as in torch, not an error.
+  td::LogisticNormal d(at::zeros({3}, at::kDouble), 1.0, /*validate_args=*/false);
+  at::Tensor lp;
+  EXPECT_NO_THROW(lp = d.log_prob(tensor_of({NAN, 0.2, 0.3, 0.1}, {4})));
+  EXPECT_TRUE(std::isnan(lp.item<double>()));
+  EXPECT_NO_THROW(d.log_prob(tensor_of({0.5, 0.6, -0.2, 0.1}, {4})));
+  // The same through a TransformedDistribution whose base is unvalidated,
+  // while a validated base still checks (the wrapper follows its base).
+  td::TransformedDistribution plain(td::Normal(at::zeros({3}, at::kDouble), 1.0, false),
+                                    {std::make_shared<td::StickBreakingTransform>()}, false);
+  EXPECT_NO_THROW(plain.log_prob(tensor_of({NAN, 0.2, 0.3, 0.1}, {4})));
+  td::TransformedDistribution checked(td::Normal(at::zeros({3}, at::kDouble), 1.0),
+                                      {std::make_shared<td::StickBreakingTransform>()}, false);
+  EXPECT_THROW(checked.log_prob(tensor_of({NAN, 0.2, 0.3, 0.1}, {4})), c10::ValueError);
 }
 
 }  // namespace

@@ -123,4 +123,11 @@ ConstraintPtr stack(std::vector<ConstraintPtr> parts, int64_t dim = 0);
 ConstraintPtr dependent(bool is_discrete = false, int64_t event_dim = 0);
 
 }  // namespace constraints
+
+namespace detail {
+/// Whether no element of `value` is +-inf (NaN counts as finite here), by a
+/// vectorized scan of a contiguous CPU tensor; `c10::nullopt` where that
+/// scan does not apply (the caller then checks with ATen ops).
+c10::optional<bool> has_no_infinities(const at::Tensor& value);
+}  // namespace detail
 }  // namespace torchdist

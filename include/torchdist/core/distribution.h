@@ -106,14 +106,18 @@ class Distribution {
   Distribution(at::IntArrayRef batch_shape, at::IntArrayRef event_shape,
                c10::optional<bool> validate_args);
 
-  /// One parameter and the constraint it must satisfy.
+  /// One parameter and the constraint it must satisfy. Parameters must also
+  /// be finite unless `allow_infinite` (logits: -inf is a probability of 0).
   struct ParamCheck {
     const char* name;
     const at::Tensor& value;
     ConstraintPtr constraint;
+    bool allow_infinite = false;
   };
   /// Throws `c10::ValueError` "<Family>: <arg> must satisfy <constraint>,
-  /// got ..." for the first parameter that violates its constraint.
+  /// got ..." for the first parameter that violates its constraint, and
+  /// "<Family>: <arg> must be finite, got ..." for one that is +-inf where
+  /// that is not allowed (torch lets +-inf through, and NaN follows).
   void check_params(std::initializer_list<ParamCheck> params) const;
   /// Checks that `value` broadcasts with `batch_shape + event_shape` and lies
   /// in `support()`; families call it first thing in `log_prob` (and `cdf`)
@@ -152,12 +156,15 @@ DistributionPtr share(D&& d) {
 
 namespace detail {
 /// Throws `c10::ValueError` "<distribution>: <arg> must satisfy
-/// <constraint>, got ..." unless `value` satisfies `constraint`. The
-/// families validate through `Distribution::check_params`; this form is for
-/// code that must validate before the distribution object exists (derived
-/// families that build their base in the constructor's initializer list).
+/// <constraint>, got ..." unless `value` satisfies `constraint`, and
+/// "<distribution>: <arg> must be finite, got ..." for +-inf unless
+/// `allow_infinite`. The families validate through
+/// `Distribution::check_params`; this form is for code that must validate
+/// before the distribution object exists (derived families that build their
+/// base in the constructor's initializer list) and for transforms, whose
+/// inputs may be infinite.
 void check_param(const std::string& distribution, const char* arg, const at::Tensor& value,
-                 const ConstraintPtr& constraint);
+                 const ConstraintPtr& constraint, bool allow_infinite = false);
 
 /// Describes where `ok` is false: "-1 at index [2] (1 of 3 elements
 /// invalid)". Used by the validation messages.

@@ -48,6 +48,23 @@ class ScalarOrTensor {
 /// no parameter is copied. An undefined tensor throws `c10::ValueError`.
 std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> values);
 
+/// A parameter and its name, for the error message of `broadcast_all`.
+struct NamedParam {
+  const char* name;
+  ScalarOrTensor value;
+};
+
+/// `broadcast_all` for a distribution's parameters: shapes that do not
+/// broadcast throw `c10::ValueError` naming the distribution, the
+/// parameters and their shapes ("Normal: parameters loc of shape [2] and
+/// scale of shape [3] do not broadcast").
+///
+/// Example:
+/// \code
+///   auto p = td::broadcast_all("Normal", {{"loc", loc}, {"scale", scale}});
+/// \endcode
+std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params);
+
 /// The Euler-Mascheroni constant (torch's `euler_constant`).
 constexpr double kEulerMascheroni = 0.57721566490153286061;
 
