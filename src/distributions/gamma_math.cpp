@@ -195,6 +195,11 @@ at::Tensor gamma_p_grad_x(const at::Tensor& a, const at::Tensor& x) {
 at::Tensor gamma_p_grad_a(const at::Tensor& a, const at::Tensor& x) {
   at::NoGradGuard no_grad;
   auto args = promote_and_broadcast(a, x);
+  // The series and continued fraction run element by element on the host:
+  // other devices' tensors are copied there and back (never read in place).
+  if (!args[0].device().is_cpu()) {
+    return gamma_p_grad_a(args[0].to(at::kCPU), args[1].to(at::kCPU)).to(args[0].device());
+  }
   const at::ScalarType dtype = args[0].scalar_type();
   at::Tensor ad = args[0].to(at::kDouble).contiguous();
   at::Tensor xd = args[1].to(at::kDouble).contiguous();

@@ -45,7 +45,9 @@ at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generat
 }
 
 bool standard_gamma_is_safe(const at::Tensor& alpha) {
-  if (alpha.numel() == 0) return false;
+  // Off the CPU the answer would cost a device sync: the log-space path is
+  // right for every shape.
+  if (alpha.numel() == 0 || !alpha.device().is_cpu()) return false;
   at::NoGradGuard no_grad;
   // min is NaN if any element is: the comparison is then false.
   return alpha.min().item<double>() >= kDirectGammaMinShape;

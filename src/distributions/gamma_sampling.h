@@ -48,7 +48,8 @@ at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generat
 /// Whether `at::_standard_gamma` can draw Gamma(alpha, 1) for every element
 /// of `alpha` directly, without the boosting of `log_standard_gamma`: every
 /// shape is at least kDirectGammaMinShape (false for NaN and for no
-/// elements). A scan of `alpha`.
+/// elements, and off the CPU, where the scan would be a device sync). A
+/// scan of `alpha`.
 bool standard_gamma_is_safe(const at::Tensor& alpha);
 
 /// The smallest shape that `standard_gamma_is_safe` accepts: 0.5. There
