@@ -92,8 +92,9 @@ Nodes support_nodes(const at::Tensor& n, const at::Tensor& p, const at::Tensor& 
   const double n_max = n.numel() == 0 ? 0.0 : n.max().item<double>();
   if (n_max <= kWholeSupportMaxCount) {
     leading[0] = static_cast<int64_t>(n_max) + 1;
-    const at::Tensor k = at::minimum(at::arange(leading[0], options).view(leading), n);
-    return {k, n - k, k - n * p, (k <= n).to(options.dtype()), false};
+    const at::Tensor k_raw = at::arange(leading[0], options).view(leading);
+    const at::Tensor k = at::minimum(k_raw, n);  // past a smaller n: weight 0
+    return {k, n - k, k - n * p, (k_raw <= n).to(options.dtype()), false};
   }
   const at::Tensor mean = n * p;
   const at::Tensor sd = (n * p * q).sqrt();

@@ -128,14 +128,10 @@ TEST(Geometric, EntropyAtTinyProbabilities) {
   // NaN, logits -200 NaN; torch 1.13 gives 1.2e33 and 8.5e37).
   for (float p : {1e-40f, 1e-45f, 1e-30f, 1e-8f, 3e-5f}) {
     const double pd = p;  // the float's exact value
-    const double expected = -std::log(pd) + (1 - pd) * std::log1p(-pd) / (-pd);
-    const double series = -std::log(pd) + 1 - pd / 2;
-    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({p}))).entropy().item<double>(), pd < 1e-4 ? series : expected,
-                2e-6 * expected)
-        << p;
-    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({pd}))).entropy().item<double>(),
-                pd < 1e-4 ? series : expected, 1e-14 * expected)
-        << p;
+    // In double this form is exact to a few ulp: (1 - p) / p stays finite.
+    const double expected = -std::log(pd) - (1 - pd) / pd * std::log1p(-pd);
+    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({p}))).entropy().item<double>(), expected, 2e-6 * expected) << p;
+    EXPECT_NEAR(td::Geometric(td::probs(at::tensor({pd}))).entropy().item<double>(), expected, 1e-14 * expected) << p;
   }
   for (double l : {-200.0, -80.0, -1000.0}) {
     // -log sigmoid(l) + log1p(e^l) / e^l = -l + 1 + O(e^l).

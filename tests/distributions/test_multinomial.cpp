@@ -56,12 +56,17 @@ TEST(Multinomial, LogProbMatchesClosedForm) {
     }
   }
   at::Tensor value = tensor_of(values, {4, 2, 4});
-  td::Multinomial dp(1000, td::probs(tensor_of(raw, {2, 4})));
+  // Counts of several totals: unvalidated, log_prob takes n from each
+  // value's sum, as torch does (validated, they must sum to total_count).
+  td::Multinomial dp(1000, td::probs(tensor_of(raw, {2, 4})), /*validate_args=*/false);
   EXPECT_TRUE(all_close(dp.log_prob(value), tensor_of(expected, {4, 2}), 1e-13, 1e-12));
   // The same law from unnormalized logits (log of raw plus a constant per row).
   at::Tensor l = tensor_of(raw, {2, 4}).log() + tensor_of({3.0, -7.0}, {2, 1});
-  td::Multinomial dl(1000, td::logits(l));
+  td::Multinomial dl(1000, td::logits(l), /*validate_args=*/false);
   EXPECT_TRUE(all_close(dl.log_prob(value), tensor_of(expected, {4, 2}), 1e-13, 1e-12));
+  EXPECT_THROW_MSG(td::Multinomial(1000, td::logits(l)).log_prob(value), c10::ValueError,
+                   "Multinomial: value must sum to total_count = 1000 over its last dimension, got [0, 0, 0, 10] at "
+                   "index [0, 0] (6 of 8 events invalid, shape [4, 2, 4])");
   // The free function on normalized logits.
   EXPECT_TRUE(all_close(td::multinomial_log_prob(value, dl.logits()), tensor_of(expected, {4, 2}), 1e-13, 1e-12));
 }
@@ -305,7 +310,7 @@ void expect_grad_matches(const std::function<at::Tensor(const at::Tensor&)>& f, 
 TEST(Multinomial, GradientsMatchFiniteDifferences) {
   at::Tensor raw = tensor_of({1.0, 2.0, 3.0, 0.5, 0.7, 0.2}, {2, 3});
   at::Tensor l0 = tensor_of({-1.0, 0.5, 2.0, 0.0, 0.3, -0.4}, {2, 3});
-  at::Tensor x0 = tensor_of({2, 0, 5, 1, 1, 1}, {2, 3});
+  at::Tensor x0 = tensor_of({2, 0, 5, 1, 5, 1}, {2, 3});
   expect_grad_matches([&](const at::Tensor& p) { return td::Multinomial(7, td::probs(p)).log_prob(x0).sum(); }, raw);
   expect_grad_matches([&](const at::Tensor& l) { return td::Multinomial(7, td::logits(l)).log_prob(x0).sum(); }, l0);
   expect_grad_matches([&](const at::Tensor& l) { return td::Multinomial(6, td::logits(l)).entropy().sum(); }, l0);
