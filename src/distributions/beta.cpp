@@ -2,8 +2,8 @@
 
 #include <limits>
 
-#include "../kernels/elementwise.h"
 #include "../kernels/fused.h"
+#include "beta_math.h"
 #include "gamma_sampling.h"
 #include "torchdist/distributions/dirichlet.h"
 
@@ -45,25 +45,31 @@ at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generat
   const at::ScalarType dtype = concentration1_.scalar_type();
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   at::Tensor x;
-  if (detail::standard_gamma_is_safe(concentration1_) && detail::standard_gamma_is_safe(concentration0_)) {
-    // X / (X + Y) directly: neither gamma can underflow at these shapes, and
-    // an add and a divide follow the draws where the log-space path makes
-    // about eight passes per gamma. With a gradient to record, in double,
-    // which keeps the gradient that float32 rounds away at large shapes;
-    // without, in float32 when the parameters are, which takes the fused
-    // gamma sampler (1e6 samples: 96 -> 16 ms).
-    const bool record = detail::kernels::any_requires_grad({concentration1_, concentration0_});
-    const at::ScalarType work = dtype == at::kFloat && !record ? at::kFloat : at::kDouble;
-    const at::Tensor gx = detail::standard_gamma(concentration1_.to(work).expand(shape), generator);
-    const at::Tensor gy = detail::standard_gamma(concentration0_.to(work).expand(shape), generator);
-    x = (gx / (gx + gy)).to(dtype);
-  } else {
-    // Small shapes: X / (X + Y) without forming X or Y, which may underflow.
-    const at::Tensor log_x = detail::log_standard_gamma(concentration1_.to(at::kDouble).expand(shape), generator);
-    const at::Tensor log_y = detail::log_standard_gamma(concentration0_.to(at::kDouble).expand(shape), generator);
-    x = at::sigmoid(log_x - log_y).to(dtype);
+  {
+    // The draws are not differentiated: the gradient is the implicit one,
+    // evaluated at the sample (beta_implicit_reparam), whatever path drew it.
+    at::NoGradGuard no_grad;
+    if (detail::standard_gamma_is_safe(concentration1_) && detail::standard_gamma_is_safe(concentration0_)) {
+      // X / (X + Y) directly: neither gamma can underflow at these shapes,
+      // and an add and a divide follow the draws where the log-space path
+      // makes about eight passes per gamma. In float32 when the parameters
+      // are, which takes the fused gamma sampler.
+      const at::ScalarType work = dtype == at::kFloat ? at::kFloat : at::kDouble;
+      const at::Tensor gx = detail::standard_gamma(concentration1_.to(work).expand(shape), generator);
+      const at::Tensor gy = detail::standard_gamma(concentration0_.to(work).expand(shape), generator);
+      x = gx / (gx + gy);
+    } else {
+      // Small shapes: X / (X + Y) without forming X or Y, which may underflow.
+      const at::Tensor log_x = detail::log_standard_gamma(concentration1_.to(at::kDouble).expand(shape), generator);
+      const at::Tensor log_y = detail::log_standard_gamma(concentration0_.to(at::kDouble).expand(shape), generator);
+      x = at::sigmoid(log_x - log_y);
+    }
   }
-  return detail::clamp_keep_grad(x, finfo_tiny(dtype), detail::one_below(dtype));
+  // Samples that rounded onto an end of the support (where log_prob may be
+  // infinite) move to the nearest interior point of the dtype; the gradient
+  // is taken at the unrounded sample.
+  const at::Tensor value = x.to(dtype).clamp(finfo_tiny(dtype), detail::one_below(dtype));
+  return detail::beta_implicit_reparam(value, x, concentration1_, concentration0_);
 }
 
 at::Tensor Beta::log_prob(const at::Tensor& value) const {

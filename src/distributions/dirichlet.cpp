@@ -3,6 +3,7 @@
 #include <limits>
 #include <vector>
 
+#include "beta_math.h"
 #include "gamma_sampling.h"
 
 namespace torchdist {
@@ -84,11 +85,19 @@ Dirichlet::Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args
 
 at::Tensor Dirichlet::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const at::ScalarType dtype = concentration_.scalar_type();
-  const at::Tensor c = concentration_.to(at::kDouble).expand(extended_shape(sample_shape));
-  const at::Tensor x = at::softmax(detail::log_standard_gamma(c, std::move(generator)), -1).to(dtype);
+  at::Tensor x;
+  {
+    // Not differentiated: the gradient is the implicit one, evaluated at the
+    // sample (dirichlet_implicit_reparam).
+    at::NoGradGuard no_grad;
+    const at::Tensor c = concentration_.to(at::kDouble).expand(extended_shape(sample_shape));
+    x = at::softmax(detail::log_standard_gamma(c, std::move(generator)), -1);
+  }
   // Components below the smallest normal number (underflowed, or rounded to
-  // 0 in the cast) are raised to it; the sum moves by at most k * tiny.
-  return detail::clamp_keep_grad(x, finfo_tiny(dtype), 1.0);
+  // 0 in the cast) are raised to it; the sum moves by at most k * tiny. The
+  // gradient is taken at the unrounded sample.
+  const at::Tensor value = x.to(dtype).clamp(finfo_tiny(dtype), 1.0);
+  return detail::dirichlet_implicit_reparam(value, x, concentration_);
 }
 
 at::Tensor Dirichlet::log_prob(const at::Tensor& value) const {

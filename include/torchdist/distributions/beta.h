@@ -72,15 +72,27 @@ class Beta : public ExponentialFamily {
   bool has_rsample() const override { return true; }
   ConstraintPtr support() const override { return constraints::unit_interval(); }
 
-  /// Reparameterized samples x = X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b),
-  /// computed as sigmoid(log X - log Y) with each log gamma variate drawn by
-  /// the boosting identity log G(a) = log G(a + 1) + log(U) / a
-  /// (U ~ Uniform(0, 1]). G(a + 1) comes from `at::_standard_gamma`, whose
-  /// implicit reparameterization gradient is used, and U^(1/a) is
-  /// differentiated explicitly: an exact reparameterization, computed in
-  /// double. Values that round onto 0 or 1 are moved to the nearest
-  /// interior point of the dtype (its smallest normal number, or 1 - eps/2)
-  /// with their gradient kept, so every sample has a finite `log_prob`.
+  /// Reparameterized samples x = X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b).
+  /// Where both concentrations are at least 0.5 the gamma variates are
+  /// drawn directly (in float32 for float32 parameters); below, as
+  /// sigmoid(log X - log Y) in double, each log gamma variate drawn by the
+  /// boosting identity log G(a) = log G(a + 1) + log(U) / a
+  /// (U ~ Uniform(0, 1]), so that small shapes never underflow.
+  ///
+  /// The gradient is the implicit reparameterization gradient
+  /// (Figurnov, Mohamed & Mnih 2018), as torch's:
+  ///   dx/da = -(dI_x(a, b)/da) / f(x; a, b),  dx/db = -(dI_x(a, b)/db) / f(x; a, b),
+  /// I_x the regularized incomplete beta function (the CDF) and f the
+  /// density, evaluated at the sample by a continued fraction in dual
+  /// numbers: accurate to ~1e-12 and finite for concentrations 1e-3 .. 1e4,
+  /// where torch's approximation `_dirichlet_grad` loses accuracy or
+  /// overflows (see the README). It depends on x only, so its per-sample
+  /// variance is lower than that of differentiating X / (X + Y).
+  ///
+  /// Values that round onto 0 or 1 are moved to the nearest interior point
+  /// of the dtype (its smallest normal number, or 1 - eps/2), so every
+  /// sample has a finite `log_prob`; the gradient is that of the unrounded
+  /// sample. Second derivatives are not implemented.
   at::Tensor rsample(at::IntArrayRef sample_shape = {},
                      c10::optional<at::Generator> generator = c10::nullopt) const override;
   /// See `beta_log_prob`.

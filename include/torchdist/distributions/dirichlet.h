@@ -91,12 +91,18 @@ class Dirichlet : public ExponentialFamily {
 
   /// Reparameterized samples: G_i ~ Gamma(c_i) drawn in log space by the
   /// boosting identity log G_i = log G(c_i + 1) + log(U_i) / c_i with
-  /// U_i ~ Uniform(0, 1], then x = softmax(log G). G(c + 1) comes from
-  /// `at::_standard_gamma` with its implicit reparameterization gradient and
-  /// U^(1/c) is differentiated explicitly: an exact reparameterization. Components that underflow (below the dtype's
-  /// smallest normal number) are raised to it, keeping their gradient, so
-  /// every sample has a finite `log_prob`. Computed in double, returned in
-  /// the dtype of `concentration`.
+  /// U_i ~ Uniform(0, 1], then x = softmax(log G), in double.
+  ///
+  /// The gradient is torch's implicit reparameterization gradient
+  /// (`_Dirichlet_backward`): grad_c_i = g_i (grad_i - sum_j x_j grad_j),
+  /// with g_i = (dx_i/dc_i) / (1 - x_i) for the marginal
+  /// x_i ~ Beta(c_i, sum_{j != i} c_j) (see `Beta::rsample`), computed
+  /// accurately where torch's approximation is not.
+  ///
+  /// Components that underflow (below the dtype's smallest normal number)
+  /// are raised to it, so every sample has a finite `log_prob`; gradients
+  /// are those of the unrounded sample. Returned in the dtype of
+  /// `concentration`. Second derivatives are not implemented.
   at::Tensor rsample(at::IntArrayRef sample_shape = {},
                      c10::optional<at::Generator> generator = c10::nullopt) const override;
   /// See `dirichlet_log_prob`.
