@@ -19,6 +19,7 @@
 // whatever it throws becomes its result.
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 
 #include <iostream>
