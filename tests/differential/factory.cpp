@@ -58,6 +58,7 @@ class Params {
   // A number or a tensor, as the Python call passes it.
   ScalarOrTensor arg(const char* name) const {
     const json& p = at_(name);
+    if (p.is_number()) return p.get<double>();  // a Python int, as in Binomial(10, ...)
     if (p.contains("number")) return number_from_json(p["number"]);
     return tensor(name);
   }

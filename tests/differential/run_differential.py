@@ -339,12 +339,12 @@ def evaluate_torch(case):
             res["out"] = tjson(out)
             if grad:
                 stage = "grad"
-                ins = [t for _, t in leaves] + ([value] if value is not None and value.is_floating_point() else [])
-                names = [n for n, _ in leaves] + (["value"] if len(ins) > len(leaves) else [])
-                gs = [None] * len(ins)
-                if out.requires_grad and out.is_floating_point():
-                    gs = torch.autograd.grad(out.sum(), ins, allow_unused=True)
-                res["grads"] = {n: (None if g is None else tjson(g)) for n, g in zip(names, gs)}
+                pairs = leaves + ([("value", value)] if value is not None and value.is_floating_point() else [])
+                res["grads"] = {n: None for n, _ in pairs}
+                pairs = [(n, t) for n, t in pairs if t.requires_grad]  # counts (NoGrad) are constants
+                if pairs and out.requires_grad and out.is_floating_point():
+                    gs = torch.autograd.grad(out.sum(), [t for _, t in pairs], allow_unused=True)
+                    res["grads"].update({n: (None if g is None else tjson(g)) for (n, _), g in zip(pairs, gs)})
         res["ok"] = True
     except Exception as e:  # each case is isolated, as on the C++ side
         res.update(ok=False, stage=stage, error=error_class(e), message=str(e).split("\n")[0])
