@@ -1,0 +1,412 @@
+"""Exact references (mpmath at 60 digits) for the differential suite.
+
+EXACT[(family, method)] is a scalar function of mpf arguments: the value
+(`value`, for log_prob/cdf/icdf) and the family's parameters under torch's
+names. Each is written from the definition of the law, with the support
+spelled out (log_prob is -inf and cdf 0 or 1 outside it) and the forms that
+avoid cancellation chosen so that 60 digits are enough at the edge points
+the suite uses (subnormals, 1 - 2^-53, 1e10 scales). run_differential.py
+consults them where torch and torchdist disagree (KNOWN_TORCH_DEVIATIONS
+entries with `arbiter`): the exact value decides, element by element.
+"""
+
+import math
+
+import mpmath
+import numpy as np
+from mpmath import mp, mpf
+
+mp.dps = 60
+INF, NAN = mpf("inf"), mpf("nan")
+LOG2PI = mpmath.log(2 * mpmath.pi)
+
+
+def _exp(x):
+    """exp, saturating where the result is far outside any double's range
+    (mpmath would build the huge integer)."""
+    if x > 1e6:
+        return INF
+    if x < -1e6:
+        return mpf(0)
+    return mpmath.exp(x)
+
+
+def _expm1(x):
+    return _exp(x) - 1 if abs(x) > 1 else mpmath.expm1(x)
+
+
+def _lmul(a, log_b):
+    """a * log_b with 0 * (-inf) = 0: the x^(a - 1) factors at a = 1."""
+    return mpf(0) if a == 0 else a * log_b
+
+
+# ---- location-scale and friends -------------------------------------------
+
+def normal_log_prob(value, loc, scale):
+    z = (value - loc) / scale
+    return -z * z / 2 - mpmath.log(scale) - LOG2PI / 2
+
+
+def normal_cdf(value, loc, scale):
+    return mpmath.ncdf((value - loc) / scale)
+
+
+def _ndtri(p):
+    """The standard normal quantile: scipy's ndtri polished by Newton steps on mpmath's ncdf."""
+    import scipy.special
+    if p <= 0:
+        return -INF
+    if p >= 1:
+        return INF
+    if p > 0.5:
+        return -_ndtri(1 - p)  # 1 - p is exact for a double p in [1/2, 1]
+    x = mpf(float(scipy.special.ndtri(float(p))))
+    for _ in range(4):
+        x -= (mpmath.ncdf(x) - p) / mpmath.npdf(x)
+    return x
+
+
+def normal_icdf(value, loc, scale):
+    return loc + scale * _ndtri(value)
+
+
+def half_normal_log_prob(value, scale):
+    return normal_log_prob(value, 0, scale) + mpmath.log(2) if value >= 0 else -INF
+
+
+def half_normal_cdf(value, scale):
+    return mpmath.erf(value / (scale * mpmath.sqrt(2))) if value >= 0 else mpf(0)
+
+
+def half_normal_icdf(value, scale):
+    return -scale * _ndtri((1 - value) / 2)
+
+
+def log_normal_log_prob(value, loc, scale):
+    return normal_log_prob(mpmath.log(value), loc, scale) - mpmath.log(value) if value > 0 else -INF
+
+
+def log_normal_icdf(value, loc, scale):
+    return _exp(normal_icdf(value, loc, scale))
+
+
+def cauchy_log_prob(value, loc, scale):
+    z = (value - loc) / scale
+    return -mpmath.log(mpmath.pi * scale * (1 + z * z))
+
+
+def _cauchy_std_cdf(z):
+    # acot keeps the relative precision of the far lower tail.
+    return mpmath.acot(-z) / mpmath.pi if z < 0 else 1 - mpmath.acot(z) / mpmath.pi
+
+
+def cauchy_cdf(value, loc, scale):
+    return _cauchy_std_cdf((value - loc) / scale)
+
+
+def _cauchy_std_icdf(p):
+    if p <= 0:
+        return -INF
+    if p >= 1:
+        return INF
+    # tan(pi (p - 1/2)) = -cot(pi p) = cot(pi (1 - p)), without forming p - 1/2.
+    return -mpmath.cot(mpmath.pi * p) if p < 0.5 else mpmath.cot(mpmath.pi * (1 - p))
+
+
+def cauchy_icdf(value, loc, scale):
+    return loc + scale * _cauchy_std_icdf(value)
+
+
+def half_cauchy_log_prob(value, scale):
+    return cauchy_log_prob(value, 0, scale) + mpmath.log(2) if value >= 0 else -INF
+
+
+def half_cauchy_cdf(value, scale):
+    return 2 * mpmath.atan(value / scale) / mpmath.pi if value >= 0 else mpf(0)
+
+
+def half_cauchy_icdf(value, scale):
+    return scale * _cauchy_std_icdf((1 + value) / 2)
+
+
+def laplace_cdf(value, loc, scale):
+    z = (value - loc) / scale
+    return _exp(z) / 2 if z < 0 else 1 - _exp(-z) / 2
+
+
+def laplace_icdf(value, loc, scale):
+    if value <= 0:
+        return -INF
+    if value >= 1:
+        return INF
+    return loc + scale * mpmath.log(2 * value) if value < 0.5 else loc - scale * mpmath.log(2 * (1 - value))
+
+
+def gumbel_cdf(value, loc, scale):
+    return _exp(-_exp(-(value - loc) / scale))
+
+
+def gumbel_icdf(value, loc, scale):
+    if value <= 0:
+        return -INF
+    if value >= 1:
+        return INF
+    return loc - scale * mpmath.log(-mpmath.log(value))
+
+
+# ---- positive and unit-interval families ----------------------------------
+
+def beta_log_prob(value, concentration1, concentration0):
+    a, b, x = concentration1, concentration0, value
+    if x < 0 or x > 1:
+        return -INF
+    return (_lmul(a - 1, mpmath.log(x)) + _lmul(b - 1, mpmath.log1p(-x))
+            - (mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)))
+
+
+def kumaraswamy_log_prob(value, concentration1, concentration0):
+    a, b, x = concentration1, concentration0, value
+    if x < 0 or x > 1:
+        return -INF
+    return (mpmath.log(a) + mpmath.log(b) + _lmul(a - 1, mpmath.log(x))
+            + _lmul(b - 1, mpmath.log1p(-mpmath.power(x, a))))
+
+
+def kumaraswamy_cdf(value, concentration1, concentration0):
+    a, b, x = concentration1, concentration0, value
+    if x <= 0:
+        return mpf(0)
+    if x >= 1:
+        return mpf(1)
+    return -_expm1(b * mpmath.log1p(-mpmath.power(x, a)))
+
+
+def kumaraswamy_icdf(value, concentration1, concentration0):
+    a, b, p = concentration1, concentration0, value
+    if p >= 1:
+        return mpf(1)
+    return mpmath.power(-_expm1(mpmath.log1p(-p) / b), 1 / a)
+
+
+def kumaraswamy_mode(concentration1, concentration0):
+    a, b = concentration1, concentration0
+    if a >= 1 and b >= 1 and not (a == 1 and b == 1):
+        return mpmath.power((a - 1) / (a * b - 1), 1 / a)
+    return NAN
+
+
+def gamma_cdf(value, concentration, rate):
+    return mpmath.gammainc(concentration, 0, rate * value, regularized=True) if value > 0 else mpf(0)
+
+
+def chi2_cdf(value, df):
+    return gamma_cdf(value, df / 2, mpf(0.5))
+
+
+def inverse_gamma_log_prob(value, concentration, rate):
+    a, b, x = concentration, rate, value
+    if x <= 0:
+        return -INF
+    return a * mpmath.log(b) - mpmath.loggamma(a) - (a + 1) * mpmath.log(x) - b / x
+
+
+def inverse_gamma_cdf(value, concentration, rate):
+    if value <= 0:
+        return mpf(0)
+    return mpmath.gammainc(concentration, rate / value, INF, regularized=True)
+
+
+def weibull_log_prob(value, scale, concentration):
+    k, x = concentration, value
+    if x < 0:
+        return -INF
+    z = x / scale
+    return mpmath.log(k / scale) + _lmul(k - 1, mpmath.log(z)) - mpmath.power(z, k)
+
+
+def weibull_icdf(value, scale, concentration):
+    if value >= 1:
+        return INF
+    return scale * mpmath.power(-mpmath.log1p(-value), 1 / concentration)
+
+
+def weibull_mode(scale, concentration):
+    k = concentration
+    return scale * mpmath.power((k - 1) / k, 1 / k) if k > 1 else mpf(0)
+
+
+def pareto_variance(scale, alpha):
+    a = alpha
+    return scale ** 2 * a / ((a - 1) ** 2 * (a - 2)) if a > 2 else INF
+
+
+def pareto_icdf(value, scale, alpha):
+    if value >= 1:
+        return INF
+    return scale * _exp(-mpmath.log1p(-value) / alpha)
+
+
+def log_normal_variance(loc, scale):
+    return _expm1(scale ** 2) * _exp(2 * loc + scale ** 2)
+
+
+def fisher_snedecor_log_prob(value, df1, df2):
+    d1, d2, x = df1, df2, value
+    if x < 0:
+        return -INF
+    return (d1 / 2 * mpmath.log(d1 / d2) + _lmul(d1 / 2 - 1, mpmath.log(x))
+            - (d1 + d2) / 2 * mpmath.log1p(d1 * x / d2)
+            - (mpmath.loggamma(d1 / 2) + mpmath.loggamma(d2 / 2) - mpmath.loggamma((d1 + d2) / 2)))
+
+
+def generalized_pareto_log_prob(value, loc, scale, concentration):
+    k = concentration
+    z = (value - loc) / scale
+    if k < 0 and float(value) == float(loc) - float(scale) / float(k):
+        z = -1 / k  # the upper end as rounded in double, as the support's check sees it
+    if z < 0 or (k < 0 and z > -1 / k):
+        return -INF
+    if k == 0:
+        return -mpmath.log(scale) - z
+    return -mpmath.log(scale) - (1 + 1 / k) * mpmath.log1p(k * z)
+
+
+# ---- von Mises: exact Bessel functions ------------------------------------
+
+def _log_i0(k):
+    return mpmath.log(mpmath.besseli(0, k))
+
+
+def von_mises_log_prob(value, loc, concentration):
+    k = concentration
+    # value - loc rounded to double as any implementation forms it: at |value| = 1e10
+    # that rounding alone moves cos by ~1e-6, a conditioning limit, not an error.
+    return k * (mpmath.cos(mpf(float(value) - float(loc))) - 1) - mpmath.log(2 * mpmath.pi) - (_log_i0(k) - k)
+
+
+def von_mises_variance(loc, concentration):
+    k = concentration
+    return 1 - mpmath.besseli(1, k) / mpmath.besseli(0, k)
+
+
+def von_mises_entropy(loc, concentration):
+    k = concentration
+    return -k * mpmath.besseli(1, k) / mpmath.besseli(0, k) + mpmath.log(2 * mpmath.pi) + _log_i0(k)
+
+
+# ---- discrete --------------------------------------------------------------
+
+def poisson_log_prob(value, rate):
+    if value < 0 or value != mpmath.floor(value):
+        return -INF
+    return _lmul(value, mpmath.log(rate)) - rate - mpmath.loggamma(value + 1)
+
+
+def poisson_cdf(value, rate):
+    if value < 0:
+        return mpf(0)
+    return mpmath.gammainc(mpmath.floor(value) + 1, rate, INF, regularized=True)
+
+
+def _std(f):
+    return lambda **p: mpmath.sqrt(f(**p))
+
+
+def _perplexity(f):
+    return lambda **p: _exp(f(**p))
+
+
+EXACT = {
+    ("Normal", "log_prob"): normal_log_prob,
+    ("Normal", "cdf"): normal_cdf,
+    ("Normal", "icdf"): normal_icdf,
+    ("HalfNormal", "log_prob"): half_normal_log_prob,
+    ("HalfNormal", "cdf"): half_normal_cdf,
+    ("HalfNormal", "icdf"): half_normal_icdf,
+    ("LogNormal", "log_prob"): log_normal_log_prob,
+    ("LogNormal", "icdf"): log_normal_icdf,
+    ("LogNormal", "variance"): log_normal_variance,
+    ("LogNormal", "stddev"): _std(log_normal_variance),
+    ("Cauchy", "log_prob"): cauchy_log_prob,
+    ("Cauchy", "cdf"): cauchy_cdf,
+    ("Cauchy", "icdf"): cauchy_icdf,
+    ("HalfCauchy", "log_prob"): half_cauchy_log_prob,
+    ("HalfCauchy", "cdf"): half_cauchy_cdf,
+    ("HalfCauchy", "icdf"): half_cauchy_icdf,
+    ("Laplace", "cdf"): laplace_cdf,
+    ("Laplace", "icdf"): laplace_icdf,
+    ("Gumbel", "cdf"): gumbel_cdf,
+    ("Gumbel", "icdf"): gumbel_icdf,
+    ("Beta", "log_prob"): beta_log_prob,
+    ("Kumaraswamy", "log_prob"): kumaraswamy_log_prob,
+    ("Kumaraswamy", "cdf"): kumaraswamy_cdf,
+    ("Kumaraswamy", "icdf"): kumaraswamy_icdf,
+    ("Kumaraswamy", "mode"): kumaraswamy_mode,
+    ("Gamma", "cdf"): gamma_cdf,
+    ("Chi2", "cdf"): chi2_cdf,
+    ("InverseGamma", "log_prob"): inverse_gamma_log_prob,
+    ("InverseGamma", "cdf"): inverse_gamma_cdf,
+    ("Weibull", "log_prob"): weibull_log_prob,
+    ("Weibull", "icdf"): weibull_icdf,
+    ("Weibull", "mode"): weibull_mode,
+    ("Pareto", "variance"): pareto_variance,
+    ("Pareto", "stddev"): _std(pareto_variance),
+    ("Pareto", "icdf"): pareto_icdf,
+    ("FisherSnedecor", "log_prob"): fisher_snedecor_log_prob,
+    ("GeneralizedPareto", "log_prob"): generalized_pareto_log_prob,
+    ("VonMises", "log_prob"): von_mises_log_prob,
+    ("VonMises", "variance"): von_mises_variance,
+    ("VonMises", "stddev"): _std(von_mises_variance),
+    ("VonMises", "entropy"): von_mises_entropy,
+    ("VonMises", "perplexity"): _perplexity(von_mises_entropy),
+    ("Poisson", "log_prob"): poisson_log_prob,
+    ("Poisson", "cdf"): poisson_cdf,
+}
+
+
+def evaluate(fn, inputs, index):
+    """fn at one element: `inputs` are arrays broadcast to the output's shape."""
+    args = {k: float(v[index]) for k, v in inputs.items()}
+    if any(math.isnan(v) for v in args.values()):
+        return math.nan
+    try:
+        r = fn(**{k: mpf(v) for k, v in args.items()})
+    except (ValueError, ZeroDivisionError, OverflowError, MemoryError):
+        return math.nan
+    if not isinstance(r, mpf):  # outside the function's domain (an icdf at p < 0)
+        return math.nan
+    return float(r)
+
+
+MAX_DERIVATIVE_DPS = 200
+
+
+def derivative(fn, inputs, index, name, max_dps=800):
+    """d fn / d name at one element: mpmath's numerical differentiation with a
+    step far below the smallest argument (a subnormal scale makes the
+    function vary on that scale) and the digits to resolve it; one-sided at
+    the end of a domain, where the central difference leaves it."""
+    floats = {k: float(v[index]) for k, v in inputs.items()}
+    if any(math.isnan(v) for v in floats.values()):
+        return math.nan
+    small = min([abs(v) for v in floats.values() if v != 0 and math.isfinite(v)] + [1.0])
+    big = max([abs(v) for v in floats.values() if math.isfinite(v)] + [1.0])
+    h = mpf(small) * mpf(10) ** -20
+    dps = 60 + int(math.log10(big) - math.log10(small))
+    if dps > max_dps:
+        return None  # too costly here: the caller does not decide this one
+    with mp.workdps(dps):
+        args = {k: mpf(v) for k, v in floats.items()}
+        f = lambda t: fn(**dict(args, **{name: t}))
+        for direction in (0, 1, -1):
+            try:
+                d = mpmath.diff(f, args[name], h=h, direction=direction)
+            except (ValueError, ZeroDivisionError, OverflowError, MemoryError, TypeError):
+                continue
+            if isinstance(d, mpf) and not mpmath.isnan(d):
+                return float(d)
+    return math.nan
+
+
+def broadcast_inputs(inputs, shape):
+    return {k: np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for k, v in inputs.items()}
