@@ -83,7 +83,12 @@ def half_normal_icdf(value, scale):
 
 
 def log_normal_log_prob(value, loc, scale):
-    return normal_log_prob(mpmath.log(value), loc, scale) - mpmath.log(value) if value > 0 else -INF
+    if value <= 0:
+        return -INF
+    # log(value) rounded to double, as any implementation forms it: with a
+    # subnormal scale that rounding alone moves the result by ~1e290.
+    y = mpf(float(mpmath.log(value)))
+    return normal_log_prob(y, loc, scale) - mpmath.log(value)
 
 
 def log_normal_icdf(value, loc, scale):
@@ -162,6 +167,17 @@ def beta_log_prob(value, concentration1, concentration0):
         return -INF
     return (_lmul(a - 1, mpmath.log(x)) + _lmul(b - 1, mpmath.log1p(-x))
             - (mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)))
+
+
+def beta_mode(concentration1, concentration0):
+    a, b = concentration1, concentration0
+    if a > 1 and b > 1:
+        return (a - 1) / (a + b - 2)
+    if a <= 1 and b <= 1:
+        # Uniform (a = b = 1) or unbounded at both ends (a, b < 1): no single
+        # mode; one bound end (a < 1 = b: x^(a-1) is unbounded at 0).
+        return NAN if (a == b == 1 or (a < 1 and b < 1)) else (mpf(0) if a < 1 else mpf(1))
+    return mpf(0) if a <= 1 else mpf(1)
 
 
 def kumaraswamy_log_prob(value, concentration1, concentration0):
@@ -262,13 +278,13 @@ def fisher_snedecor_log_prob(value, df1, df2):
 def generalized_pareto_log_prob(value, loc, scale, concentration):
     k = concentration
     z = (value - loc) / scale
-    if k < 0 and float(value) == float(loc) - float(scale) / float(k):
+    if k < 0 and float(value) == float(loc) + float(scale) * (-1 / float(k)):
         z = -1 / k  # the upper end as rounded in double, as the support's check sees it
     if z < 0 or (k < 0 and z > -1 / k):
         return -INF
     if k == 0:
         return -mpmath.log(scale) - z
-    return -mpmath.log(scale) - (1 + 1 / k) * mpmath.log1p(k * z)
+    return -mpmath.log(scale) - _lmul(1 + 1 / k, mpmath.log1p(k * z))
 
 
 # ---- von Mises: exact Bessel functions ------------------------------------
@@ -306,6 +322,104 @@ def poisson_cdf(value, rate):
     if value < 0:
         return mpf(0)
     return mpmath.gammainc(mpmath.floor(value) + 1, rate, INF, regularized=True)
+
+
+def _p(probs=None, logits=None):
+    return probs if probs is not None else 1 / (1 + _exp(-logits))
+
+
+def geometric_log_prob(value, probs=None, logits=None):
+    p = _p(probs, logits)
+    if value < 0 or value != mpmath.floor(value):
+        return -INF
+    return _lmul(value, mpmath.log1p(-p)) + mpmath.log(p)
+
+
+def geometric_entropy(probs=None, logits=None):
+    p = _p(probs, logits)
+    return -(_lmul(1 - p, mpmath.log1p(-p)) + _lmul(p, mpmath.log(p))) / p
+
+
+def geometric_variance(probs=None, logits=None):
+    p = _p(probs, logits)
+    return (1 - p) / (p * p)
+
+
+def _cb_eta(p):
+    return mpmath.log(p) - mpmath.log1p(-p)
+
+
+def continuous_bernoulli_log_norm(p):
+    """log C(p), C = 2 atanh(1 - 2p) / (1 - 2p) (2 at p = 1/2)."""
+    return mpmath.log(2) if p == 0.5 else mpmath.log(2 * mpmath.atanh(1 - 2 * p) / (1 - 2 * p))
+
+
+def continuous_bernoulli_log_prob(value, probs=None, logits=None):
+    p = _p(probs, logits)
+    if value < 0 or value > 1:
+        return -INF
+    return _lmul(value, mpmath.log(p)) + _lmul(1 - value, mpmath.log1p(-p)) + continuous_bernoulli_log_norm(p)
+
+
+def continuous_bernoulli_cdf(value, probs=None, logits=None):
+    p = _p(probs, logits)
+    if value <= 0:
+        return mpf(0)
+    if value >= 1:
+        return mpf(1)
+    if p == 0.5:
+        return value
+    eta = _cb_eta(p)
+    return _expm1(eta * value) / _expm1(eta)
+
+
+def continuous_bernoulli_icdf(value, probs=None, logits=None):
+    p = _p(probs, logits)
+    if p == 0.5:
+        return value
+    eta = _cb_eta(p)
+    return mpmath.log1p(value * _expm1(eta)) / eta
+
+
+def continuous_bernoulli_mean(probs=None, logits=None):
+    p = _p(probs, logits)
+    return mpf(0.5) if p == 0.5 else p / (2 * p - 1) + 1 / (2 * mpmath.atanh(1 - 2 * p))
+
+
+def continuous_bernoulli_variance(probs=None, logits=None):
+    p = _p(probs, logits)
+    if p == 0.5:
+        return mpf(1) / 12
+    return p * (p - 1) / (1 - 2 * p) ** 2 + 1 / (2 * mpmath.atanh(1 - 2 * p)) ** 2
+
+
+def continuous_bernoulli_entropy(probs=None, logits=None):
+    p = _p(probs, logits)
+    m = continuous_bernoulli_mean(probs=p)
+    return -(m * mpmath.log(p) + (1 - m) * mpmath.log1p(-p) + continuous_bernoulli_log_norm(p))
+
+
+def negative_binomial_log_prob(value, total_count, probs=None, logits=None):
+    n, p, k = total_count, _p(probs, logits), value
+    if k < 0 or k != mpmath.floor(k):
+        return -INF
+    return (mpmath.loggamma(k + n) - mpmath.loggamma(n) - mpmath.loggamma(k + 1)
+            + _lmul(n, mpmath.log1p(-p)) + _lmul(k, mpmath.log(p)))
+
+
+def negative_binomial_mean(total_count, probs=None, logits=None):
+    p = _p(probs, logits)
+    return total_count * p / (1 - p)
+
+
+def negative_binomial_variance(total_count, probs=None, logits=None):
+    p = _p(probs, logits)
+    return total_count * p / (1 - p) ** 2
+
+
+def negative_binomial_mode(total_count, probs=None, logits=None):
+    p = _p(probs, logits)
+    return mpmath.floor((total_count - 1) * p / (1 - p)) if total_count > 1 else mpf(0)
 
 
 def _std(f):
@@ -360,6 +474,25 @@ EXACT = {
     ("VonMises", "entropy"): von_mises_entropy,
     ("VonMises", "perplexity"): _perplexity(von_mises_entropy),
     ("Poisson", "log_prob"): poisson_log_prob,
+    ("Beta", "mode"): beta_mode,
+    ("Geometric", "log_prob"): geometric_log_prob,
+    ("Geometric", "entropy"): geometric_entropy,
+    ("Geometric", "perplexity"): _perplexity(geometric_entropy),
+    ("Geometric", "variance"): geometric_variance,
+    ("Geometric", "stddev"): _std(geometric_variance),
+    ("ContinuousBernoulli", "log_prob"): continuous_bernoulli_log_prob,
+    ("ContinuousBernoulli", "cdf"): continuous_bernoulli_cdf,
+    ("ContinuousBernoulli", "icdf"): continuous_bernoulli_icdf,
+    ("ContinuousBernoulli", "mean"): continuous_bernoulli_mean,
+    ("ContinuousBernoulli", "variance"): continuous_bernoulli_variance,
+    ("ContinuousBernoulli", "stddev"): _std(continuous_bernoulli_variance),
+    ("ContinuousBernoulli", "entropy"): continuous_bernoulli_entropy,
+    ("ContinuousBernoulli", "perplexity"): _perplexity(continuous_bernoulli_entropy),
+    ("NegativeBinomial", "log_prob"): negative_binomial_log_prob,
+    ("NegativeBinomial", "mean"): negative_binomial_mean,
+    ("NegativeBinomial", "variance"): negative_binomial_variance,
+    ("NegativeBinomial", "stddev"): _std(negative_binomial_variance),
+    ("NegativeBinomial", "mode"): negative_binomial_mode,
     ("Poisson", "cdf"): poisson_cdf,
 }
 
