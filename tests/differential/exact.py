@@ -324,15 +324,27 @@ def poisson_cdf(value, rate):
     return mpmath.gammainc(mpmath.floor(value) + 1, rate, INF, regularized=True)
 
 
+def _softplus(x):
+    return x + mpmath.log1p(_exp(-x)) if x > 0 else mpmath.log1p(_exp(x))
+
+
 def _p(probs=None, logits=None):
     return probs if probs is not None else 1 / (1 + _exp(-logits))
 
 
+def _logs(probs=None, logits=None):
+    """(log p, log(1 - p)), from the logits when given: 1 - p = 1 / (1 + e^l)
+    is lost in p itself at l = 1e4."""
+    if probs is not None:
+        return mpmath.log(probs), mpmath.log1p(-probs)
+    return -_softplus(-logits), -_softplus(logits)
+
+
 def geometric_log_prob(value, probs=None, logits=None):
-    p = _p(probs, logits)
+    log_p, log_q = _logs(probs, logits)
     if value < 0 or value != mpmath.floor(value):
         return -INF
-    return _lmul(value, mpmath.log1p(-p)) + mpmath.log(p)
+    return _lmul(value, log_q) + log_p
 
 
 def geometric_entropy(probs=None, logits=None):
@@ -349,6 +361,11 @@ def _cb_eta(p):
     return mpmath.log(p) - mpmath.log1p(-p)
 
 
+def _cb_p_eta(probs, logits):
+    """(p, eta = logit p), eta exact from the logits when given."""
+    return (_p(probs, logits), logits) if logits is not None else (probs, _cb_eta(probs))
+
+
 def continuous_bernoulli_log_norm(p):
     """log C(p), C = 2 atanh(1 - 2p) / (1 - 2p) (2 at p = 1/2)."""
     return mpmath.log(2) if p == 0.5 else mpmath.log(2 * mpmath.atanh(1 - 2 * p) / (1 - 2 * p))
@@ -362,22 +379,22 @@ def continuous_bernoulli_log_prob(value, probs=None, logits=None):
 
 
 def continuous_bernoulli_cdf(value, probs=None, logits=None):
-    p = _p(probs, logits)
+    p, eta = _cb_p_eta(probs, logits)
     if value <= 0:
         return mpf(0)
     if value >= 1:
         return mpf(1)
-    if p == 0.5:
+    if eta == 0:
         return value
-    eta = _cb_eta(p)
     return _expm1(eta * value) / _expm1(eta)
 
 
 def continuous_bernoulli_icdf(value, probs=None, logits=None):
-    p = _p(probs, logits)
-    if p == 0.5:
+    p, eta = _cb_p_eta(probs, logits)
+    if eta == 0:
         return value
-    eta = _cb_eta(p)
+    if eta > 0:  # log1p(p (e^eta - 1)) / eta = 1 + log(p + (1 - p) e^-eta) / eta, no overflow at eta = 1e4
+        return 1 + mpmath.log(value + (1 - value) * _exp(-eta)) / eta
     return mpmath.log1p(value * _expm1(eta)) / eta
 
 
@@ -400,11 +417,12 @@ def continuous_bernoulli_entropy(probs=None, logits=None):
 
 
 def negative_binomial_log_prob(value, total_count, probs=None, logits=None):
-    n, p, k = total_count, _p(probs, logits), value
+    n, k = total_count, value
+    log_p, log_q = _logs(probs, logits)
     if k < 0 or k != mpmath.floor(k):
         return -INF
     return (mpmath.loggamma(k + n) - mpmath.loggamma(n) - mpmath.loggamma(k + 1)
-            + _lmul(n, mpmath.log1p(-p)) + _lmul(k, mpmath.log(p)))
+            + _lmul(n, log_q) + _lmul(k, log_p))
 
 
 def negative_binomial_mean(total_count, probs=None, logits=None):
@@ -420,6 +438,48 @@ def negative_binomial_variance(total_count, probs=None, logits=None):
 def negative_binomial_mode(total_count, probs=None, logits=None):
     p = _p(probs, logits)
     return mpmath.floor((total_count - 1) * p / (1 - p)) if total_count > 1 else mpf(0)
+
+
+def logit_relaxed_bernoulli_log_prob(value, temperature, probs=None, logits=None):
+    """log T + d - 2 log(1 + e^d), d = logits - T x: -inf at x = +-inf."""
+    l = logits if logits is not None else mpmath.log(probs) - mpmath.log1p(-probs)
+    if mpmath.isinf(value):
+        return -INF
+    d = l - temperature * value
+    return mpmath.log(temperature) + d - 2 * _softplus(d)
+
+
+def relaxed_bernoulli_log_prob(value, temperature, probs=None, logits=None, dtype="float64"):
+    """The density of sigmoid(X), X ~ LogitRelaxedBernoulli, at y; y is first
+    put into [tiny, 1 - eps] of the dtype, the range the sampler's clipped
+    sigmoid never leaves (torchdist's documented convention for samples that
+    rounded onto the boundary)."""
+    if value < 0 or value > 1:
+        return -INF
+    tiny, eps = (2.0 ** -1022, 2.0 ** -52) if dtype == "float64" else (2.0 ** -126, 2.0 ** -23)
+    y = min(max(value, mpf(tiny)), 1 - mpf(eps))
+    x = mpmath.log(y) - mpmath.log1p(-y)
+    return logit_relaxed_bernoulli_log_prob(x, temperature, probs, logits) - mpmath.log(y) - mpmath.log1p(-y)
+
+
+relaxed_bernoulli_log_prob.dtype_aware = True
+
+
+def dirichlet_log_prob(value, concentration):
+    """sum (a_i - 1) log x_i - log B(a) on the simplex, with 0 log 0 = 0 for
+    a_i = 1; a point with one coordinate 0 where a_i < 1 and another 0
+    where a_j > 1 has no limit (NaN)."""
+    if any(x < 0 for x in value) or abs(mpmath.fsum(value) - 1) > 1e-5:  # float32 samples sum to 1 +- 1e-7
+        return -INF
+    terms = [_lmul(a - 1, mpmath.log(x)) if x > 0 else (mpf(0) if a == 1 else (INF if a < 1 else -INF))
+             for x, a in zip(value, concentration)]
+    if INF in terms and -INF in terms:
+        return NAN
+    return mpmath.fsum(terms) + mpmath.loggamma(mpmath.fsum(concentration)) - mpmath.fsum(
+        mpmath.loggamma(a) for a in concentration)
+
+
+dirichlet_log_prob.event = True
 
 
 def _std(f):
@@ -475,6 +535,9 @@ EXACT = {
     ("VonMises", "perplexity"): _perplexity(von_mises_entropy),
     ("Poisson", "log_prob"): poisson_log_prob,
     ("Beta", "mode"): beta_mode,
+    ("Dirichlet", "log_prob"): dirichlet_log_prob,
+    ("LogitRelaxedBernoulli", "log_prob"): logit_relaxed_bernoulli_log_prob,
+    ("RelaxedBernoulli", "log_prob"): relaxed_bernoulli_log_prob,
     ("Geometric", "log_prob"): geometric_log_prob,
     ("Geometric", "entropy"): geometric_entropy,
     ("Geometric", "perplexity"): _perplexity(geometric_entropy),
@@ -497,13 +560,30 @@ EXACT = {
 }
 
 
-def evaluate(fn, inputs, index):
+def evaluate(fn, inputs, index, dtype="float64"):
     """fn at one element: `inputs` are arrays broadcast to the output's shape."""
     args = {k: float(v[index]) for k, v in inputs.items()}
     if any(math.isnan(v) for v in args.values()):
         return math.nan
+    extra = {"dtype": dtype} if getattr(fn, "dtype_aware", False) else {}
     try:
-        r = fn(**{k: mpf(v) for k, v in args.items()})
+        r = fn(**{k: mpf(v) for k, v in args.items()}, **extra)
+    except TypeError:  # an event family: each argument is a vector
+        return math.nan
+    except (ValueError, ZeroDivisionError, OverflowError, MemoryError):
+        return math.nan
+    if not isinstance(r, mpf):
+        return math.nan
+    return float(r)
+
+
+def evaluate_event(fn, inputs, index):
+    """fn at one event: `inputs` are arrays broadcast to the output's shape + [K]."""
+    args = {k: [mpf(float(x)) for x in v[index]] for k, v in inputs.items()}
+    if any(mpmath.isnan(x) for v in args.values() for x in v):
+        return math.nan
+    try:
+        r = fn(**args)
     except (ValueError, ZeroDivisionError, OverflowError, MemoryError):
         return math.nan
     if not isinstance(r, mpf):  # outside the function's domain (an icdf at p < 0)
