@@ -560,6 +560,96 @@ EXACT = {
 }
 
 
+def exact_for(case):
+    """The exact function for a case: EXACT's, or one composed for a
+    TransformedDistribution from its spec."""
+    fam, method = case["meta"]["family"], case["method"]
+    if fam == "TransformedDistribution":
+        return transformed(case["dist"], method)
+    return EXACT.get((fam, method))
+
+
+BASES = {"Normal": (normal_log_prob, normal_cdf, normal_icdf, ("loc", "scale")),
+         "Gamma": (lambda value, concentration, rate: (
+             concentration * mpmath.log(rate) + _lmul(concentration - 1, mpmath.log(value)) - rate * value
+             - mpmath.loggamma(concentration)) if value > 0 else -INF, gamma_cdf, None, ("concentration", "rate")),
+         "Uniform": (lambda value, low, high: -mpmath.log(high - low) if low <= value < high else -INF,
+                     lambda value, low, high: min(max((value - low) / (high - low), mpf(0)), mpf(1)),
+                     lambda value, low, high: low + value * (high - low), ("low", "high"))}
+
+
+def transformed(spec, method):
+    """log_prob/cdf/icdf of a univariate TransformedDistribution from the
+    base's exact functions and the transforms (exp, affine, sigmoid, tanh,
+    power) in mpmath; None for other bases or transforms."""
+    base = spec["base"]["family"]
+    kinds = [t["type"] for t in spec["transforms"]]
+    if base not in BASES or any(k not in ("exp", "affine", "sigmoid", "tanh", "power") for k in kinds):
+        return None
+    lp, cdf, icdf, names = BASES[base]
+    fn_base = {"log_prob": lp, "cdf": cdf, "icdf": icdf}.get(method)
+    if fn_base is None:
+        return None
+
+    def parts(kw):
+        bp = {n: kw["base." + n] for n in names}
+        tp = [{k[len("transforms.%d." % i):]: v for k, v in kw.items() if k.startswith("transforms.%d." % i)}
+              for i in range(len(kinds))]
+        return bp, tp
+
+    def forward(x, tp):
+        for kind, t in zip(kinds, tp):
+            x = {"exp": lambda: _exp(x), "affine": lambda: t["loc"] + t["scale"] * x,
+                 "sigmoid": lambda: 1 / (1 + _exp(-x)), "tanh": lambda: mpmath.tanh(x),
+                 "power": lambda: mpmath.power(x, t["exponent"])}[kind]()
+        return x
+
+    def inverse(y, tp):
+        """(x, sum of log |dy/dx| along the chain, sign of the composition)."""
+        ladj, sign = mpf(0), 1
+        for kind, t in reversed(list(zip(kinds, tp))):
+            if kind == "exp":
+                x = mpmath.log(y)
+                ladj += x
+            elif kind == "affine":
+                x = (y - t["loc"]) / t["scale"]
+                ladj += mpmath.log(abs(t["scale"]))
+                sign *= 1 if t["scale"] > 0 else -1
+            elif kind == "sigmoid":
+                x = mpmath.log(y) - mpmath.log1p(-y)
+                ladj += mpmath.log(y) + mpmath.log1p(-y)
+            elif kind == "tanh":
+                x = mpmath.atanh(y)
+                ladj += mpmath.log1p(-y * y)
+            else:
+                e = t["exponent"]
+                x = INF if y == 0 and e < 0 else mpmath.power(y, 1 / e)
+                ladj += mpmath.log(abs(e)) + (e - 1) * mpmath.log(x)
+                sign *= 1 if e > 0 else -1
+            y = x
+        return y, ladj, sign
+
+    def sign_of(tp):
+        sign = 1
+        for kind, t in zip(kinds, tp):
+            if kind == "affine" and t["scale"] < 0 or kind == "power" and t["exponent"] < 0:
+                sign = -sign
+        return sign
+
+    def fn(value, **kw):
+        bp, tp = parts(kw)
+        if method == "icdf":
+            p = value if sign_of(tp) > 0 else 1 - value
+            return forward(fn_base(p, **bp), tp)
+        x, ladj, sign = inverse(value, tp)
+        if method == "log_prob":
+            return fn_base(x, **bp) - ladj
+        c = fn_base(x, **bp)
+        return c if sign > 0 else 1 - c
+
+    return fn
+
+
 def evaluate(fn, inputs, index, dtype="float64"):
     """fn at one element: `inputs` are arrays broadcast to the output's shape."""
     args = {k: float(v[index]) for k, v in inputs.items()}

@@ -1048,7 +1048,7 @@ def true_indices(mask):
 
 
 def arbitrate_values(dev, case, exp, got, rtol, atol):
-    fn = exactref.EXACT.get((case["meta"]["family"], case["method"]))
+    fn = exactref.exact_for(case)
     if fn is None or exp.shape != got.shape:
         return exp
     bad, _, _ = differing(exp, got, rtol, atol)
@@ -1077,7 +1077,7 @@ def arbitrate_grad(dev, case, name, r, g, shape, rtol, atol):
     and torchdist's differ: elementwise for the value, summed over the
     broadcast for a parameter; None when that costs more than
     GRAD_ARBITRATION_SECONDS."""
-    fn = exactref.EXACT.get((case["meta"]["family"], case["method"]))
+    fn = exactref.exact_for(case)
     inp = case_inputs(case)
     if fn is None or getattr(fn, "event", False) or name not in inp or r.shape != g.shape:
         return r
@@ -1395,14 +1395,26 @@ def sampling_checks(case, ref, got):
 # reference (what is used instead of torch), expect(case, torch_result) ->
 # the reference result. README.md's "Where this differs from torch.distributions"
 # states each of these.
-def case_inputs(case):
-    """The case's top-level parameters and value as float64 numpy arrays."""
+def param_arrays(params, prefix=""):
     arrs = {}
-    for k, j in case["dist"].get("params", {}).items():
-        if isinstance(j, dict):
-            arrs[k] = np.array(dec(j["number"])) if "number" in j else as_numpy(j)
+    for k, j in params.items():
+        if isinstance(j, dict) and ("number" in j or "data" in j):
+            arrs[prefix + k] = np.array(dec(j["number"])) if "number" in j else as_numpy(j)
         elif isinstance(j, (int, float)) and not isinstance(j, bool):  # a Python int (total_count)
-            arrs[k] = np.array(float(j))
+            arrs[prefix + k] = np.array(float(j))
+    return arrs
+
+
+def case_inputs(case):
+    """The case's parameters and value as float64 numpy arrays; a
+    TransformedDistribution's under the names of its gradients (base.loc,
+    transforms.0.scale)."""
+    dist = case["dist"]
+    arrs = param_arrays(dist.get("params", {}))
+    if dist["family"] == "TransformedDistribution":
+        arrs.update(param_arrays(dist["base"].get("params", {}), "base."))
+        for i, t in enumerate(dist["transforms"]):
+            arrs.update(param_arrays(t, "transforms.%d." % i))
     if "value" in case:
         arrs["value"] = as_numpy(case["value"])
     return arrs
@@ -1451,7 +1463,9 @@ def exact_where_torch_raises(case, ref):
     arbiter, gradients."""
     if ref["ok"] or ref.get("stage") != "method" or case["meta"]["kind"] == "outside":
         return ref  # outside the support, torch's ValueError stands
-    fn = exactref.EXACT.get((case["meta"]["family"], case["method"]))
+    if ref["error"] != "NotImplementedError" and case["meta"]["family"] != "Gumbel":
+        return ref  # torch's own error stands; only Gumbel's cdf raises wrongly for values in its support
+    fn = exactref.exact_for(case)
     if fn is None:
         return ref
     batch = tuple(ref["batch_shape"])
@@ -1552,6 +1566,24 @@ def multinomial_entropy_by_summation(case, ref):
     return with_exact_output(ref, np.array(out).reshape(ref["out"]["shape"]))
 
 
+def mixture_gamma_cdf(case, ref):
+    """MixtureSameFamily of Gammas: sum_k w_k P(a_k, r_k x) (scipy.special.gammainc), w = softmax(logits)."""
+    if ref["ok"] or ref.get("stage") != "method" or case["meta"]["kind"] == "outside":
+        return ref
+    mix, comp = case["dist"]["mixture"]["params"], case["dist"]["component"]["params"]
+    lg = as_numpy(mix["logits"]) if "logits" in mix else np.log(as_numpy(mix["probs"]))
+    w = np.exp(lg - lg.max(-1, keepdims=True))
+    w = w / w.sum(-1, keepdims=True)
+    a, r = as_numpy(comp["concentration"]), as_numpy(comp["rate"])
+    x = as_numpy(case["value"])[..., None]
+    with np.errstate(all="ignore"):
+        c = (w * np.where(x > 0, scipy.special.gammainc(a, r * np.maximum(x, 0)), 0.0)).sum(-1)
+    ref = dict(ref, ok=True, out={"dtype": case["meta"]["dtype"], "shape": list(c.shape), "data": []})
+    if case.get("grad"):
+        ref["grads"] = {}
+    return with_exact_output(ref, c)
+
+
 def expect_value_error(case, ref):
     if not ref["ok"] and ref["error"] == "NotImplementedError":
         return ref
@@ -1571,6 +1603,23 @@ def gamma_cdf(a, rate, value):
 
 
 KNOWN_TORCH_DEVIATIONS = [
+    dict(family="MixtureSameFamily", methods=("cdf",), when=lambda c: c["meta"]["kind"] == "outside",
+         why="MixtureSameFamily.cdf validates its value first (ValueError outside the support; torch raises "
+             "NotImplementedError first where the component lacks cdf)", reference="ValueError",
+         expect=expect_value_error_for_lacking),
+    dict(family="MixtureSameFamily", methods=("cdf",),
+         when=lambda c: c["dist"]["component"]["family"] == "Gamma",
+         why="MixtureSameFamily of Gammas has cdf (torch 1.13's Gamma lacks it)",
+         reference="sum_k w_k scipy.special.gammainc(a_k, r_k x)", expect=mixture_gamma_cdf),
+    dict(family="TransformedDistribution", methods=("cdf",), when=lambda c: c["meta"]["kind"] == "outside",
+         why="TransformedDistribution.cdf validates its value against the support, as log_prob does (torch "
+             "validates only the base's preimage, which SigmoidTransform's clamped inverse makes valid: it "
+             "returns a value at -0.5 for a unit-interval support)", reference="ValueError",
+         expect=expect_value_error_for_lacking),
+    dict(family="TransformedDistribution", methods=("icdf",),
+         when=lambda c: c["meta"]["kind"] == "outside" and c["dist"]["base"]["family"] == "Gamma",
+         why="an icdf that neither library has validates its argument first: ValueError outside [0, 1] (torch: "
+             "NotImplementedError)", reference="ValueError", expect=expect_value_error_for_lacking),
     dict(family=("LogitRelaxedBernoulli", "RelaxedBernoulli"), methods=("icdf",),
          when=lambda c: c["meta"]["kind"] == "outside",
          why="an icdf torch lacks validates its argument: outside [0, 1] is a ValueError",
@@ -1668,6 +1717,9 @@ KNOWN_TORCH_DEVIATIONS = [
             "floor((n - 1) p / (1 - p)) down at integers)"),
     arbiter("Dirichlet", ("log_prob",), "Dirichlet: log_prob on the simplex's faces is the limit (0 log 0 = 0 for "
             "a concentration of 1, +-inf otherwise; torch NaN)"),
+    arbiter("TransformedDistribution", ("log_prob", "cdf", "icdf"),
+            "TransformedDistribution: composed from the base's exact functions (Normal icdf tails, Gamma cdf that "
+            "torch lacks) and the transforms in 60 digits"),
     arbiter("Kumaraswamy", ("log_prob", "cdf", "icdf", "mode"),
             "Kumaraswamy: closed-form log_prob/cdf/icdf accurate near 0 and 1 (torch's chained transforms "
             "underflow to NaN), the correct mode"),
@@ -1691,9 +1743,11 @@ KNOWN_TORCH_DEVIATIONS = [
 KNOWN_TORCHDIST_DEFECTS = [
     # Element-wise ("elements": a mask over the output's elements from the
     # case's inputs broadcast to it): only those elements are excused.
-    dict(family=("Gamma", "Chi2", "InverseGamma"), methods=("cdf",), check="values",
+    dict(family=("Gamma", "Chi2", "InverseGamma", "TransformedDistribution", "MixtureSameFamily"), methods=("cdf",),
+         check="values",
          elements=lambda value, **_: value < 0,
-         what="issue 14: Gamma/Chi2/InverseGamma cdf without validation is NaN below 0 (should be 0)"),
+         what="issue 14: Gamma/Chi2/InverseGamma cdf without validation is NaN below 0 (should be 0), and so is "
+              "that of Gamma through PowerTransform(-1) or in a mixture"),
     dict(family="InverseGamma", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
          what="issue 14: InverseGamma log_prob without validation is NaN below 0 (should be -inf)"),
     dict(family="FisherSnedecor", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
@@ -1758,7 +1812,20 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda value, **_: (value < 0) | (value != np.floor(value)),
          what="issue 14: Geometric log_prob without validation at a negative or fractional value is finite (-1e4 "
               "at k = -1, logits = -1e4; should be -inf)"),
+    dict(family="GeneralizedPareto", methods=("log_prob",), check="values",
+         elements=lambda value, loc, scale, concentration: (value < loc) | (
+             (concentration < 0) & (value > loc + scale * (-1 / np.where(concentration < 0, concentration, -1.0)))),
+         what="issue 14: GeneralizedPareto log_prob without validation outside the support is finite (713.8 below "
+              "loc with scale 1e-310; should be -inf)"),
     # Whole checks (a parameter's gradient sums over elements, or an event's elements share one value).
+    dict(family="TransformedDistribution", methods=("cdf", "icdf"), check="outcome",
+         when=lambda c: "mixed-sign" in c["meta"]["label"] or "Affine(tensor)" in c["meta"]["label"],
+         what="issue 14: TransformedDistribution cdf/icdf raise ValueError for an AffineTransform whose tensor "
+              "scale has mixed signs (torch computes them; being fixed on main, element by element)"),
+    dict(family="TransformedDistribution", methods=("cdf",), check="grad",
+         when=lambda c: c["dist"]["base"]["family"] == "Gamma",
+         what="issue 14: Gamma through PowerTransform(-1): cdf gradients are NaN at value = 0 (1/0 into Gamma's "
+              "cdf), as InverseGamma's"),
     dict(family="Dirichlet", methods=("log_prob",), check="values",
          when=lambda c: c["meta"]["label"] == "tiny concentrations",
          what="issue 14: Dirichlet log_prob with concentrations 1e-20, 1e-30 is -inf (exact -45.36; being fixed "
@@ -1805,13 +1872,12 @@ UNTRIAGED = [
     dict(family=("RelaxedOneHotCategorical", "ExpRelaxedCategorical"),
          what="relaxed categorical log_prob at points on the simplex's boundary (torchdist's documented finite "
               "value against torch's NaN; no exact reference for vectors yet) and float32 (8e-5 relative)"),
-    dict(family="TransformedDistribution", what="TransformedDistribution: cdf/icdf with tensor or mixed-sign affine "
-         "scales (being changed on main), Tanh ends, icdf tails through Normal (torch's erfinv), Gamma-Power cdf"),
-    dict(family="MixtureSameFamily", what="MixtureSameFamily cdf: error classes outside the support and where torch "
-         "lacks the component's cdf (Gamma)"),
+    dict(family="TransformedDistribution", when=lambda c: "Tanh" in c["meta"]["label"],
+         what="TransformedDistribution with TanhTransform at y = +-1: torchdist's clamped inverse gives the density "
+              "at the clamp (-313.25), torch NaN, the limit -inf; d icdf/dp at p = 0"),
     dict(family="LogisticNormal", what="LogisticNormal log_prob far from the mean and at the simplex's edges"),
-    dict(family="GeneralizedPareto", what="GeneralizedPareto log_prob near the support's ends (the Python reference's "
-         "own rounding)"),
+    dict(family="GeneralizedPareto", dtype="float32", what="GeneralizedPareto float32 log_prob at the support's upper "
+         "end (rounded in float32 by torchdist, in double by the reference)"),
     dict(family="Weibull", methods=("log_prob", "mode"), what="Weibull log_prob with k = 1e4 (1.5e-8 relative) and "
          "float32 subnormal scales; mode's gradient at k = 1, a kink (one-sided 0 and scale)"),
     dict(family=("Binomial", "FisherSnedecor", "VonMises", "LogNormal", "Kumaraswamy", "Beta"),
