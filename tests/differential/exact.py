@@ -681,7 +681,14 @@ def evaluate_event(fn, inputs, index):
     return float(r)
 
 
-MAX_DERIVATIVE_DPS = 200
+
+
+MAX_DERIVATIVE_DPS = 800
+# Special functions whose cost at hundreds of digits is too high for a whole
+# gradient array here (gammainc, besseli): their gradients are arbitrated only
+# where 200 digits suffice.
+EXPENSIVE = {inverse_gamma_cdf, gamma_cdf, chi2_cdf, poisson_cdf, von_mises_log_prob, von_mises_variance,
+             von_mises_entropy}
 
 
 def derivative(fn, inputs, index, name, max_dps=800):
