@@ -3,7 +3,8 @@
 # run its examples. Does nothing when they are all present; safe to re-run.
 set -euo pipefail
 
-PACKAGES=(build-essential cmake libtorch-dev libboost-math-dev libgtest-dev libbenchmark-dev libsleef-dev "$@")
+PACKAGES=(build-essential cmake libtorch-dev libboost-math-dev libgtest-dev libbenchmark-dev libsleef-dev
+  nlohmann-json3-dev python3-torch python3-scipy python3-mpmath "$@")
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

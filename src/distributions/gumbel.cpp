@@ -1,6 +1,7 @@
 #include "torchdist/distributions/gumbel.h"
 
 #include <cmath>
+#include <limits>
 
 namespace torchdist {
 namespace {
@@ -44,8 +45,15 @@ at::Tensor Gumbel::cdf(const at::Tensor& value) const {
   // Far below loc, exp(w) overflows and autograd would form 0 * inf = NaN.
   // Capping w at 10 changes no value (exp(-exp(10)) is 0 in every floating
   // dtype) and makes the gradient there the correct (underflowed) 0.
-  at::Tensor w = (-(value - loc_) / scale_).clamp_max(10);
-  return at::exp(-at::exp(w));
+  // At value = +-inf, (value - loc) / scale^2 is infinite and the gradient
+  // in scale would be 0 * inf = NaN: those points get loc as a stand-in and
+  // their limits 1 and 0 by `where`.
+  const at::Tensor pos = value == std::numeric_limits<double>::infinity();
+  const at::Tensor neg = value == -std::numeric_limits<double>::infinity();
+  const at::Tensor x = at::where(pos.logical_or(neg), loc_, value);
+  at::Tensor w = (-(x - loc_) / scale_).clamp_max(10);
+  const at::Tensor c = at::exp(-at::exp(w));
+  return at::where(pos, at::ones({}, c.options()), at::where(neg, at::zeros({}, c.options()), c));
 }
 
 at::Tensor Gumbel::icdf(const at::Tensor& value) const {

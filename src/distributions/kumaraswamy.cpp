@@ -20,7 +20,13 @@ constexpr double kLog2 = 0.69314718055994530942;
 // rounds to 1. With t = a log x it gives log(1 - x^a) to full relative
 // accuracy at both ends of (0, 1).
 at::Tensor log1mexp(const at::Tensor& t) {
-  return at::where(t > -kLog2, at::log(-at::expm1(t)), at::log1p(-at::exp(t)));
+  // Each branch sees a stand-in (-1) where the other is taken: the discarded
+  // branch's gradient would otherwise be infinite (log1p(-exp(t)) at t = -1e-20,
+  // where exp(t) rounds to 1) and 0 * inf = NaN through `where`.
+  const at::Tensor near_zero = t > -kLog2;
+  const at::Tensor stand_in = at::full({}, -1.0, t.options());
+  return at::where(near_zero, at::log(-at::expm1(at::where(near_zero, t, stand_in))),
+                   at::log1p(-at::exp(at::where(near_zero, stand_in, t))));
 }
 
 // The map of the transform chain, y = (1 - u^(1/b))^(1/a), as
@@ -57,9 +63,17 @@ at::Tensor kumaraswamy_log_prob(const at::Tensor& x, const at::Tensor& concentra
 }
 
 at::Tensor kumaraswamy_cdf(const at::Tensor& x, const at::Tensor& concentration1, const at::Tensor& concentration0) {
+  // At x <= 0 and x >= 1 the cdf is 0 and 1, but log x or log(1 - x^a) is
+  // infinite there and autograd would form 0 * inf = NaN in the gradients
+  // of a and b: those points get a finite stand-in and their value by
+  // `where` (NaN stays NaN: it is neither <= 0 nor >= 1).
+  const at::Tensor below = x <= 0;
+  const at::Tensor above = x >= 1;
+  const at::Tensor xs = at::where(below.logical_or(above), at::full({}, 0.5, x.options()), x);
   // 1 - (1 - x^a)^b = -expm1(b log(1 - x^a)): relative accuracy for small
   // x (where it is ~ b x^a) and near x = 1 alike.
-  return -at::expm1(concentration0 * log1mexp(concentration1 * x.clamp(0, 1).log()));
+  const at::Tensor c = -at::expm1(concentration0 * log1mexp(concentration1 * xs.log()));
+  return at::where(below, at::zeros({}, c.options()), at::where(above, at::ones({}, c.options()), c));
 }
 
 Kumaraswamy::Params Kumaraswamy::broadcast(const ScalarOrTensor& concentration1,
@@ -119,8 +133,14 @@ at::Tensor Kumaraswamy::cdf(const at::Tensor& value) const {
 at::Tensor Kumaraswamy::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
   // F(x) = p  <=>  x = (1 - (1 - p)^(1/b))^(1/a), i.e. the sampling map at
-  // u = 1 - p; log1p keeps small p accurate.
-  return (log1mexp(at::log1p(-value) / concentration0_) / concentration1_).exp();
+  // u = 1 - p; log1p keeps small p accurate. p = 0 and p = 1 (x = 0 and 1)
+  // are set apart as in kumaraswamy_cdf: their intermediates are infinite
+  // and would make the gradients in a and b NaN.
+  const at::Tensor zero = value <= 0;
+  const at::Tensor one = value >= 1;
+  const at::Tensor p = at::where(zero.logical_or(one), at::full({}, 0.5, value.options()), value);
+  const at::Tensor x = (log1mexp(at::log1p(-p) / concentration0_) / concentration1_).exp();
+  return at::where(zero, at::zeros({}, x.options()), at::where(one, at::ones({}, x.options()), x));
 }
 
 at::Tensor Kumaraswamy::entropy() const {

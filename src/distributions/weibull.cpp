@@ -28,7 +28,9 @@ at::Tensor unit_rate(const at::Tensor& like) { return at::ones({}, like.options(
 at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& concentration) {
   at::Tensor z = x / scale;
   // xlogy: (k - 1) log z is 0 for k = 1 even at z = 0, the Exponential limit.
-  return (concentration / scale).log() + at::xlogy(concentration - 1, z) - z.pow(concentration);
+  // log k - log scale, not log(k / scale): k / scale overflows for a
+  // subnormal scale although the density is representable.
+  return concentration.log() - scale.log() + at::xlogy(concentration - 1, z) - z.pow(concentration);
 }
 
 Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args)

@@ -166,6 +166,20 @@ TEST(Gumbel, CdfGradientIsZeroNotNanFarInTheLeftTail) {
   EXPECT_TRUE(all_close(x.grad(), g.log_prob(x.detach()).exp(), 1e-12, 0));
 }
 
+TEST(Gumbel, CdfGradientsAreZeroNotNanAtInfinity) {
+  // Found by the differential suite (issue 14): at value = +-inf the
+  // derivative of (value - loc) / scale in scale is infinite, and the
+  // gradient in scale was 0 * inf = NaN.
+  at::Tensor loc = tensor_of({0.5}).set_requires_grad(true), scale = tensor_of({2.0}).set_requires_grad(true);
+  at::Tensor x = tensor_of({-kInf, kInf}, {2}).set_requires_grad(true);
+  at::Tensor c = td::Gumbel(loc, scale).cdf(x);
+  EXPECT_TRUE(at::equal(c.detach(), tensor_of({0.0, 1.0}, {2})));
+  c.sum().backward();
+  EXPECT_TRUE(at::equal(scale.grad(), tensor_of({0.0}))) << scale.grad();
+  EXPECT_TRUE(at::equal(loc.grad(), tensor_of({0.0}))) << loc.grad();
+  EXPECT_TRUE(at::equal(x.grad(), tensor_of({0.0, 0.0}, {2}))) << x.grad();
+}
+
 TEST(Gumbel, ValidationErrors) {
   EXPECT_THROW_MSG(td::Gumbel(at::zeros({3}), tensor_of({1, 0, 2}, {3})), c10::ValueError,
                    "Gumbel: scale must satisfy positive(), got 0 at index [1]");

@@ -52,6 +52,19 @@ TEST(HalfNormal, LogProbCdfIcdfMatchBoost) {
   }
 }
 
+TEST(HalfNormal, IcdfKeepsItsPrecisionNearOne) {
+  // Found by the differential suite (issue 14): sqrt(2) erfinv(p) was
+  // 8.2928755 at p = 1 - 2^-53 (6e-5 relative error); the quantile there is
+  // -Phi^-1(2^-54) = 8.29236107581...
+  td::HalfNormal d(tensor_of({1.0, 1.0, 1.0}, {3}));
+  const double p1 = 1 - 1e-10;  // 1 - p1 is exact: 1.00000008274037e-10
+  at::Tensor q = d.icdf(tensor_of({1 - std::ldexp(1.0, -53), p1, 0.75}, {3}));
+  boost::math::normal_distribution<double> normal(0, 1);
+  EXPECT_NEAR(q[0].item<double>(), -boost::math::quantile(normal, std::ldexp(1.0, -54)), 1e-14 * 8.3);
+  EXPECT_NEAR(q[1].item<double>(), -boost::math::quantile(normal, (1 - p1) / 2), 1e-14 * 6.5);
+  EXPECT_NEAR(q[2].item<double>(), boost::math::quantile(normal, 0.875), 1e-15);
+}
+
 TEST(HalfNormal, ValuesOutsideTheSupportWithoutValidation) {
   td::HalfNormal d(tensor_of({2.0}), /*validate_args=*/false);
   at::Tensor y = tensor_of({-3, -1e-300, 0, 1}, {4});

@@ -302,6 +302,34 @@ TEST(Kumaraswamy, GradientsMatchFiniteDifferences) {
   check([&](const at::Tensor& b) { return rsample_sum(a0, b); }, b0);
 }
 
+TEST(Kumaraswamy, CdfAndIcdfGradientsAreFiniteAtTheEndsOfTheSupport) {
+  // Found by the differential suite (issue 14): log x or log(1 - x^a) is
+  // infinite at x = 0, 1 (p = 0, 1 for icdf), and the gradients in a and b
+  // were 0 * inf = NaN for every parameter that saw such a point.
+  at::Tensor a = tensor_of({0.5, 2.0}, {2}).set_requires_grad(true);
+  at::Tensor b = tensor_of({3.0, 0.7}, {2}).set_requires_grad(true);
+  at::Tensor ends = tensor_of({0, 0, 1, 1, 0.3, 0.3}, {3, 2});
+  td::Kumaraswamy(a, b).cdf(ends).sum().backward();
+  td::Kumaraswamy(a, b).icdf(ends).sum().backward();
+  EXPECT_TRUE(at::isfinite(a.grad()).all().item<bool>()) << a.grad();
+  EXPECT_TRUE(at::isfinite(b.grad()).all().item<bool>()) << b.grad();
+  // The ends contribute nothing: the gradients are those of the interior row.
+  at::Tensor a1 = a.detach().clone().set_requires_grad(true), b1 = b.detach().clone().set_requires_grad(true);
+  at::Tensor mid = tensor_of({0.3, 0.3}, {2});
+  td::Kumaraswamy(a1, b1).cdf(mid).sum().backward();
+  td::Kumaraswamy(a1, b1).icdf(mid).sum().backward();
+  EXPECT_TRUE(all_close(a.grad(), a1.grad(), 1e-14, 0));
+  EXPECT_TRUE(all_close(b.grad(), b1.grad(), 1e-14, 0));
+  // Near p = 0 the quantile's intermediate log(1 - exp(t)) has t ~ -1e-20:
+  // the gradient in p was NaN there (its unused branch's derivative inf).
+  at::Tensor p = tensor_of({1e-20, 1e-12}, {2}).set_requires_grad(true);
+  td::Kumaraswamy(tensor_of({0.5, 2.0}, {2}), tensor_of({3.0, 0.7}, {2})).icdf(p).sum().backward();
+  EXPECT_TRUE(at::isfinite(p.grad()).all().item<bool>()) << p.grad();
+  // NaN stays NaN.
+  td::Kumaraswamy plain(tensor_of({2.0}), tensor_of({3.0}), /*validate_args=*/false);
+  EXPECT_TRUE(std::isnan(plain.cdf(tensor_of({std::numeric_limits<double>::quiet_NaN()})).item<double>()));
+}
+
 // E[x] = b B(1 + 1/a, b), written with std::lgamma, and its central
 // difference, to compare the pathwise estimate with.
 double closed_form_mean(double a, double b) {

@@ -93,6 +93,15 @@ TEST(Weibull, LogProbIsExactWhereTheComposedFormIsNot) {
   EXPECT_EQ(lp0[2].item<double>(), -kInf);
 }
 
+TEST(Weibull, LogProbIsFiniteForASubnormalScale) {
+  // Found by the differential suite (issue 14): log(k / scale) overflowed
+  // to +inf for scale = 1e-310 although the density is representable:
+  // log f(x) = log(k / s) + (k - 1) log(x / s) - (x / s)^k at x = s.
+  td::Weibull w(tensor_of({1e-310}), tensor_of({0.5}));
+  const double lp = w.log_prob(tensor_of({1e-310})).item<double>();
+  EXPECT_NEAR(lp, std::log(0.5) - std::log(1e-310) - 1, 1e-13 * std::abs(lp));
+}
+
 TEST(Weibull, MomentsModeAndEntropyMatchBoost) {
   const std::vector<double> scales = {1, 2, 0.3, 1e3, 5, 1}, ks = {0.5, 1, 3.5, 20, 0.1, 1.2};
   td::Weibull w(tensor_of(scales, {6}), tensor_of(ks, {6}));

@@ -1,0 +1,47 @@
+#pragma once
+// Builds a torchdist distribution from a JSON description written by
+// run_differential.py. The description mirrors the Python constructor call:
+//
+//   {"family": "Normal", "params": {"loc": T, "scale": T}, "validate": true}
+//
+// where T is a tensor {"dtype": "float64", "shape": [3], "data": [...]} or a
+// plain number {"number": 1.5}; composites nest descriptions ("base",
+// "mixture", "component") and TransformedDistribution lists its transforms.
+// Every floating tensor parameter becomes a leaf (requiring grad when asked),
+// recorded under its dotted path ("base.loc") so that the evaluator can
+// report the gradient with respect to it.
+
+#include <torchdist/torchdist.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace torchdist {
+namespace differential {
+
+using json = nlohmann::json;
+
+/// The floating leaf tensors of one case, in the order they were created.
+struct Leaves {
+  bool requires_grad = false;
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+};
+
+/// A tensor from its JSON form; non-finite numbers are the strings "nan",
+/// "inf", "-inf".
+at::Tensor tensor_from_json(const json& j);
+
+/// The JSON form of a tensor (17 significant digits are not needed: the
+/// shortest representation that round-trips, which nlohmann writes).
+json tensor_to_json(const at::Tensor& t);
+
+/// Builds the distribution described by `spec`; floating tensor parameters
+/// are added to `leaves` under `prefix` + their name.
+std::shared_ptr<Distribution> make_distribution(const json& spec, Leaves& leaves, const std::string& prefix = "");
+
+}  // namespace differential
+}  // namespace torchdist
