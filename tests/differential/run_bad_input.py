@@ -41,11 +41,9 @@ import argparse
 import collections
 import json
 import math
-import os
 import random
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
