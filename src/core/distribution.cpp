@@ -109,15 +109,7 @@ void Distribution::check_sample(const at::Tensor& value) const {
   TORCH_CHECK_VALUE(dim >= event_dim && value.sizes().slice(dim - event_dim) == at::IntArrayRef(event_shape_),
                     name(), ": value of shape ", value.sizes(), " does not end in the event shape ",
                     at::IntArrayRef(event_shape_));
-  // The value's batch dimensions must broadcast with batch_shape from the right.
-  const int64_t vb = dim - event_dim;
-  const int64_t bb = static_cast<int64_t>(batch_shape_.size());
-  for (int64_t i = 1; i <= std::min(vb, bb); ++i) {
-    const int64_t a = value.size(vb - i), b = batch_shape_[bb - i];
-    TORCH_CHECK_VALUE(a == 1 || b == 1 || a == b, name(), ": value of shape ", value.sizes(),
-                      " is not broadcastable with batch_shape + event_shape ",
-                      at::IntArrayRef(extended_shape()));
-  }
+  check_batch_broadcast(value, dim - event_dim, "value");
   ConstraintPtr s = support();
   if (s->is_dependent()) return;
   if (s->all_satisfied(value).value_or(false)) return;
@@ -128,8 +120,19 @@ void Distribution::check_sample(const at::Tensor& value) const {
                     detail::describe_violation(value, ok, s->event_dim()));
 }
 
+void Distribution::check_batch_broadcast(const at::Tensor& value, int64_t value_batch_dims, const char* what) const {
+  // The value's batch dimensions must broadcast with batch_shape from the right.
+  const int64_t bb = static_cast<int64_t>(batch_shape_.size());
+  for (int64_t i = 1; i <= std::min(value_batch_dims, bb); ++i) {
+    const int64_t a = value.size(value_batch_dims - i), b = batch_shape_[bb - i];
+    TORCH_CHECK_VALUE(a == 1 || b == 1 || a == b, name(), ": ", what, " of shape ", value.sizes(),
+                      " is not broadcastable with batch_shape + event_shape ", at::IntArrayRef(extended_shape()));
+  }
+}
+
 void Distribution::check_probability(const at::Tensor& value, const char* method) const {
   TORCH_CHECK_VALUE(value.defined(), name(), ": ", method, " value must be a defined tensor");
+  check_batch_broadcast(value, value.dim(), (std::string(method) + " value").c_str());
   if (constraints::unit_interval()->all_satisfied(value).value_or(false)) return;
   at::NoGradGuard no_grad;
   at::Tensor ok = constraints::unit_interval()->check(value);

@@ -73,7 +73,14 @@ at::Tensor Binomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Gene
   at::NoGradGuard no_grad;
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   const at::Tensor fused = detail::kernels::fused_binomial(total_count_.expand(shape), p.expand(shape), generator);
-  return fused.defined() ? fused : at::binomial(total_count_.expand(shape), p.expand(shape), generator);
+  if (fused.defined()) return fused;
+  // at::binomial never returns for a NaN count (unvalidated input): NaN there,
+  // as the fused sampler gives.
+  const at::Tensor nan = at::isnan(total_count_).logical_or(at::isnan(p)).expand(shape);
+  const at::Tensor zero = at::zeros({}, total_count_.options());
+  const at::Tensor draws = at::binomial(at::where(nan, zero, total_count_.expand(shape)),
+                                        at::where(nan, zero, p.expand(shape)), generator);
+  return at::where(nan, at::full({}, NAN, draws.options()), draws);
 }
 
 at::Tensor Binomial::log_prob_unchecked(const at::Tensor& value) const {

@@ -153,6 +153,9 @@ at::Tensor Wishart::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gene
 
 at::Tensor Wishart::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
+  // Integer matrices (validated or not) in the parameters' dtype: Cholesky
+  // needs a floating type.
+  if (!at::isFloatingType(value.scalar_type())) return log_prob(value.to(df_.scalar_type()));
   const at::Tensor& precision =
       kind_ == MatrixParam::Kind::kPrecisionMatrix
           ? param_

@@ -126,6 +126,10 @@ class Distribution {
   /// Checks that an `icdf` argument is a probability in [0, 1]; `method`
   /// names the caller in the message.
   void check_probability(const at::Tensor& value, const char* method) const;
+  /// Throws `c10::ValueError` unless the leading `value_batch_dims`
+  /// dimensions of `value` broadcast with `batch_shape` from the right;
+  /// `what` names the value in the message.
+  void check_batch_broadcast(const at::Tensor& value, int64_t value_batch_dims, const char* what) const;
   /// Throws `c10::NotImplementedError` "<Family> does not implement <method>".
   [[noreturn]] void not_implemented(const char* method) const;
 
