@@ -152,10 +152,10 @@ at::Tensor Wishart::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gene
 }
 
 at::Tensor Wishart::log_prob(const at::Tensor& value) const {
+  // Integer matrices in the parameters' dtype first: the support's check and
+  // the density both take a Cholesky factor, which needs a floating type.
+  if (value.defined() && !at::isFloatingType(value.scalar_type())) return log_prob(value.to(df_.scalar_type()));
   if (validate_args()) check_sample(value);
-  // Integer matrices (validated or not) in the parameters' dtype: Cholesky
-  // needs a floating type.
-  if (!at::isFloatingType(value.scalar_type())) return log_prob(value.to(df_.scalar_type()));
   const at::Tensor& precision =
       kind_ == MatrixParam::Kind::kPrecisionMatrix
           ? param_

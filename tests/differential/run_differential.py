@@ -1860,11 +1860,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          when=lambda c: "mixed-sign" in c["meta"]["label"] or "Affine(tensor)" in c["meta"]["label"],
          what="issue 14: TransformedDistribution icdf through a negative affine scale evaluates the base's icdf at "
               "fl(1 - p): 7e-9 relative off at p = 1e-10 (0.0740587227322459 against 0.07405872219167878)"),
-    dict(family="Binomial", methods=("entropy", "perplexity"), check="values",
-         elements=lambda total_count, **p: (p["probs"] == 0) | (p["probs"] == 1) if "probs" in p else
-         np.zeros_like(total_count, bool), when=lambda c: c["meta"]["label"].startswith("n tensor"),
-         what="issue 14: Binomial entropy with a total_count tensor at probs 0 or 1 is wrong: 3.938 at n = 8, p = 0 "
-              "and 10.47 at n = 3, p = 1 (the entropy is 0; it cannot exceed log(n + 1))"),
     # Whole checks (a parameter's gradient sums over elements, or an event's elements share one value).
     dict(family="TransformedDistribution", methods=("cdf",), check="grad",
          when=lambda c: c["dist"]["base"]["family"] == "Gamma",
