@@ -1,8 +1,8 @@
 #include "torchdist/core/utils.h"
 
-#include <algorithm>
 #include <sstream>
 
+#include <ATen/ExpandUtils.h>
 #include <c10/core/DefaultDtype.h>
 
 #include <limits>
@@ -51,21 +51,17 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
 }
 
 std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params) {
-  // Shapes first, so that a mismatch names the parameters.
+  // Shapes first, by ATen's own rule, so that a mismatch names the parameters.
   std::vector<int64_t> shape;
   bool broadcasts = true;
   for (const NamedParam& p : params) {
     if (p.value.is_scalar() || !p.value.tensor().defined()) continue;
-    const at::IntArrayRef s = p.value.tensor().sizes();
-    const size_t n = std::max(shape.size(), s.size());
-    std::vector<int64_t> out(n);
-    for (size_t i = 0; i < n && broadcasts; ++i) {
-      const int64_t a = i < shape.size() ? shape[shape.size() - 1 - i] : 1;
-      const int64_t b = i < s.size() ? s[s.size() - 1 - i] : 1;
-      broadcasts = a == b || a == 1 || b == 1;
-      out[n - 1 - i] = a == 1 ? b : a;
+    try {
+      shape = at::infer_size(shape, p.value.tensor().sizes());
+    } catch (const c10::Error&) {
+      broadcasts = false;
+      break;
     }
-    shape = std::move(out);
   }
   if (!broadcasts) {
     std::ostringstream os;
