@@ -50,8 +50,8 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
   return broadcast_values(values.size(), [&](size_t i) -> const ScalarOrTensor& { return values.begin()[i]; });
 }
 
-std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params) {
-  // Shapes first, by ATen's own rule, so that a mismatch names the parameters.
+std::vector<int64_t> broadcast_shape(const char* owner, std::initializer_list<NamedParam> params) {
+  // ATen's own rule, so that a mismatch can name the parameters.
   std::vector<int64_t> shape;
   bool broadcasts = true;
   for (const NamedParam& p : params) {
@@ -71,12 +71,17 @@ std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer
          << (p.value.is_scalar() || !p.value.tensor().defined() ? at::IntArrayRef() : p.value.tensor().sizes());
       ++i;
     }
-    TORCH_CHECK_VALUE(false, distribution, ": parameters ", os.str(), " do not broadcast");
+    TORCH_CHECK_VALUE(false, owner, ": parameters ", os.str(), " do not broadcast");
   }
   for (const NamedParam& p : params) {
-    TORCH_CHECK_VALUE(p.value.is_scalar() || p.value.tensor().defined(), distribution, ": ", p.name,
+    TORCH_CHECK_VALUE(p.value.is_scalar() || p.value.tensor().defined(), owner, ": ", p.name,
                       " must be a defined tensor");
   }
+  return shape;
+}
+
+std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params) {
+  broadcast_shape(distribution, params);
   return broadcast_values(params.size(), [&](size_t i) -> const ScalarOrTensor& { return params.begin()[i].value; });
 }
 

@@ -13,6 +13,7 @@ AffineTransform::AffineTransform(ScalarOrTensor loc, ScalarOrTensor scale, int64
   loc_ = loc.is_scalar() ? at::scalar_tensor(loc.value(), at::kDouble) : loc.tensor();
   scale_ = scale.is_scalar() ? at::scalar_tensor(scale.value(), at::kDouble) : scale.tensor();
   TORCH_CHECK_VALUE(loc_.defined() && scale_.defined(), "AffineTransform: loc and scale must be defined tensors");
+  broadcast_shape("AffineTransform", {{"loc", loc_}, {"scale", scale_}});
 }
 
 at::Tensor AffineTransform::call(const at::Tensor& x) const {

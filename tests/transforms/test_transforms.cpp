@@ -271,6 +271,10 @@ TEST(Transforms, NamesAndErrors) {
   EXPECT_THROW_MSG(td::AffineTransform(0.0, td::testing::tensor_of({1, -1}, {2})).sign(), c10::ValueError,
                    "sign is not defined when scale's sign varies");
   EXPECT_EQ(td::AffineTransform(0.0, -2.0).sign(), -1);
+  // Shapes that cannot broadcast are caught when the transform is built, not
+  // by ATen's size error at the first call.
+  EXPECT_THROW_MSG(td::AffineTransform(at::zeros({3}), at::ones({2})), c10::ValueError,
+                   "AffineTransform: parameters loc of shape [3] and scale of shape [2] do not broadcast");
   EXPECT_TRUE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 2.0)));
   EXPECT_FALSE(td::AffineTransform(1.0, 2.0).equals(td::AffineTransform(1.0, 3.0)));
   EXPECT_FALSE(td::ExpTransform().equals(td::TanhTransform()));

@@ -65,6 +65,16 @@ struct NamedParam {
 /// \endcode
 std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params);
 
+/// The shape that `params` broadcast to, without broadcasting them; shapes
+/// that do not broadcast throw `broadcast_all`'s `c10::ValueError` naming
+/// `owner` (a distribution or a transform). Numbers count as 0-dim.
+///
+/// Example:
+/// \code
+///   td::broadcast_shape("AffineTransform", {{"loc", loc}, {"scale", scale}});
+/// \endcode
+std::vector<int64_t> broadcast_shape(const char* owner, std::initializer_list<NamedParam> params);
+
 /// The Euler-Mascheroni constant (torch's `euler_constant`).
 constexpr double kEulerMascheroni = 0.57721566490153286061;
 
