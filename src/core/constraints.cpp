@@ -282,8 +282,11 @@ at::Tensor LowerTriangular::check(const at::Tensor& v) const {
 
 at::Tensor CorrCholesky::check(const at::Tensor& v) const {
   // Rows of a correlation Cholesky factor have unit norm; allow a few ulps.
-  const double tol = 10 * finfo_eps(v.scalar_type());
-  at::Tensor row_norm = at::linalg_vector_norm(v.detach(), 2, {-1});
+  // Integer matrices are checked in the default floating dtype.
+  const at::Tensor f = at::isFloatingType(v.scalar_type()) ? v.detach()
+                                                           : v.detach().to(c10::get_default_dtype_as_scalartype());
+  const double tol = 10 * finfo_eps(f.scalar_type());
+  at::Tensor row_norm = at::linalg_vector_norm(f, 2, {-1});
   at::Tensor unit_rows = ((row_norm - 1).abs() <= tol).all(-1);
   return lower_cholesky()->check(v).logical_and(unit_rows);
 }

@@ -5,8 +5,18 @@
 #include "torchdist/core/utils.h"
 #include "torchdist/distributions/independent.h"
 #include "torchdist/transforms/compose.h"
+#include "linalg_helpers.h"
 
 namespace torchdist {
+namespace {
+
+// Integer values become the default floating dtype: the transforms' clamps
+// need a floating dtype's limits.
+at::Tensor floating(const at::Tensor& value) {
+  return value.defined() && !at::isFloatingType(value.scalar_type()) ? value.to(detail::float_type_of({value})) : value;
+}
+
+}  // namespace
 
 TransformedDistribution::Parts TransformedDistribution::build(DistributionPtr base,
                                                               std::vector<TransformPtr> transforms) {
@@ -77,7 +87,8 @@ at::Tensor TransformedDistribution::rsample(at::IntArrayRef sample_shape,
   return push_forward(base_->rsample(sample_shape, std::move(generator)));
 }
 
-at::Tensor TransformedDistribution::log_prob(const at::Tensor& value) const {
+at::Tensor TransformedDistribution::log_prob(const at::Tensor& input) const {
+  const at::Tensor value = floating(input);
   if (validate_args()) check_sample(value);
   // Walk back from y to the base sample, subtracting each log-det summed
   // over the event dimensions it does not already cover.
@@ -124,8 +135,9 @@ void TransformedDistribution::check_monotone(const char* method) const {
                               ": it needs univariate, monotone transforms (each with a sign)");
 }
 
-at::Tensor TransformedDistribution::cdf(const at::Tensor& value) const {
+at::Tensor TransformedDistribution::cdf(const at::Tensor& input) const {
   check_monotone("cdf");
+  const at::Tensor value = floating(input);
   if (validate_args()) check_sample(value);
   at::Tensor x = value;
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse_unchecked(x);

@@ -216,6 +216,8 @@ TEST(LKJCholesky, ValidationErrors) {
   EXPECT_THROW_MSG(d.mean(), c10::NotImplementedError, "LKJCholesky does not implement mean");
   EXPECT_THROW_MSG(d.entropy(), c10::NotImplementedError, "LKJCholesky does not implement entropy");
   EXPECT_NO_THROW(td::LKJCholesky(3, -1.0, /*validate_args=*/false));
+  // An integer identity is a valid factor: checked and evaluated as floating.
+  EXPECT_TRUE(at::allclose(d.log_prob(at::eye(2, at::kLong)), d.log_prob(at::eye(2))));
 }
 
 }  // namespace

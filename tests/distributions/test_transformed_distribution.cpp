@@ -125,6 +125,20 @@ TEST(TransformedDistribution, RsampleIsPathwiseAndExpandWorks) {
   EXPECT_TRUE(all_close(e.log_prob(v), flow.log_prob(v).expand({3, 2})));
 }
 
+TEST(TransformedDistribution, IntegerValuesBecomeFloating) {
+  // The transforms' clamps need a floating dtype's limits; integer values are
+  // converted to the default dtype first (LogisticNormal's stick-breaking,
+  // RelaxedBernoulli's sigmoid).
+  td::TransformedDistribution sigmoid(td::Normal(tensor_of({0.0, 1.0}), tensor_of({1.0, 2.0})),
+                                      {std::make_shared<td::SigmoidTransform>()});
+  const at::Tensor ints = at::zeros({2}, at::kLong);
+  EXPECT_TRUE(at::allclose(sigmoid.cdf(ints), sigmoid.cdf(ints.to(at::kDouble))));
+  td::TransformedDistribution exp(td::Normal(tensor_of({0.0, 1.0}), tensor_of({1.0, 2.0})),
+                                  {std::make_shared<td::ExpTransform>()});
+  const at::Tensor twos = at::full({2}, 2, at::kLong);
+  EXPECT_TRUE(at::allclose(exp.log_prob(twos), exp.log_prob(twos.to(at::kDouble))));
+}
+
 TEST(TransformedDistribution, Errors) {
   td::TransformedDistribution d(td::Normal(0.0, 1.0), {std::make_shared<td::ExpTransform>()});
   EXPECT_THROW_MSG(d.log_prob(tensor_of({-1.0})), c10::ValueError,
