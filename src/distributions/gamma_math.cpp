@@ -23,6 +23,25 @@ struct Dual {
 inline Dual operator+(Dual p, Dual q) { return {p.v + q.v, p.d + q.d}; }
 inline Dual operator*(Dual p, Dual q) { return {p.v * q.v, p.v * q.d + p.d * q.v}; }
 inline Dual operator/(Dual p, Dual q) { return {p.v / q.v, (p.d * q.v - p.v * q.d) / (q.v * q.v)}; }
+inline Dual operator*(Dual p, double k) { return {p.v * k, p.d * k}; }
+inline Dual exp(Dual p) {
+  const double e = std::exp(p.v);
+  return {e, e * p.d};
+}
+inline Dual sqrt(Dual p) {
+  const double r = std::sqrt(p.v);
+  return {r, p.d / (2 * r)};
+}
+inline Dual erfc(Dual p) {
+  return {std::erfc(p.v), -2 / std::sqrt(M_PI) * std::exp(-p.v * p.v) * p.d};
+}
+// c[0] + c[1] p + c[2] p^2 + ... by Horner's rule.
+template <size_t N>
+Dual polynomial(const double (&c)[N], Dual p) {
+  Dual r{c[N - 1], 0};
+  for (size_t i = N - 1; i-- > 0;) r = r * p + Dual{c[i], 0};
+  return r;
+}
 
 constexpr double kEps = std::numeric_limits<double>::epsilon() / 2;
 // Lentz's guard against division by zero in the continued fraction.
@@ -128,18 +147,72 @@ void large_a_log_prefactor(double a, double x, double* log_pre, double* dlog) {
   *dlog = log_ratio + log_minus_digamma;
 }
 
+// Taylor coefficients in eta of Temme's C0(eta) = 1 / (lambda - 1) - 1 / eta
+// and C1(eta) = 1 / eta^3 - 1 / (lambda - 1)^3 - 1 / (lambda - 1)^2 -
+// 1 / (12 (lambda - 1)) (computed with mpmath at 120 digits).
+constexpr double kTemmeC0[] = {-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 3.5273368606701940035e-4,
+                               -1.787551440329218107e-4, 3.9192631785224377817e-5, -2.1854485106799921615e-6,
+                               -1.8540622107151599607e-6, 8.296711340953086005e-7, -1.7665952736826079304e-7,
+                               6.7078535434014985804e-9};
+constexpr double kTemmeC1[] = {-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.9022633744855967078e-4,
+                               2.0576131687242798354e-4, -4.0187757201646090535e-7};
+
+// From a = 1e6 on, dP/da by Temme's uniform asymptotic expansion instead of
+// the series and continued fraction, whose ~9 sqrt(a) terms near x = a grow
+// without bound:
+//   Q(a, x) = erfc(eta sqrt(a / 2)) / 2 + e^(-a phi) / sqrt(2 pi a) (C0(eta) + C1(eta) / a + ...),
+//   phi = lambda - 1 - log(lambda) = eta^2 / 2, lambda = x / a, sign(eta) = sign(x - a),
+// differentiated in a by dual numbers. The omitted C2 / a^2 term is below
+// 1e-13 of the correction term, itself ~1 / sqrt(a) of Q. Where
+// |x - a| >= a / 4, a phi > 2.7e4 and every term underflows.
+constexpr double kTemmeA = 1e6;
+void temme_grad(double a, double x, double* out) {
+  const double sigma = (x - a) / a;
+  if (std::abs(sigma) >= 0.25) {
+    *out = 0;
+    return;
+  }
+  const double phi = -log1pmx_small(sigma);
+  const double eta_v = std::copysign(std::sqrt(2 * phi), sigma);
+  const double dsigma_da = -x / (a * a);
+  // d phi / d sigma = sigma / (1 + sigma); d eta / d sigma = that / eta,
+  // which tends to 1 as sigma -> 0.
+  const double dphi_dsigma = sigma / (1 + sigma);
+  const double deta_dsigma = sigma == 0 ? 1 : dphi_dsigma / eta_v;
+  const Dual A{a, 1};
+  const Dual eta{eta_v, deta_dsigma * dsigma_da};
+  const Dual a_phi = A * Dual{phi, dphi_dsigma * dsigma_da};
+  const Dual correction = exp(a_phi * -1) / sqrt(A * (2 * M_PI)) *
+                          (polynomial(kTemmeC0, eta) + polynomial(kTemmeC1, eta) / A);
+  const Dual q = erfc(eta * sqrt(A * 0.5)) * 0.5 + correction;
+  *out = -q.d;
+}
+
+// Below this log prefactor, dP/da underflows: |dP/da| <= e^L times a factor
+// that stays below 1e40 for the a and x that reach the series and fraction.
+constexpr double kUnderflowLogPrefactor = -900;
+
 // dP/da at one point; false only if the expansion did not converge.
 bool grad_a_one(double a, double x, double log_pre, double dlog, double* out) {
   if (std::isnan(a) || std::isnan(x) || !(a > 0) || x < 0) {
     *out = std::numeric_limits<double>::quiet_NaN();
     return true;
   }
-  // P is identically 0 at x = 0 and 1 at x = inf for every a > 0.
-  if (x == 0 || std::isinf(x)) {
+  // P is identically 0 at x = 0 and 1 at x = inf for every a > 0, and
+  // P(a, x) -> 0 as a -> inf at finite x.
+  if (x == 0 || std::isinf(x) || std::isinf(a)) {
     *out = 0;
     return true;
   }
-  if (a >= kLargeA && std::isfinite(a)) large_a_log_prefactor(a, x, &log_pre, &dlog);
+  if (a >= kTemmeA) {
+    temme_grad(a, x, out);
+    return true;
+  }
+  if (a >= kLargeA) large_a_log_prefactor(a, x, &log_pre, &dlog);
+  if (log_pre < kUnderflowLogPrefactor && std::abs(dlog) < 1e30) {
+    *out = 0;
+    return true;
+  }
   return x < a + 1 ? series_grad(a, x, log_pre, dlog, out) : continued_fraction_grad(a, x, log_pre, dlog, out);
 }
 
@@ -203,11 +276,6 @@ at::Tensor gamma_p_grad_a(const at::Tensor& a, const at::Tensor& x) {
   const at::ScalarType dtype = args[0].scalar_type();
   at::Tensor ad = args[0].to(at::kDouble).contiguous();
   at::Tensor xd = args[1].to(at::kDouble).contiguous();
-  at::Tensor too_large = ad > kGammaPGradMaxA;
-  if (too_large.any().item<bool>()) {
-    TORCH_CHECK_VALUE(false, "gamma_p: the derivative with respect to a is implemented for a <= ",
-                      kGammaPGradMaxA, ", got a = ", ad.masked_select(too_large)[0].item<double>());
-  }
   // L = log(x^a e^-x / Gamma(a)) and D = dL/da with ATen's lgamma and
   // digamma, used for a < 10 (grad_a_one recomputes both without
   // cancellation for larger a); NaN/inf at x = 0 are never read.
