@@ -577,7 +577,11 @@ def check(case, res):
                                                                                 res["event_shape"]))
         elif exp is None or got != exp:
             fail("SHAPE", "%s shape %s, expected %s" % (method, got, exp))
-        if meta["what"] == "float32 mix" and res["out"]["dtype"] == "float32":
+        # Binomial/NegativeBinomial: probs or logits decide the dtype, as in torch
+        # (README "Where this differs"): a float64 total_count does not promote them.
+        count_family = meta["family"] in ("Binomial", "NegativeBinomial") and not meta["variant"].startswith(
+            "total_count")
+        if meta["what"] == "float32 mix" and res["out"]["dtype"] == "float32" and not count_family:
             fail("DTYPE", "float32 result from a float64 distribution with one float32 parameter")
     return fails
 
@@ -591,32 +595,11 @@ def W(**kw):
     return lambda m: all((m.get(k) in v) if isinstance(v, tuple) else m.get(k) == v for k, v in kw.items())
 
 
-NON_BROADCASTABLE_AT_CONSTRUCTION = (
-    "Beta", "Binomial", "Cauchy", "FisherSnedecor", "Gamma", "GeneralizedPareto", "Gumbel", "Independent",
-    "InverseGamma", "Kumaraswamy", "Laplace", "LogNormal", "LogisticNormal", "MixtureSameFamily", "NegativeBinomial",
-    "Normal", "Pareto", "StudentT", "TransformedDistribution", "Uniform", "VonMises", "Weibull")
-
 KNOWN_BAD_INPUT_DEFECTS = [
-    dict(family=NON_BROADCASTABLE_AT_CONSTRUCTION, kind="RUNTIME_ERROR", issue="issue 14",
-         when=W(what="non-broadcastable"),
-         why="parameters whose shapes do not broadcast: ATen's RuntimeError 'The size of tensor a (2) must match "
-             "the size of tensor b (3)' at construction, no family or argument named (validation on)"),
-    dict(family=("LKJCholesky", "RelaxedBernoulli", "LogisticNormal"), methods=("log_prob", "cdf"), kind="UNNAMED",
-         issue="issue 14", when=W(variant="value int64"),
-         why="log_prob/cdf of an int64 value: ValueError 'finfo_eps/finfo_tiny: expected a floating dtype, got Long' "
-             "without the family's name (validation on)"),
-    dict(family=("Gamma", "Chi2", "InverseGamma"), methods=("cdf",), kind=("UNNAMED", "REJECTED_VALID"),
-         issue="issue 14", when=W(grad=True, what=("+inf", "1e38", "value")),
-         why="d cdf / d concentration at concentration or value 1e38 (or +inf): ValueError 'gamma_p: the derivative "
-             "with respect to a is implemented for a <= 1e+05' / 'did not converge' from the backward, without "
-             "the family's name"),
     dict(family=("Dirichlet", "Beta"), methods=("rsample",), kind=("UNNAMED", "REJECTED_VALID"), issue="issue 14",
          when=W(grad=True, what="1e38"),
          why="the implicit reparameterization gradient's continued fraction does not converge at a concentration of "
              "1e38 (float32): ValueError from the backward naming Beta (tested over 1e-3..1e4)"),
-    dict(family=("Binomial", "NegativeBinomial"), kind="DTYPE", issue="issue 14", when=W(what="float32 mix"),
-         why="float32 probs/logits beside a float64 total_count give float32 results: total_count is not promoted "
-             "with the other parameters (README: different floating dtypes are promoted)"),
 ]
 
 
@@ -654,6 +637,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--evaluator", required=True, help="path of td_differential_eval")
     ap.add_argument("--family", help="only this family (development)")
+    ap.add_argument("--show-excused", action="store_true", help="print each failure a known defect excuses")
     ap.add_argument("--limit", type=int, default=80000, help="cases to run at most (deterministic sample)")
     ap.add_argument("--batch", type=int, default=4000, help="cases per evaluator process")
     ap.add_argument("--workers", type=int, default=2, help="evaluator processes at a time")
@@ -688,6 +672,8 @@ def main():
                 real.append((kind, detail))
             else:
                 seen[i] += 1
+                if args.show_excused:
+                    print("excused: %s | %s | %s | %s" % (meta["label"], meta["variant"], meta["method"], detail[:160]))
                 excused[kind] += 1
         if real:
             tally["failed"] += 1
