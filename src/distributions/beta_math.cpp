@@ -96,7 +96,9 @@ bool scaled_grads_below(double x, double log_x, double log_1mx, double a, double
   Dual2 c{1, 0, 0};
   Dual2 h = d;
   double bracket_a = h.v * ea + h.da, bracket_b = h.v * eb + h.db;
-  const int64_t limit = 1000 + static_cast<int64_t>(50 * std::sqrt(std::max(a, b)));
+  // Generous: ~sqrt(max(a, b)) terms at worst. Capped so that the count
+  // stays an integer for shapes up to the largest doubles.
+  const int64_t limit = 1000 + static_cast<int64_t>(50 * std::sqrt(std::min(std::max(a, b), 1e24)));
   for (int64_t m = 1; m <= limit; ++m) {
     const double md = static_cast<double>(m);
     {

@@ -6,6 +6,8 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <stdexcept>
+#include <string>
 
 namespace torchdist {
 namespace differential {
@@ -256,7 +258,20 @@ at::Tensor tensor_from_json(const json& j) {
   for (const json& v : data) values.push_back(number_from_json(v));
   // Everything travels as doubles: a float32 value as the double it equals,
   // integers exactly up to 2^53; so the cast back is exact.
-  return at::tensor(values, at::kDouble).to(dtype).reshape(shape).contiguous();
+  const at::Tensor t = at::tensor(values, at::kDouble).to(dtype).reshape(shape).contiguous();
+  const std::string layout = j.value("layout", "contiguous");
+  if (t.dim() == 0 || t.numel() == 0 || layout == "contiguous") return t;
+  if (layout == "strided") {
+    std::vector<int64_t> doubled = shape;
+    doubled.back() *= 2;
+    const double gap = at::isFloatingType(dtype) ? std::numeric_limits<double>::quiet_NaN() : -7.0;
+    at::Tensor buffer = at::full(doubled, gap, t.options());
+    at::Tensor view = buffer.slice(-1, 0, c10::nullopt, 2);
+    view.copy_(t);
+    return view;
+  }
+  if (layout == "expanded") return t.narrow(0, 0, 1).expand(shape);
+  throw std::invalid_argument("tensor_from_json: unknown layout " + layout);
 }
 
 json tensor_to_json(const at::Tensor& t) {

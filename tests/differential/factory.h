@@ -32,7 +32,11 @@ struct Leaves {
 };
 
 /// A tensor from its JSON form; non-finite numbers are the strings "nan",
-/// "inf", "-inf".
+/// "inf", "-inf". An optional "layout" makes it a view rather than a
+/// contiguous tensor: "strided" takes every other element of a buffer twice
+/// as long in the last dimension (NaN in the gaps), "expanded" is row 0
+/// expanded along the first dimension (stride 0; the other rows' data are
+/// ignored). 0-dim and empty tensors stay contiguous.
 at::Tensor tensor_from_json(const json& j);
 
 /// The JSON form of a tensor (17 significant digits are not needed: the

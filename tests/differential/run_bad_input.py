@@ -24,10 +24,10 @@ Deliberate (README "Where this differs"): infinite parameters are a
 ValueError "<Family>: <arg> must be finite" with validation on, except logits,
 which may be +-inf.
 
-Not covered: non-contiguous (transposed) and expanded views. The evaluator's
-JSON protocol builds every tensor with tensor_from_json(...).contiguous(), in
-factory.cpp and eval.cpp, which this suite must not change; views need an
-evaluator of their own.
+Views: every batched parameter and the value as a strided view (every other
+element of a longer buffer, NaN in the gaps) and as an expanded one (stride 0),
+with validation on and off requires_grad, each beside a contiguous twin with the
+same values: both must give the same results and gradients.
 
 Known, not yet fixed defects are in KNOWN_BAD_INPUT_DEFECTS; each entry must
 match at least one case (a stale entry fails the run), and every excused case
@@ -47,6 +47,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import torch
 
 import run_differential as R
@@ -230,14 +231,37 @@ def tensor_json(t, p):
     return R.tjson(t, grad=not p.nograd)
 
 
-def build_spec(family, params, ints, nested, validate, dtype, batch=(2,), path_change=None):
+def with_layout(j, layout):
+    """A tensor's JSON as a view of that layout (the evaluator's tensor_from_json); "expanded" repeats row 0,
+    and the data are rewritten to say so, so that a contiguous twin built from them holds the same values."""
+    if layout is None or not j["shape"] or 0 in j["shape"]:
+        return j
+    j = dict(j, layout=layout)
+    if layout == "expanded":
+        row = len(j["data"]) // j["shape"][0]
+        j["data"] = j["data"][:row] * j["shape"][0]
+    return j
+
+
+def contiguous_twin(j):
+    """The same tensor JSON without its layout (data already rewritten by with_layout)."""
+    if isinstance(j, dict):
+        return {k: contiguous_twin(v) for k, v in j.items() if k != "layout"}
+    if isinstance(j, list):
+        return [contiguous_twin(v) for v in j]
+    return j
+
+
+def build_spec(family, params, ints, nested, validate, dtype, batch=(2,), path_change=None, layout=None):
     """The description; path_change maps a path to (dtype, batch, override) for that parameter, or an int
-    parameter's name to its value."""
+    parameter's name to its value. `layout`: every tensor parameter as a view ("strided"; "expanded" for
+    the batched ones, whose rows are equal)."""
     path_change = path_change or {}
 
     def tensor_for(path, p):
         d, b, o = path_change.get(path, (dtype, list(batch), None))
-        return tensor_json(make_tensor(p, d, b, o), p)
+        j = tensor_json(make_tensor(p, d, b, o), p)
+        return with_layout(j, layout) if layout == "strided" or p.batched else j
 
     def one(fam_name, prms, prefix, extra):
         s = {"family": fam_name, "params": {}, "validate": validate}
@@ -422,7 +446,70 @@ def make_cases():
                             if grad:
                                 c["grad"] = True
                             add(dict(meta, method=m, expect_value=expect_v), **c)
+        # Views: every batched parameter and the value as a strided or an
+        # expanded (stride 0) view, validation on, each beside a contiguous
+        # twin with the same values; check_views compares the two.
+        for dtype in (F64, F32):
+            dn = R.DTYPE_NAMES[dtype]
+            good_spec = build_spec(family, params, ints, nested, False, dtype)
+            d_t, v_good = good_value(good_spec)
+            ev = len(d_t.event_shape)
+            p_good = torch.full(v_good.shape[:v_good.dim() - ev], 0.3, dtype=F64)
+            for layout in LAYOUTS:
+                spec = build_spec(family, params, ints, nested, True, dtype, layout=layout)
+                for grad in (False, True):
+                    meta = {"family": family, "label": label, "variant": "%s views" % layout, "what": "good",
+                            "dtype": dn, "validate": True, "grad": grad, "param": None, "expect": True,
+                            "expect_value": True, "empty": False, "view": True}
+                    for m in METHODS:
+                        c = {"dist": spec, "method": m}
+                        if grad:
+                            c["grad"] = True
+                        if m in ("sample", "rsample"):
+                            c.update(sample_shape=SAMPLE_SHAPE, seed=7)
+                        if m == "enumerate_support":
+                            c["expand"] = True
+                        if m in VALUE_METHODS:
+                            c["value"] = with_layout(R.tjson((p_good if m == "icdf" else v_good).to(dtype)), layout)
+                        twin = contiguous_twin(c)
+                        add(dict(meta, method=m, twin=len(cases) + 1), **c)
+                        add(dict(meta, method=m, variant="%s views: contiguous twin" % layout, view=False,
+                                 twin=None), **twin)
     return cases, families
+
+
+LAYOUTS = ("strided", "expanded")
+
+
+def check_views(case, res, twin_res):
+    """A view case against its contiguous twin: both work or both fail, the same outputs (samples: shapes
+    only) and the same gradients."""
+    fails = []
+    if res.get("ok") != twin_res.get("ok"):
+        return [("VIEW", "view %s, contiguous %s" % (res.get("message", "ok")[:120], twin_res.get("message", "ok")[:120]))]
+    if not res.get("ok"):
+        return []
+    # Reductions may run in another order over a view: a few ulps, relative to the largest element.
+    rtol = 1e-12 if case["meta"]["dtype"] == "float64" else 1e-5
+    pairs = [("out", res.get("out"), twin_res.get("out"))]
+    for k, g in (res.get("grads") or {}).items():
+        pairs.append(("d/d" + k, g, (twin_res.get("grads") or {}).get(k)))
+    for what, a, b in pairs:
+        if (a is None) != (b is None):
+            fails.append(("VIEW", "%s: defined for one layout only" % what))
+            continue
+        if a is None:
+            continue
+        if a["shape"] != b["shape"] or a["dtype"] != b["dtype"]:
+            fails.append(("VIEW", "%s: %s %s against %s %s" % (what, a["dtype"], a["shape"], b["dtype"], b["shape"])))
+        elif what == "out" and case["method"] in ("sample", "rsample"):
+            continue
+        else:
+            x, y = R.as_numpy(a), R.as_numpy(b)
+            scale = np.max(np.abs(y[np.isfinite(y)]), initial=0.0)
+            if not np.allclose(x, y, rtol=rtol, atol=rtol * scale, equal_nan=True):
+                fails.append(("VIEW", "%s differs: %s against %s" % (what, x.reshape(-1)[:4], y.reshape(-1)[:4])))
+    return fails
 
 
 # ---------------------------------------------------------------------------
@@ -596,10 +683,6 @@ def W(**kw):
 
 
 KNOWN_BAD_INPUT_DEFECTS = [
-    dict(family=("Dirichlet", "Beta"), methods=("rsample",), kind=("UNNAMED", "REJECTED_VALID"), issue="issue 14",
-         when=W(grad=True, what="1e38"),
-         why="the implicit reparameterization gradient's continued fraction does not converge at a concentration of "
-             "1e38 (float32): ValueError from the backward naming Beta (tested over 1e-3..1e4)"),
 ]
 
 
@@ -623,11 +706,11 @@ def isolate(case):
 
 
 def select(cases, limit, seed=14):
-    """Deterministic sample: every case with validation on, no requires_grad and float64; of the others a
-    seeded sample, so that the total stays under `limit`."""
-    core = [c for c in cases if c["meta"]["validate"] and not c["meta"]["grad"] and c["meta"]["dtype"] == "float64"]
-    others = [c for c in cases if not (c["meta"]["validate"] and not c["meta"]["grad"] and
-                                      c["meta"]["dtype"] == "float64")]
+    """Deterministic sample: every case with validation on, no requires_grad and float64, and every view
+    case with its twin; of the others a seeded sample, so that the total stays under `limit`."""
+    in_core = lambda m: (m["validate"] and not m["grad"] and m["dtype"] == "float64") or "twin" in m
+    core = [c for c in cases if in_core(c["meta"])]
+    others = [c for c in cases if not in_core(c["meta"])]
     k = max(0, min(len(others), limit - len(core)))
     chosen = set(id(c) for c in random.Random(seed).sample(others, k)) | set(id(c) for c in core)
     return [c for c in cases if id(c) in chosen]
@@ -662,6 +745,8 @@ def main():
         meta = c["meta"]
         tally["checks"] += 1
         fails = check(c, res)
+        if meta.get("twin") is not None:
+            fails += check_views(c, res, results[meta["twin"]])
         if not meta["validate"] and not res["ok"] and res.get("stage") != "process":
             if not any(n in res["message"] for n in NAMES[meta["label"]]):
                 unvalidated_unnamed["%s: %s" % (res["error"], res["message"][:90])] += 1

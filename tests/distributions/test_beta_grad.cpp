@@ -107,6 +107,18 @@ TEST(BetaGrad, EndsAndInvalidInputs) {
   EXPECT_EQ(td::detail::dirichlet_reparam_grad(1.0, 2.0, 0.0), 0);
 }
 
+TEST(BetaGrad, HugeShapesConverge) {
+  // Beta(1.5, 1e38) at x = 3.24543e-39: b x ~ Gamma(1.5), so dx/da is the
+  // gamma's implicit gradient over b (mpmath, exact to ~a / b) and
+  // dx/db = -x / b. The term count once overflowed an integer here.
+  const td::detail::BetaReparamGrad g = td::detail::beta_reparam_grad(3.24543e-39, 1.5, 1e38);
+  EXPECT_NEAR(g.dx_da, 4.6530570894546519e-39, 1e-11 * 4.65e-39);
+  EXPECT_NEAR(g.dx_db, -3.24543e-77, 1e-11 * 3.25e-77);
+  // Mirrored: Beta(1e38, 1.5) at 1 - x.
+  const td::detail::BetaReparamGrad m = td::detail::beta_reparam_grad(1 - 3.24543e-17, 1e38, 1.5);
+  EXPECT_TRUE(std::isfinite(m.dx_da) && std::isfinite(m.dx_db)) << m.dx_da << " " << m.dx_db;
+}
+
 TEST(DirichletGrad, MatchesMpmathThroughTheBetaMarginal) {
   // torch's _dirichlet_grad(x, alpha, total) is dx/dalpha of
   // x ~ Beta(alpha, total - alpha) at fixed total - alpha, over 1 - x.
