@@ -47,15 +47,12 @@ constexpr double kEps = std::numeric_limits<double>::epsilon() / 2;
 // Lentz's guard against division by zero in the continued fraction.
 constexpr double kTiny = 1e-300;
 
-// Generous bound on the number of terms: about 9 sqrt(a) are needed where
-// x is near a, a handful elsewhere.
-int64_t max_terms(double a) { return 1000 + static_cast<int64_t>(50 * std::sqrt(a)); }
 
 // dP/da by the power series, for x < a + 1. `log_pre` = L, `dlog` = D (see
 // the header). Returns false if the series did not converge.
 bool series_grad(double a, double x, double log_pre, double dlog, double* out) {
   double t = 1, dt = 0, s = 1, ds = 0;
-  const int64_t limit = max_terms(a);
+  const int64_t limit = gamma_p_grad_a_max_terms(a);
   for (int64_t n = 1; n <= limit; ++n) {
     const double r = x / (a + n);
     dt = dt * r - t * r / (a + n);  // d/da of x / (a + n) is -r / (a + n)
@@ -77,7 +74,7 @@ bool continued_fraction_grad(double a, double x, double log_pre, double dlog, do
   Dual c{1 / kTiny, 0};
   Dual d = Dual{1, 0} / b;
   Dual h = d;
-  const int64_t limit = max_terms(a);
+  const int64_t limit = gamma_p_grad_a_max_terms(a);
   for (int64_t n = 1; n <= limit; ++n) {
     const double nd = static_cast<double>(n);
     const Dual an{-nd * (nd - a), nd};
@@ -121,7 +118,6 @@ double log1pmx_small(double t) {
 // Evaluated directly, both lose ~|a log x| * 1e-16 to rounding (2e-11 at
 // a = 1e4, 1e-5 at a = 1e10); these forms leave ~|a t| * 1e-16, the error
 // that rounding x itself already causes.
-constexpr double kLargeA = 10;
 void large_a_log_prefactor(double a, double x, double* log_pre, double* dlog) {
   const double t = (x - a) / a;
   double log_ratio, a_term;
@@ -133,29 +129,11 @@ void large_a_log_prefactor(double a, double x, double* log_pre, double* dlog) {
     log_ratio = ratio >= std::numeric_limits<double>::min() ? std::log(ratio) : std::log(x) - std::log(a);
     a_term = a * log_ratio - (x - a);
   }
-  const double r = 1 / a, r2 = r * r;
-  // lgamma(a) - ((a - 1/2) log a - a + log(2 pi) / 2); first omitted term
-  // < 4e-17 at a = 10.
-  const double stirling =
-      r * (1.0 / 12 + r2 * (-1.0 / 360 + r2 * (1.0 / 1260 + r2 * (-1.0 / 1680 +
-          r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 * (1.0 / 156)))))));
-  // log(a) - digamma(a); first omitted term < 5e-17 at a = 10.
-  const double log_minus_digamma =
-      r / 2 + r2 * (1.0 / 12 + r2 * (-1.0 / 120 + r2 * (1.0 / 252 + r2 * (-1.0 / 240 +
-          r2 * (1.0 / 132 + r2 * (-691.0 / 32760 + r2 * (1.0 / 12)))))));
+  const double stirling = lgamma_stirling_remainder(1 / a);
+  const double log_minus_digamma_a = log_minus_digamma(1 / a);
   *log_pre = a_term + 0.5 * std::log(a) - detail::kHalfLog2Pi - stirling;
-  *dlog = log_ratio + log_minus_digamma;
+  *dlog = log_ratio + log_minus_digamma_a;
 }
-
-// Taylor coefficients in eta of Temme's C0(eta) = 1 / (lambda - 1) - 1 / eta
-// and C1(eta) = 1 / eta^3 - 1 / (lambda - 1)^3 - 1 / (lambda - 1)^2 -
-// 1 / (12 (lambda - 1)) (computed with mpmath at 120 digits).
-constexpr double kTemmeC0[] = {-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 3.5273368606701940035e-4,
-                               -1.787551440329218107e-4, 3.9192631785224377817e-5, -2.1854485106799921615e-6,
-                               -1.8540622107151599607e-6, 8.296711340953086005e-7, -1.7665952736826079304e-7,
-                               6.7078535434014985804e-9};
-constexpr double kTemmeC1[] = {-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.9022633744855967078e-4,
-                               2.0576131687242798354e-4, -4.0187757201646090535e-7};
 
 // From a = 1e6 on, dP/da by Temme's uniform asymptotic expansion instead of
 // the series and continued fraction, whose ~9 sqrt(a) terms near x = a grow
@@ -165,7 +143,6 @@ constexpr double kTemmeC1[] = {-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.90226337448
 // differentiated in a by dual numbers. The omitted C2 / a^2 term is below
 // 1e-13 of the correction term, itself ~1 / sqrt(a) of Q. Where
 // |x - a| >= a / 4, a phi > 2.7e4 and every term underflows.
-constexpr double kTemmeA = 1e6;
 void temme_grad(double a, double x, double* out) {
   const double sigma = (x - a) / a;
   if (std::abs(sigma) >= 0.25) {
@@ -183,14 +160,10 @@ void temme_grad(double a, double x, double* out) {
   const Dual eta{eta_v, deta_dsigma * dsigma_da};
   const Dual a_phi = A * Dual{phi, dphi_dsigma * dsigma_da};
   const Dual correction = exp(a_phi * -1) / sqrt(A * (2 * M_PI)) *
-                          (polynomial(kTemmeC0, eta) + polynomial(kTemmeC1, eta) / A);
+                          (polynomial(kGammaPTemmeC0, eta) + polynomial(kGammaPTemmeC1, eta) / A);
   const Dual q = erfc(eta * sqrt(A * 0.5)) * 0.5 + correction;
   *out = -q.d;
 }
-
-// Below this log prefactor, dP/da underflows: |dP/da| <= e^L times a factor
-// that stays below 1e40 for the a and x that reach the series and fraction.
-constexpr double kUnderflowLogPrefactor = -900;
 
 // dP/da at one point; false only if the expansion did not converge.
 bool grad_a_one(double a, double x, double log_pre, double dlog, double* out) {
@@ -204,12 +177,12 @@ bool grad_a_one(double a, double x, double log_pre, double dlog, double* out) {
     *out = 0;
     return true;
   }
-  if (a >= kTemmeA) {
+  if (a >= kGammaPTemmeA) {
     temme_grad(a, x, out);
     return true;
   }
-  if (a >= kLargeA) large_a_log_prefactor(a, x, &log_pre, &dlog);
-  if (log_pre < kUnderflowLogPrefactor && std::abs(dlog) < 1e30) {
+  if (a >= kGammaPLargeA) large_a_log_prefactor(a, x, &log_pre, &dlog);
+  if (log_pre < kGammaPUnderflowLogPrefactor && std::abs(dlog) < 1e30) {
     *out = 0;
     return true;
   }
@@ -268,11 +241,7 @@ at::Tensor gamma_p_grad_x(const at::Tensor& a, const at::Tensor& x) {
 at::Tensor gamma_p_grad_a(const at::Tensor& a, const at::Tensor& x) {
   at::NoGradGuard no_grad;
   auto args = promote_and_broadcast(a, x);
-  // The series and continued fraction run element by element on the host:
-  // other devices' tensors are copied there and back (never read in place).
-  if (!args[0].device().is_cpu()) {
-    return gamma_p_grad_a(args[0].to(at::kCPU), args[1].to(at::kCPU)).to(args[0].device());
-  }
+  if (!args[0].device().is_cpu()) return gamma_p_grad_a_tensor_ops(args[0], args[1]);
   const at::ScalarType dtype = args[0].scalar_type();
   at::Tensor ad = args[0].to(at::kDouble).contiguous();
   at::Tensor xd = args[1].to(at::kDouble).contiguous();

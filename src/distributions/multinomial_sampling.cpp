@@ -32,8 +32,9 @@ at::Tensor multinomial_sample_conditional(int64_t total_count, const at::Tensor&
     counts.push_back(at::binomial(remaining, ratio.select(0, k).expand(rows_shape), generator));
     remaining.sub_(counts.back());
     // Many categories and few trials: stop once every row is used up (the
-    // check costs a reduction and a sync; every 8th category keeps it cheap).
-    if (k % 8 == 7 && !remaining.any().item<bool>()) break;
+    // check costs a reduction; every 8th category keeps it cheap). Off the
+    // CPU it would also cost a device sync, so the loop runs to the end.
+    if (k % 8 == 7 && remaining.is_cpu() && !remaining.any().item<bool>()) break;
   }
   counts.push_back(remaining);  // the next category takes the rest (0 after an early stop)
   at::Tensor out = at::stack(counts, -1);
