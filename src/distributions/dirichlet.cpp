@@ -71,7 +71,10 @@ at::Tensor dirichlet_mode(const at::Tensor& concentration) {
   // First index with c_i >= 1, or index 0 where there is none (torch's choice).
   const at::Tensor index = (c >= 1).to(c.scalar_type()).argmax(-1);
   const at::Tensor vertex = at::one_hot(index, c.size(-1)).to(c.scalar_type());
-  return at::where(degenerate, vertex, regular);
+  // The uniform law (every c_i = 1) has no single mode: NaN, as torch.
+  const at::Tensor uniform = (c == 1).all(-1, /*keepdim=*/true);
+  return at::where(uniform, at::full({}, std::numeric_limits<double>::quiet_NaN(), c.options()),
+                   at::where(degenerate, vertex, regular));
 }
 
 Dirichlet::Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args)

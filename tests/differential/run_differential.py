@@ -1624,6 +1624,16 @@ def logits_of(inp):
     return inp["logits"] if "logits" in inp else np.log(inp["probs"]) - np.log1p(-inp["probs"])
 
 
+def dirichlet_mode_rule(c):
+    """(c - 1)^+ normalized where some c_i > 1; otherwise the vertex of the first c_i >= 1 (the first vertex
+    when every c_i < 1, as torch), NaN for the uniform law."""
+    excess = np.clip(c - 1, 0, None)
+    total = excess.sum(-1, keepdims=True)
+    vertex = np.eye(c.shape[-1])[np.argmax(c >= 1, axis=-1)]
+    out = np.where(total > 0, excess / np.where(total > 0, total, 1), vertex)
+    return np.where(np.all(c == 1, axis=-1, keepdims=True), np.nan, out)
+
+
 def poisson_cdf(rate, value, **_):
     return np.where(value < 0, 0.0, scipy.special.pdtr(np.floor(np.maximum(value, 0)), rate))
 
@@ -1678,6 +1688,10 @@ KNOWN_TORCH_DEVIATIONS = [
          when=lambda c: c["meta"]["kind"] == "outside",
          why="a cdf torch lacks validates its value like log_prob: outside the support is a ValueError",
          reference="ValueError", expect=expect_value_error_for_lacking),
+    dict(family="Dirichlet", methods=("mode",),
+         why="Dirichlet.mode where every concentration is <= 1 and some equal 1: the vertex of the first c_i = 1, "
+             "where the density is unbounded (torch NaN); the uniform law (all c_i = 1) is NaN as in torch",
+         reference="closed form (numpy)", expect=exact(lambda concentration: dirichlet_mode_rule(concentration))),
     dict(family="Poisson", methods=("cdf",), why="Poisson has cdf (torch lacks it): the regularized "
          "incomplete gamma Q(floor(x) + 1, rate)", reference="scipy.special.pdtr",
          expect=exact(poisson_cdf)),
@@ -1886,10 +1900,6 @@ KNOWN_TORCHDIST_DEFECTS = [
     dict(family="Geometric", methods=("entropy", "perplexity"), check="grad probs",
          when=lambda c: c["meta"]["label"] == "probs grid",
          what="issue 14: Geometric entropy gradient at probs = 1 - 1e-10 is 0 (exact -47.05)"),
-    dict(family="Beta", methods=("mode",), check="values",
-         elements=lambda concentration1, concentration0, **_: (concentration1 == 1) & (concentration0 == 1),
-         what="issue 14: Beta(1, 1).mode is 1 (the uniform law has no single mode: NaN in torch and in "
-              "torchdist's Kumaraswamy(1, 1))"),
 ]
 
 # Disagreements not yet sorted into the tables above (issue 14): counted and
@@ -1898,8 +1908,6 @@ UNTRIAGED = [
     dict(family="Binomial", methods=("entropy", "perplexity"), check="grad", when=lambda c: "0/1" in c["meta"]["label"],
          what="Binomial entropy gradient at probs 0 and 1: the exact derivative is +-inf, torchdist's finite by design "
               "(-2279.56 at probs 1, n = 10; main 83f29d9), torch's 0"),
-    dict(family="Dirichlet", methods=("mode",), what="Dirichlet mode where concentrations are <= 1 (torchdist picks "
-         "a vertex or face, torch NaN; no single mode for some of these)"),
     dict(family="RelaxedBernoulli", methods=("log_prob",), check="grad value",
          what="RelaxedBernoulli d log_prob/dy at the ends of the clamp [tiny, 1 - eps] (a kink of the convention: "
               "torchdist one-sided, the reference central)"),
