@@ -180,6 +180,12 @@ def beta_mode(concentration1, concentration0):
     return mpf(0) if a <= 1 else mpf(1)
 
 
+def beta_entropy(concentration1, concentration0):
+    a, b = concentration1, concentration0
+    return (mpmath.log(mpmath.beta(a, b)) - (a - 1) * mpmath.digamma(a) - (b - 1) * mpmath.digamma(b)
+            + (a + b - 2) * mpmath.digamma(a + b))
+
+
 def kumaraswamy_log_prob(value, concentration1, concentration0):
     a, b, x = concentration1, concentration0, value
     if x < 0 or x > 1:
@@ -533,6 +539,8 @@ EXACT = {
     ("VonMises", "stddev"): _std(von_mises_variance),
     ("VonMises", "entropy"): von_mises_entropy,
     ("VonMises", "perplexity"): _perplexity(von_mises_entropy),
+    ("Beta", "entropy"): beta_entropy,
+    ("Beta", "perplexity"): _perplexity(beta_entropy),
     ("Poisson", "log_prob"): poisson_log_prob,
     ("Beta", "mode"): beta_mode,
     ("Dirichlet", "log_prob"): dirichlet_log_prob,
