@@ -1786,8 +1786,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda value, **_: value < 0,
          what="issue 14: Gamma/Chi2/InverseGamma cdf without validation is NaN below 0 (should be 0), and so is "
               "that of Gamma through PowerTransform(-1) or in a mixture"),
-    dict(family="InverseGamma", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
-         what="issue 14: InverseGamma log_prob without validation is NaN below 0 (should be -inf)"),
     dict(family="FisherSnedecor", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
          what="issue 14: FisherSnedecor log_prob without validation is +inf below 0 for df1 < 2 (should be -inf)"),
     dict(family="Weibull", methods=("log_prob",), check="values",
@@ -1874,8 +1872,6 @@ KNOWN_TORCHDIST_DEFECTS = [
               "-4.55e-8 summed over the values)"),
     dict(family="Kumaraswamy", methods=("icdf",), check="grad concentration0",
          what="issue 14: Kumaraswamy icdf gradient in concentration0 is NaN when p is subnormal"),
-    dict(family="InverseGamma", methods=("cdf",), check="grad",
-         what="issue 14: InverseGamma cdf gradients in rate and value are NaN at value = 0 (b / x infinite)"),
     dict(family="Gumbel", methods=("cdf",), check="grad scale", when=lambda c: c["meta"]["label"] == "edge grid",
          what="issue 14: Gumbel cdf gradient in scale is NaN with a subnormal scale"),
     dict(family="NegativeBinomial", methods=("stddev",), check="grad probs",
