@@ -1781,11 +1781,6 @@ KNOWN_TORCH_DEVIATIONS = [
 KNOWN_TORCHDIST_DEFECTS = [
     # Element-wise ("elements": a mask over the output's elements from the
     # case's inputs broadcast to it): only those elements are excused.
-    dict(family=("Gamma", "Chi2", "InverseGamma", "TransformedDistribution", "MixtureSameFamily"), methods=("cdf",),
-         check="values",
-         elements=lambda value, **_: value < 0,
-         what="issue 14: Gamma/Chi2/InverseGamma cdf without validation is NaN below 0 (should be 0), and so is "
-              "that of Gamma through PowerTransform(-1) or in a mixture"),
     dict(family="FisherSnedecor", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
          what="issue 14: FisherSnedecor log_prob without validation is +inf below 0 for df1 < 2 (should be -inf)"),
     dict(family="Weibull", methods=("log_prob",), check="values",
@@ -1861,8 +1856,9 @@ KNOWN_TORCHDIST_DEFECTS = [
     # Whole checks (a parameter's gradient sums over elements, or an event's elements share one value).
     dict(family="TransformedDistribution", methods=("cdf",), check="grad",
          when=lambda c: c["dist"]["base"]["family"] == "Gamma",
-         what="issue 14: Gamma through PowerTransform(-1): cdf gradients are NaN at value = 0 (1/0 into Gamma's "
-              "cdf), as InverseGamma's"),
+         what="issue 14: Gamma through PowerTransform(-1): cdf gradients are NaN at value = 2.2e-308 and 1e-300 "
+              "(the inverse's derivative -1 / y^2 overflows where the Gamma's density is 0) and at value = inf "
+              "with concentration < 1 (the density at 0 is infinite); InverseGamma forms r / y in log space"),
     dict(family="Dirichlet", methods=("log_prob",), check="values", when=lambda c: c["meta"]["label"] in ("[2,3]", "[4]"),
          what="issue 14: Dirichlet log_prob at a vertex where the density has no limit (a zero coordinate with a < 1 "
               "and another with a > 1) is +-inf (NaN in torch and in the exact reference)"),
