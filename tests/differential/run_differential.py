@@ -1781,8 +1781,6 @@ KNOWN_TORCH_DEVIATIONS = [
 KNOWN_TORCHDIST_DEFECTS = [
     # Element-wise ("elements": a mask over the output's elements from the
     # case's inputs broadcast to it): only those elements are excused.
-    dict(family="FisherSnedecor", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
-         what="issue 14: FisherSnedecor log_prob without validation is +inf below 0 for df1 < 2 (should be -inf)"),
     dict(family="Weibull", methods=("log_prob",), check="values",
          elements=lambda value, scale, **_: (value < 0) | (scale < 1e-300),
          what="issue 14: Weibull log_prob is +inf below 0 without validation, and -inf at some points with a "
