@@ -1781,10 +1781,6 @@ KNOWN_TORCH_DEVIATIONS = [
 KNOWN_TORCHDIST_DEFECTS = [
     # Element-wise ("elements": a mask over the output's elements from the
     # case's inputs broadcast to it): only those elements are excused.
-    dict(family="Weibull", methods=("log_prob",), check="values",
-         elements=lambda value, scale, **_: (value < 0) | (scale < 1e-300),
-         what="issue 14: Weibull log_prob is +inf below 0 without validation, and -inf at some points with a "
-              "subnormal scale (exact -7.54 at x = 1e-10, scale = 1e-310, k = 1e-3)"),
     dict(family=("Cauchy", "HalfCauchy"), methods=("icdf",), check="values",
          elements=lambda scale, value, **_: (scale < 1e-29) | (value < 1e-29),
          what="issue 14: Cauchy icdf at a subnormal p overflows to -inf (exact -3.18e299 at p = 1e-310, "
