@@ -1833,10 +1833,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda **p: np.abs(p["probs"] - 0.5) < 0.01 if "probs" in p else np.zeros_like(p["logits"], bool),
          what="issue 14: ContinuousBernoulli float32 moments near probs = 1/2 cancel (variance 0.078125 against "
               "0.0833333 at probs = 0.501)"),
-    dict(family="Geometric", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value != np.floor(value)),
-         what="issue 14: Geometric log_prob without validation at a negative or fractional value is finite (-1e4 "
-              "at k = -1, logits = -1e4; should be -inf)"),
     dict(family="GeneralizedPareto", methods=("log_prob",), check="values",
          elements=lambda value, loc, scale, concentration: (value < loc) | (
              (concentration < 0) & (value > loc + scale * (-1 / np.where(concentration < 0, concentration, -1.0)))),
