@@ -1833,11 +1833,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda **p: np.abs(p["probs"] - 0.5) < 0.01 if "probs" in p else np.zeros_like(p["logits"], bool),
          what="issue 14: ContinuousBernoulli float32 moments near probs = 1/2 cancel (variance 0.078125 against "
               "0.0833333 at probs = 0.501)"),
-    dict(family="GeneralizedPareto", methods=("log_prob",), check="values",
-         elements=lambda value, loc, scale, concentration: (value < loc) | (
-             (concentration < 0) & (value > loc + scale * (-1 / np.where(concentration < 0, concentration, -1.0)))),
-         what="issue 14: GeneralizedPareto log_prob without validation outside the support is finite (713.8 below "
-              "loc with scale 1e-310; should be -inf)"),
     dict(family="TransformedDistribution", methods=("icdf",), check="values",
          elements=lambda value, **_: (value < 1e-6) | (value > 1 - 1e-6),
          when=lambda c: "mixed-sign" in c["meta"]["label"] or "Affine(tensor)" in c["meta"]["label"],
