@@ -1825,10 +1825,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          what="issue 14: ContinuousBernoulli icdf at large logits is wrong: 1.25e-6 at p = 1e-20, logits = 1e4 "
               "against the exact 0.99539 (expm1(eta) overflows); in float32 already at logits = 30 (5.26e-5 "
               "against 0.2325 at p = 1e-10)"),
-    dict(family="ContinuousBernoulli", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value > 1),
-         what="issue 14: ContinuousBernoulli log_prob without validation outside [0, 1] extends the formula "
-              "(0.004 at x = -0.5; should be -inf)"),
     dict(family="ContinuousBernoulli", methods=("mean", "variance", "stddev"), dtype="float32", check="values",
          elements=lambda **p: np.abs(p["probs"] - 0.5) < 0.01 if "probs" in p else np.zeros_like(p["logits"], bool),
          what="issue 14: ContinuousBernoulli float32 moments near probs = 1/2 cancel (variance 0.078125 against "
