@@ -1812,14 +1812,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda value, **p: (p["probs"] > 1 - 1e-9) if "probs" in p else (p["logits"] > 20),
          what="issue 14: NegativeBinomial log_prob at probs = 1 - 1e-10 is 1.6e-3 relative off "
               "(-27.7128 against -27.6687 at n = 1000; 1 - p is lost through the logits)"),
-    dict(family="RelaxedBernoulli", methods=("cdf",), check="values",
-         elements=lambda value, **_: (value <= 0) | (value >= 1) | (value < 1e-30) | (value > 1 - 1e-6),
-         what="issue 14: RelaxedBernoulli cdf clamps the value into [tiny, 1 - eps] before the logit: cdf(0) is 1.0 "
-              "for logits = -1e4, T = 0.05 (should be 0), cdf(1) 0.99999997 (should be 1)"),
-    dict(family="RelaxedBernoulli", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value > 1),
-         what="issue 14: RelaxedBernoulli log_prob without validation outside [0, 1] is the density at the clamped "
-              "point (-706.86 at y = -0.5, T = 2, probs = 0.3; should be -inf)"),
     dict(family="ContinuousBernoulli", methods=("icdf",),
          elements=lambda value, **p: np.abs(p["logits"]) >= 30 if "logits" in p else np.zeros_like(value, bool),
          what="issue 14: ContinuousBernoulli icdf at large logits is wrong: 1.25e-6 at p = 1e-20, logits = 1e4 "
