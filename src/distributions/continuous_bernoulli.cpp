@@ -3,6 +3,7 @@
 #include <ATen/core/Reduction.h>
 
 #include <cmath>
+#include <limits>
 
 namespace torchdist {
 namespace {
@@ -167,9 +168,13 @@ at::Tensor ContinuousBernoulli::rsample(at::IntArrayRef sample_shape, c10::optio
 
 at::Tensor ContinuousBernoulli::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  auto lv = broadcast_all({logits(), value});
+  // Without validation: -inf outside [0, 1], where the formula extends; it
+  // runs at 1/2 there, so that no NaN reaches the gradients.
+  const at::Tensor outside = validate_args() ? at::Tensor() : (value < 0).logical_or_(value > 1);
+  auto lv = broadcast_all({logits(), outside.defined() ? at::where(outside, 0.5, value) : value});
   at::Tensor neg_bce = -at::binary_cross_entropy_with_logits(lv[0], lv[1], {}, {}, at::Reduction::None);
-  return neg_bce + continuous_bernoulli_log_normalizer(probs(), lims_);
+  at::Tensor lp = neg_bce + continuous_bernoulli_log_normalizer(probs(), lims_);
+  return outside.defined() ? at::where(outside, -std::numeric_limits<double>::infinity(), lp) : lp;
 }
 
 at::Tensor ContinuousBernoulli::clamped_logits() const {

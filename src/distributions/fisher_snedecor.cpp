@@ -9,6 +9,7 @@ namespace torchdist {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
 at::Tensor fisher_snedecor_log_prob(const at::Tensor& x, const at::Tensor& df1, const at::Tensor& df2) {
@@ -54,8 +55,14 @@ at::Tensor FisherSnedecor::rsample(at::IntArrayRef sample_shape, c10::optional<a
 }
 
 at::Tensor FisherSnedecor::log_prob(const at::Tensor& value) const {
-  if (validate_args()) check_sample(value);
-  return fisher_snedecor_log_prob(value, df1_, df2_);
+  if (validate_args()) {
+    check_sample(value);
+    return fisher_snedecor_log_prob(value, df1_, df2_);
+  }
+  // Without validation: -inf below 0, where the logs are NaN or +inf; the
+  // formula runs at x = 1 there, so that no NaN reaches the gradients.
+  const at::Tensor below = value < 0;
+  return at::where(below, -kInf, fisher_snedecor_log_prob(at::where(below, 1, value), df1_, df2_));
 }
 
 at::Tensor FisherSnedecor::mean() const {

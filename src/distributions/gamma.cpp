@@ -13,7 +13,9 @@ at::Tensor gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, 
 }
 
 at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate) {
-  return detail::gamma_p(concentration, rate * x);
+  // Clamped, the cdf is 0 below the support (P is NaN at a negative argument)
+  // and its gradients there are 0.
+  return detail::gamma_p(concentration, rate * x.clamp_min(0));
 }
 
 Gamma::Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)

@@ -13,6 +13,13 @@ constexpr double kLn2 = 0.69314718055994531;
 // number, in particular 0), they are replaced by their expansion to first
 // order in k, whose value is the k = 0 limit up to rounding and whose
 // gradient in k is exact at k = 0.
+// The support's upper end, +inf for k >= 0; written as the samples are
+// (loc + scale * (e / k) with e >= -1), so that rounding cannot put a sample
+// above it.
+at::Tensor upper_end(const at::Tensor& loc, const at::Tensor& scale, const at::Tensor& k) {
+  return at::where(k < 0, loc + scale * -k.reciprocal(), kInf);
+}
+
 at::Tensor near_zero(const at::Tensor& k) { return k.abs() < finfo_tiny(k.scalar_type()); }
 
 // log1p(k z) / k, and z - k z^2 / 2 near k = 0 (z where z is infinite,
@@ -70,11 +77,7 @@ GeneralizedPareto::GeneralizedPareto(ScalarOrTensor loc, ScalarOrTensor scale, S
 
 ConstraintPtr GeneralizedPareto::support() const {
   const at::Tensor loc = loc_.detach();
-  const at::Tensor k = concentration_.detach();
-  // Written as the samples are (loc + scale * (e / k) with e >= -1), so
-  // that rounding cannot put a sample above the bound.
-  const at::Tensor upper = at::where(k < 0, loc + scale_.detach() * -k.reciprocal(), kInf);
-  return constraints::interval(loc, upper);
+  return constraints::interval(loc, upper_end(loc, scale_.detach(), concentration_.detach()));
 }
 
 at::Tensor GeneralizedPareto::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -83,8 +86,17 @@ at::Tensor GeneralizedPareto::rsample(at::IntArrayRef sample_shape, c10::optiona
 }
 
 at::Tensor GeneralizedPareto::log_prob(const at::Tensor& value) const {
-  if (validate_args()) check_sample(value);
-  return generalized_pareto_log_prob(value, loc_, scale_, concentration_);
+  if (validate_args()) {
+    check_sample(value);
+    return generalized_pareto_log_prob(value, loc_, scale_, concentration_);
+  }
+  // Without validation: -inf outside [loc, upper end], where the formula
+  // extends (finite below loc); it runs at loc there, so that no NaN
+  // reaches the gradients.
+  const at::Tensor outside =
+      (value < loc_).logical_or_(value > upper_end(loc_.detach(), scale_.detach(), concentration_.detach()));
+  return at::where(outside, -kInf,
+                   generalized_pareto_log_prob(at::where(outside, loc_, value), loc_, scale_, concentration_));
 }
 
 at::Tensor GeneralizedPareto::log_survival_function(const at::Tensor& value) const {

@@ -1,9 +1,13 @@
 #include "torchdist/distributions/inverse_gamma.h"
 
+#include <ATen/core/grad_mode.h>
+
 #include <limits>
 
 #include "torchdist/distributions/gamma.h"
 #include "torchdist/transforms/elementwise.h"
+
+#include "gamma_math.h"
 
 namespace torchdist {
 namespace {
@@ -33,15 +37,36 @@ InverseGamma::InverseGamma(Checked, std::vector<at::Tensor> params, bool validat
       concentration_(std::move(params[0])),
       rate_(std::move(params[1])) {}
 
+at::Tensor InverseGamma::log_prob(const at::Tensor& value) const {
+  if (validate_args()) return TransformedDistribution::log_prob(value);
+  // Without validation: -inf at x <= 0, where 1 / x leaves the Gamma's
+  // support (NaN); the chain runs at a point inside so that no NaN reaches
+  // the gradients (a NaN value stays NaN).
+  const at::Tensor outside = value <= 0;
+  return at::where(outside, -kInf, TransformedDistribution::log_prob(at::where(outside, 1, value)));
+}
+
 at::Tensor InverseGamma::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  const at::Tensor x = rate_ / value;
-  // Value: Q(c, r / x) from igammac, accurate in both tails. Gradient: that
-  // of 1 - P(c, r / x), from the Gamma's cdf (igammac has none in c).
-  const at::Tensor p = gamma_cdf(value.reciprocal(), concentration_, rate_);
-  const at::Tensor q = at::igammac(concentration_.detach(), x.detach());
-  if (!p.requires_grad()) return q;
-  return q - (p - p.detach());
+  // Without validation: 0 at x <= 0, as for log_prob.
+  const at::Tensor outside = validate_args() ? at::Tensor() : value <= 0;
+  const at::Tensor x = outside.defined() ? at::where(outside, 1, value) : value;
+  // Q(c, r / x) from igammac, accurate in both tails.
+  at::Tensor q = at::igammac(concentration_.detach(), (rate_ / x).detach());
+  if (at::GradMode::is_enabled() &&
+      (concentration_.requires_grad() || rate_.requires_grad() || x.requires_grad())) {
+    // The gradient: that of 1 - P(c, z) (igammac has none in c), with
+    // z = r / x formed as exp(log r - log x): through 1 / x the chain
+    // overflows at tiny x (0 * inf where the density vanishes). Where z is
+    // 0 or inf, the gradient is 0: log z is masked before exp, whose
+    // backward would multiply that 0 by z.
+    const at::Tensor log_z = at::log(rate_) - at::log(x);
+    const at::Tensor z = log_z.detach().exp();
+    const at::Tensor finite = at::isfinite(z).logical_and_(z > 0);
+    const at::Tensor p = at::where(finite, detail::gamma_p(concentration_, at::where(finite, log_z, 0).exp()), 0);
+    q = q - (p - p.detach());
+  }
+  return outside.defined() ? at::where(outside, 0, q) : q;
 }
 
 at::Tensor InverseGamma::icdf(const at::Tensor&) const { not_implemented("icdf"); }

@@ -2,6 +2,8 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <limits>
+
 #include "torchdist/transforms/elementwise.h"
 
 namespace torchdist {
@@ -152,8 +154,28 @@ RelaxedBernoulli::RelaxedBernoulli(std::shared_ptr<const LogitRelaxedBernoulli> 
       logit_base_(std::move(base)) {}
 
 at::Tensor RelaxedBernoulli::log_prob(const at::Tensor& value) const {
+  if (validate_args()) {
+    check_sample(value);
+    return relaxed_bernoulli_log_prob(value, logits(), temperature());
+  }
+  // Without validation: -inf outside [0, 1] (the clamp would give the
+  // density at the nearest end); the clamp's gradient there is already 0.
+  const at::Tensor lp = relaxed_bernoulli_log_prob(value, logits(), temperature());
+  return at::where((value < 0).logical_or_(value > 1), -std::numeric_limits<double>::infinity(), lp);
+}
+
+at::Tensor RelaxedBernoulli::cdf(const at::Tensor& input) const {
+  const at::Tensor value = at::isFloatingType(input.scalar_type()) ? input : input.to(logits().scalar_type());
   if (validate_args()) check_sample(value);
-  return relaxed_bernoulli_log_prob(value, logits(), temperature());
+  // sigmoid(tau logit(y) - logits) without the transform's clamp of y into
+  // [tiny, 1 - eps] (which made cdf(0) = 1 at logits = -1e4, tau = 0.05):
+  // 0 at y <= 0 and 1 at y >= 1, the formula running at 1/2 there so that
+  // no NaN (log 0) reaches the gradients; NaN stays NaN.
+  const at::Tensor below = value <= 0;
+  const at::Tensor above = value >= 1;
+  const at::Tensor y = at::where(below.logical_or(above), 0.5, value);
+  const at::Tensor u = at::sigmoid((y.log() - (-y).log1p()) * temperature() - logits());
+  return at::where(below, 0, at::where(above, 1, u));
 }
 
 RelaxedBernoulli RelaxedBernoulli::expand(at::IntArrayRef batch_shape) const {

@@ -1,5 +1,7 @@
 #include "torchdist/distributions/weibull.h"
 
+#include <limits>
+
 #include "torchdist/core/utils.h"
 
 #include "torchdist/distributions/exponential.h"
@@ -8,6 +10,7 @@
 
 namespace torchdist {
 namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration,
                                        c10::optional<bool> validate_args) {
@@ -47,8 +50,14 @@ Weibull::Weibull(Checked, std::vector<at::Tensor> params, bool validate_args)
       concentration_reciprocal_(std::move(params[2])) {}
 
 at::Tensor Weibull::log_prob(const at::Tensor& value) const {
-  if (validate_args()) check_sample(value);
-  return weibull_log_prob(value, scale_, concentration_);
+  if (validate_args()) {
+    check_sample(value);
+    return weibull_log_prob(value, scale_, concentration_);
+  }
+  // Without validation: -inf below 0, where z^k and log z are NaN; the
+  // formula runs at x = scale there, so that no NaN reaches the gradients.
+  const at::Tensor below = value < 0;
+  return at::where(below, -kInf, weibull_log_prob(at::where(below, scale_, value), scale_, concentration_));
 }
 
 at::Tensor Weibull::entropy() const {

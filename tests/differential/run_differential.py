@@ -1799,19 +1799,6 @@ KNOWN_TORCH_DEVIATIONS = [
 KNOWN_TORCHDIST_DEFECTS = [
     # Element-wise ("elements": a mask over the output's elements from the
     # case's inputs broadcast to it): only those elements are excused.
-    dict(family=("Gamma", "Chi2", "InverseGamma", "TransformedDistribution", "MixtureSameFamily"), methods=("cdf",),
-         check="values",
-         elements=lambda value, **_: value < 0,
-         what="issue 14: Gamma/Chi2/InverseGamma cdf without validation is NaN below 0 (should be 0), and so is "
-              "that of Gamma through PowerTransform(-1) or in a mixture"),
-    dict(family="InverseGamma", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
-         what="issue 14: InverseGamma log_prob without validation is NaN below 0 (should be -inf)"),
-    dict(family="FisherSnedecor", methods=("log_prob",), check="values", elements=lambda value, **_: value < 0,
-         what="issue 14: FisherSnedecor log_prob without validation is +inf below 0 for df1 < 2 (should be -inf)"),
-    dict(family="Weibull", methods=("log_prob",), check="values",
-         elements=lambda value, scale, **_: (value < 0) | (scale < 1e-300),
-         what="issue 14: Weibull log_prob is +inf below 0 without validation, and -inf at some points with a "
-              "subnormal scale (exact -7.54 at x = 1e-10, scale = 1e-310, k = 1e-3)"),
     dict(family=("Cauchy", "HalfCauchy"), methods=("icdf",), check="values",
          elements=lambda scale, value, **_: (scale < 1e-29) | (value < 1e-29),
          what="issue 14: Cauchy icdf at a subnormal p overflows to -inf (exact -3.18e299 at p = 1e-310, "
@@ -1843,36 +1830,15 @@ KNOWN_TORCHDIST_DEFECTS = [
          elements=lambda value, **p: (p["probs"] > 1 - 1e-9) if "probs" in p else (p["logits"] > 20),
          what="issue 14: NegativeBinomial log_prob at probs = 1 - 1e-10 is 1.6e-3 relative off "
               "(-27.7128 against -27.6687 at n = 1000; 1 - p is lost through the logits)"),
-    dict(family="RelaxedBernoulli", methods=("cdf",), check="values",
-         elements=lambda value, **_: (value <= 0) | (value >= 1) | (value < 1e-30) | (value > 1 - 1e-6),
-         what="issue 14: RelaxedBernoulli cdf clamps the value into [tiny, 1 - eps] before the logit: cdf(0) is 1.0 "
-              "for logits = -1e4, T = 0.05 (should be 0), cdf(1) 0.99999997 (should be 1)"),
-    dict(family="RelaxedBernoulli", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value > 1),
-         what="issue 14: RelaxedBernoulli log_prob without validation outside [0, 1] is the density at the clamped "
-              "point (-706.86 at y = -0.5, T = 2, probs = 0.3; should be -inf)"),
     dict(family="ContinuousBernoulli", methods=("icdf",),
          elements=lambda value, **p: np.abs(p["logits"]) >= 30 if "logits" in p else np.zeros_like(value, bool),
          what="issue 14: ContinuousBernoulli icdf at large logits is wrong: 1.25e-6 at p = 1e-20, logits = 1e4 "
               "against the exact 0.99539 (expm1(eta) overflows); in float32 already at logits = 30 (5.26e-5 "
               "against 0.2325 at p = 1e-10)"),
-    dict(family="ContinuousBernoulli", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value > 1),
-         what="issue 14: ContinuousBernoulli log_prob without validation outside [0, 1] extends the formula "
-              "(0.004 at x = -0.5; should be -inf)"),
     dict(family="ContinuousBernoulli", methods=("mean", "variance", "stddev"), dtype="float32", check="values",
          elements=lambda **p: np.abs(p["probs"] - 0.5) < 0.01 if "probs" in p else np.zeros_like(p["logits"], bool),
          what="issue 14: ContinuousBernoulli float32 moments near probs = 1/2 cancel (variance 0.078125 against "
               "0.0833333 at probs = 0.501)"),
-    dict(family="Geometric", methods=("log_prob",), check="values",
-         elements=lambda value, **_: (value < 0) | (value != np.floor(value)),
-         what="issue 14: Geometric log_prob without validation at a negative or fractional value is finite (-1e4 "
-              "at k = -1, logits = -1e4; should be -inf)"),
-    dict(family="GeneralizedPareto", methods=("log_prob",), check="values",
-         elements=lambda value, loc, scale, concentration: (value < loc) | (
-             (concentration < 0) & (value > loc + scale * (-1 / np.where(concentration < 0, concentration, -1.0)))),
-         what="issue 14: GeneralizedPareto log_prob without validation outside the support is finite (713.8 below "
-              "loc with scale 1e-310; should be -inf)"),
     dict(family="TransformedDistribution", methods=("icdf",), check="values",
          elements=lambda value, **_: (value < 1e-6) | (value > 1 - 1e-6),
          when=lambda c: "mixed-sign" in c["meta"]["label"] or "Affine(tensor)" in c["meta"]["label"],
@@ -1881,8 +1847,9 @@ KNOWN_TORCHDIST_DEFECTS = [
     # Whole checks (a parameter's gradient sums over elements, or an event's elements share one value).
     dict(family="TransformedDistribution", methods=("cdf",), check="grad",
          when=lambda c: c["dist"]["base"]["family"] == "Gamma",
-         what="issue 14: Gamma through PowerTransform(-1): cdf gradients are NaN at value = 0 (1/0 into Gamma's "
-              "cdf), as InverseGamma's"),
+         what="issue 14: Gamma through PowerTransform(-1): cdf gradients are NaN at value = 2.2e-308 and 1e-300 "
+              "(the inverse's derivative -1 / y^2 overflows where the Gamma's density is 0) and at value = inf "
+              "with concentration < 1 (the density at 0 is infinite); InverseGamma forms r / y in log space"),
     dict(family="Dirichlet", methods=("log_prob",), check="values", when=lambda c: c["meta"]["label"] in ("[2,3]", "[4]"),
          what="issue 14: Dirichlet log_prob at a vertex where the density has no limit (a zero coordinate with a < 1 "
               "and another with a > 1) is +-inf (NaN in torch and in the exact reference)"),
@@ -1892,8 +1859,6 @@ KNOWN_TORCHDIST_DEFECTS = [
               "-4.55e-8 summed over the values)"),
     dict(family="Kumaraswamy", methods=("icdf",), check="grad concentration0",
          what="issue 14: Kumaraswamy icdf gradient in concentration0 is NaN when p is subnormal"),
-    dict(family="InverseGamma", methods=("cdf",), check="grad",
-         what="issue 14: InverseGamma cdf gradients in rate and value are NaN at value = 0 (b / x infinite)"),
     dict(family="Gumbel", methods=("cdf",), check="grad scale", when=lambda c: c["meta"]["label"] == "edge grid",
          what="issue 14: Gumbel cdf gradient in scale is NaN with a subnormal scale"),
     dict(family="NegativeBinomial", methods=("stddev",), check="grad probs",

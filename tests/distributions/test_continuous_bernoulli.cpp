@@ -397,6 +397,18 @@ TEST(ContinuousBernoulli, FloatParametersWork) {
   EXPECT_TRUE(all_close(cb.icdf(at::tensor({0.1f, 0.6f}).reshape({2, 1})), tensor_of(ref, {2, 4}), 1e-5, 1e-6));
 }
 
+TEST(ContinuousBernoulli, LogProbOutsideTheUnitIntervalWithoutValidationIsMinusInf) {
+  // The formula extended outside [0, 1] (0.004 at x = -0.5).
+  at::Tensor logits = tensor_of({0.3, -2, 1e4}, {3}).requires_grad_();
+  td::ContinuousBernoulli cb(td::logits(logits), /*validate_args=*/false);
+  at::Tensor lp = cb.log_prob(tensor_of({-0.5, 1.5, -1e-300}, {3}));
+  EXPECT_TRUE(at::equal(lp, at::full({3}, -std::numeric_limits<double>::infinity(), at::kDouble)));
+  lp.sum().backward();
+  EXPECT_TRUE(at::equal(logits.grad(), at::zeros({3}, at::kDouble)));
+  const at::Tensor inside = tensor_of({0, 0.5, 1}, {3});
+  EXPECT_TRUE(all_close(cb.log_prob(inside), td::ContinuousBernoulli(td::logits(logits.detach())).log_prob(inside)));
+}
+
 TEST(ContinuousBernoulli, ValidationErrors) {
   EXPECT_THROW_MSG(td::ContinuousBernoulli(td::probs(tensor_of({0.2, 1.5}, {2}))), c10::ValueError,
                    "ContinuousBernoulli: probs must satisfy unit_interval(), got 1.5 at index [1]");

@@ -202,6 +202,16 @@ TEST(FisherSnedecor, ExtremeDegreesOfFreedomStayInTheSupport) {
   }
 }
 
+TEST(FisherSnedecor, LogProbBelowZeroWithoutValidationIsMinusInf) {
+  // The formula extended below 0 gave +inf for df1 < 2 and NaN otherwise.
+  at::Tensor df1 = tensor_of({0.5, 1, 5}, {3}).requires_grad_();
+  td::FisherSnedecor f(df1, 3.0, /*validate_args=*/false);
+  at::Tensor lp = f.log_prob(tensor_of({-0.5, -1e-300, -30}, {3}));
+  EXPECT_TRUE(at::equal(lp, at::full({3}, -kInf, at::kDouble)));
+  lp.sum().backward();
+  EXPECT_TRUE(at::equal(df1.grad(), at::zeros({3}, at::kDouble)));
+}
+
 TEST(FisherSnedecor, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_THROW_MSG(td::FisherSnedecor(tensor_of({1, 0, 2}, {3}), 1.0), c10::ValueError,
                    "FisherSnedecor: df1 must satisfy positive(), got 0 at index [1]");

@@ -105,6 +105,17 @@ TEST(Gamma, ValuesAtZero) {
   EXPECT_TRUE(at::equal(g.cdf(at::zeros({3}, at::kDouble)), at::zeros({3}, at::kDouble)));
 }
 
+TEST(Gamma, CdfBelowZeroWithoutValidationIsZero) {
+  // P(a, r x) is NaN at a negative argument; the cdf there is 0, with zero gradients.
+  at::Tensor c = tensor_of({0.5, 3}, {2}).requires_grad_();
+  at::Tensor x = tensor_of({-0.5, -1e10}, {2}).requires_grad_();
+  at::Tensor cdf = td::Gamma(c, 2.0, /*validate_args=*/false).cdf(x);
+  EXPECT_TRUE(at::equal(cdf, at::zeros({2}, at::kDouble)));
+  cdf.sum().backward();
+  EXPECT_TRUE(at::equal(c.grad(), at::zeros({2}, at::kDouble)));
+  EXPECT_TRUE(at::equal(x.grad(), at::zeros({2}, at::kDouble)));
+}
+
 TEST(Gamma, MomentsAndEntropyClosedForms) {
   const std::vector<double> cs = {1e-3, 0.5, 1, 2.5, 30, 1e4}, rs = {1e-3, 2, 1e3, 1, 0.5, 3};
   td::Gamma g(tensor_of(cs, {6}), tensor_of(rs, {6}));

@@ -308,6 +308,22 @@ TEST(GeneralizedPareto, GradientsMatchFiniteDifferences) {
       k0);
 }
 
+TEST(GeneralizedPareto, LogProbOutsideTheSupportWithoutValidationIsMinusInf) {
+  // Below loc and above loc + scale / |k| (k < 0) the formula extended to
+  // finite values (713.8 below loc with scale 1e-310).
+  at::Tensor scale = tensor_of({1e-310, 2, 2}, {3}).requires_grad_();
+  at::Tensor k = tensor_of({0.5, -0.5, 0.0}, {3}).requires_grad_();
+  td::GeneralizedPareto gp(1.0, scale, k, /*validate_args=*/false);
+  at::Tensor lp = gp.log_prob(tensor_of({0.5, 5.5, -3}, {3}));
+  EXPECT_TRUE(at::equal(lp, at::full({3}, -kInf, at::kDouble)));
+  lp.sum().backward();
+  EXPECT_TRUE(at::equal(scale.grad(), at::zeros({3}, at::kDouble)));
+  EXPECT_TRUE(at::equal(k.grad(), at::zeros({3}, at::kDouble)));
+  // The upper end itself is in the support: k = -1 is uniform on [loc, loc + scale].
+  td::GeneralizedPareto uniform(tensor_of({1}), tensor_of({2}), tensor_of({-1}), /*validate_args=*/false);
+  EXPECT_NEAR(uniform.log_prob(tensor_of({3})).item<double>(), -std::log(2.0), 1e-15);
+}
+
 TEST(GeneralizedPareto, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_THROW_MSG(td::GeneralizedPareto(0.0, tensor_of({1, 0, 2}, {3}), 0.1), c10::ValueError,
                    "GeneralizedPareto: scale must satisfy positive(), got 0 at index [1]");

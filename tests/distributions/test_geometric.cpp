@@ -258,6 +258,22 @@ TEST(Geometric, GradientsMatchFiniteDifferences) {
   expect_grad_matches([&](const at::Tensor& l) { return td::Geometric(td::logits(l)).mean().sum(); }, l0);
 }
 
+TEST(Geometric, LogProbOutsideTheSupportWithoutValidationIsMinusInf) {
+  // Negative and fractional counts: the formula gave finite values (-1e4 at
+  // k = -1, logits = -1e4). NaN stays NaN.
+  const at::Tensor k = tensor_of({-1, 0.5, 2.5, NAN, 3}, {5});
+  at::Tensor logits = at::full({5}, -1e4, at::kDouble).requires_grad_();
+  at::Tensor lp = td::Geometric(td::logits(logits), /*validate_args=*/false).log_prob(k);
+  EXPECT_TRUE(at::equal(lp.slice(0, 0, 3), at::full({3}, -kInf, at::kDouble)));
+  EXPECT_TRUE(std::isnan(lp[3].item<double>()));
+  EXPECT_NEAR(lp[4].item<double>(), -1e4, 1e-9);
+  lp.slice(0, 0, 3).sum().backward();
+  EXPECT_TRUE(at::equal(logits.grad().slice(0, 0, 3), at::zeros({3}, at::kDouble)));
+  const at::Tensor p = tensor_of({0.3});
+  EXPECT_EQ(td::Geometric(td::probs(p), false).log_prob(tensor_of({-2})).item<double>(), -kInf);
+  EXPECT_EQ(td::Geometric(td::probs(p), false).log_prob(tensor_of({1.5})).item<double>(), -kInf);
+}
+
 TEST(Geometric, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_THROW_MSG(td::Geometric(td::probs(tensor_of({0.5, 1.5}, {2}))), c10::ValueError,
                    "Geometric: probs must satisfy unit_interval(), got 1.5 at index [1]");

@@ -191,6 +191,38 @@ TEST(InverseGamma, GradientsMatchFiniteDifferences) {
   EXPECT_TRUE(all_close(c_small.grad(), tensor_of({0, -1 / 0.25}, {2}), 1e-14));
 }
 
+TEST(InverseGamma, OutsideTheSupportWithoutValidation) {
+  // log_prob -inf and cdf 0 at x <= 0 (1 / x through the Gamma gave NaN),
+  // with finite gradients in the parameters.
+  at::Tensor c = tensor_of({0.5, 3, 2}, {3}).requires_grad_();
+  at::Tensor r = tensor_of({2, 1, 0.5}, {3}).requires_grad_();
+  td::InverseGamma ig(c, r, /*validate_args=*/false);
+  const at::Tensor x = tensor_of({-0.5, 0, -1e10}, {3});
+  EXPECT_TRUE(at::equal(ig.log_prob(x), at::full({3}, -kInf, at::kDouble)));
+  at::Tensor cdf = ig.cdf(x);
+  EXPECT_TRUE(at::equal(cdf, at::zeros({3}, at::kDouble)));
+  cdf.sum().backward();
+  EXPECT_TRUE(at::equal(c.grad(), at::zeros({3}, at::kDouble)));
+  EXPECT_TRUE(at::equal(r.grad(), at::zeros({3}, at::kDouble)));
+  // Inside, the same values as with validation.
+  const at::Tensor inside = tensor_of({0.3, 1, 20}, {3});
+  td::InverseGamma checked(c.detach(), r.detach());
+  EXPECT_TRUE(all_close(ig.log_prob(inside), checked.log_prob(inside), 1e-15));
+  EXPECT_TRUE(all_close(ig.cdf(inside), checked.cdf(inside), 1e-15));
+}
+
+TEST(InverseGamma, CdfGradientsAtTinyAndInfiniteValues) {
+  // At x = 1e-310, 1 / x overflows and the chain through it gave 0 * inf;
+  // at x = inf the gradients are 0 too, the density's limit.
+  at::Tensor c = tensor_of({0.4, 3}, {2}).requires_grad_();
+  at::Tensor r = tensor_of({5, 1}, {2}).requires_grad_();
+  at::Tensor x = tensor_of({1e-310, kInf}, {2}).requires_grad_();
+  at::Tensor cdf = td::InverseGamma(c, r).cdf(x);
+  EXPECT_TRUE(at::equal(cdf, tensor_of({0, 1}, {2})));
+  cdf.sum().backward();
+  for (const at::Tensor& g : {c.grad(), r.grad(), x.grad()}) EXPECT_TRUE(at::equal(g, at::zeros({2}, at::kDouble)));
+}
+
 TEST(InverseGamma, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_THROW_MSG(td::InverseGamma(tensor_of({1, 0, 2}, {3}), 1.0), c10::ValueError,
                    "InverseGamma: concentration must satisfy positive(), got 0 at index [1]");

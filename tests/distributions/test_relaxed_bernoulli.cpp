@@ -303,6 +303,25 @@ TEST(RelaxedBernoulli, CdfAndIcdf) {
   EXPECT_TRUE(all_close(x.icdf(tensor_of({0.0, 1.0}, {2})), tensor_of({-INFINITY, INFINITY}, {2})));
 }
 
+TEST(RelaxedBernoulli, CdfIsZeroAndOneAtTheEnds) {
+  // The transform's clamp into [tiny, 1 - eps] made cdf(0) = 1 at
+  // logits = -1e4, tau = 0.05, and cdf(1) = 1 - 3e-8.
+  at::Tensor logits = tensor_of({-1e4, 0.7, 3}, {3}).requires_grad_();
+  at::Tensor tau = tensor_of({0.05, 0.5, 2}, {3}).requires_grad_();
+  td::RelaxedBernoulli d(tau, td::logits(logits));
+  at::Tensor ends = d.cdf(tensor_of({0, 1, 0}, {3}));
+  EXPECT_TRUE(at::equal(ends, tensor_of({0, 1, 0}, {3})));
+  ends.sum().backward();
+  EXPECT_TRUE(at::equal(logits.grad(), at::zeros({3}, at::kDouble)));
+  EXPECT_TRUE(at::equal(tau.grad(), at::zeros({3}, at::kDouble)));
+  // Without validation: 0 below and 1 above the support, and log_prob
+  // -inf (it was the density at the clamped point, -706.86 at y = -0.5).
+  td::RelaxedBernoulli unchecked(2.0, td::probs(tensor_of({0.3})), /*validate_args=*/false);
+  EXPECT_TRUE(at::equal(unchecked.cdf(tensor_of({-0.5, 1.5}, {2})), tensor_of({0, 1}, {2})));
+  EXPECT_TRUE(at::equal(unchecked.log_prob(tensor_of({-0.5, 1.5}, {2})), at::full({2}, -INFINITY, at::kDouble)));
+  EXPECT_TRUE(std::isnan(unchecked.cdf(tensor_of({NAN})).item<double>()));
+}
+
 TEST(RelaxedBernoulli, ShapesDtypesAndAccessors) {
   td::RelaxedBernoulli scalar(0.5, td::probs(0.3));
   EXPECT_EQ(scalar.batch_shape().size(), 0u);

@@ -102,6 +102,16 @@ TEST(Weibull, LogProbIsFiniteForASubnormalScale) {
   EXPECT_NEAR(lp, std::log(0.5) - std::log(1e-310) - 1, 1e-13 * std::abs(lp));
 }
 
+TEST(Weibull, LogProbBelowZeroWithoutValidationIsMinusInf) {
+  // The formula extended below 0 gave +inf or NaN.
+  at::Tensor k = tensor_of({0.5, 1, 3}, {3}).requires_grad_();
+  td::Weibull w(2.0, k, /*validate_args=*/false);
+  at::Tensor lp = w.log_prob(tensor_of({-0.5, -1e-300, -30}, {3}));
+  EXPECT_TRUE(at::equal(lp, at::full({3}, -kInf, at::kDouble)));
+  lp.sum().backward();
+  EXPECT_TRUE(at::equal(k.grad(), at::zeros({3}, at::kDouble)));
+}
+
 TEST(Weibull, MomentsModeAndEntropyMatchBoost) {
   const std::vector<double> scales = {1, 2, 0.3, 1e3, 5, 1}, ks = {0.5, 1, 3.5, 20, 0.1, 1.2};
   td::Weibull w(tensor_of(scales, {6}), tensor_of(ks, {6}));

@@ -16,7 +16,7 @@ at::Tensor gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, 
 
 /// P(X <= x) = P(c, r x), the regularized lower incomplete gamma function,
 /// differentiable in `x`, `concentration` and `rate` (torch's `igamma` has
-/// no derivative in the concentration; this one has).
+/// no derivative in the concentration; this one has). 0 for x < 0.
 at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate);
 
 /// The Gamma distribution with shape `concentration` c > 0 and inverse scale

@@ -12,7 +12,9 @@ namespace torchdist {
 ///   p(x) = r^c x^(-c-1) e^(-r / x) / Gamma(c),  x > 0.
 /// Built as torch builds it: `Gamma(c, r)` through `PowerTransform(-1)`.
 /// `rsample` is pathwise in both parameters (the Gamma's implicit
-/// reparameterization) and `log_prob` goes through the transform.
+/// reparameterization) and `log_prob` goes through the transform. Without
+/// validation, `log_prob` is -inf and `cdf` 0 at x <= 0 (the transform's
+/// chain would give NaN).
 ///
 /// - mean r / (c - 1) for c > 1, +inf otherwise;
 /// - variance r^2 / ((c - 1)^2 (c - 2)) for c > 2, +inf otherwise;
@@ -45,6 +47,7 @@ class InverseGamma : public TransformedDistribution {
 
   ConstraintPtr support() const override { return constraints::positive(); }
 
+  at::Tensor log_prob(const at::Tensor& value) const override;
   at::Tensor cdf(const at::Tensor& value) const override;
   at::Tensor icdf(const at::Tensor& value) const override;
   at::Tensor entropy() const override;

@@ -135,8 +135,9 @@ class LogitRelaxedBernoulli : public Distribution {
 /// `SigmoidTransform` (whose output is clipped into [tiny, 1 - eps], so
 /// samples never round to exactly 0 or 1). Parameters, shapes and
 /// validation as `td::LogitRelaxedBernoulli`, with messages naming
-/// RelaxedBernoulli. `cdf(y) = sigmoid(tau logit(y) - logits)` and `icdf`
-/// go through the transform (torch has neither). mean, variance, mode and
+/// RelaxedBernoulli. `cdf(y) = sigmoid(tau logit(y) - logits)` (exactly 0
+/// at y <= 0 and 1 at y >= 1) and `icdf` (through the transform) exist
+/// (torch has neither). mean, variance, mode and
 /// entropy are not implemented (as in torch).
 ///
 /// Deviation from torch (required): `log_prob` is finite on the whole
@@ -181,6 +182,8 @@ class RelaxedBernoulli : public TransformedDistribution {
 
   /// The binary Concrete log-density, finite on all of [0, 1] (see above).
   at::Tensor log_prob(const at::Tensor& value) const override;
+  /// sigmoid(tau logit(y) - logits); 0 at y <= 0, 1 at y >= 1.
+  at::Tensor cdf(const at::Tensor& value) const override;
 
   /// This distribution with its parameters expanded to `batch_shape` (no copy).
   RelaxedBernoulli expand(at::IntArrayRef batch_shape) const;
