@@ -2,6 +2,7 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include "torchdist/core/constraint_types.h"
 #include "torchdist/core/utils.h"
 #include "torchdist/distributions/independent.h"
 #include "torchdist/transforms/compose.h"
@@ -14,6 +15,25 @@ namespace {
 // need a floating dtype's limits.
 at::Tensor floating(const at::Tensor& value) {
   return value.defined() && !at::isFloatingType(value.scalar_type()) ? value.to(detail::float_type_of({value})) : value;
+}
+
+// The cdf's limits outside an interval support (0 below it, 1 above), where
+// the transforms' inverses would extrapolate (a decreasing power maps y < 0
+// to x < 0, where the base's cdf is 0, so 1 - 0 came out). Validated values
+// never get here.
+at::Tensor with_support_limits(const ConstraintPtr& support, const at::Tensor& value, const at::Tensor& cdf) {
+  c10::optional<at::Tensor> low, high;
+  const auto on = [&](const at::Tensor& bound) { return bound.to(value.device()); };
+  if (const auto* g = dynamic_cast<const constraints::GreaterThan*>(support.get())) low = value < on(g->lower_bound());
+  if (const auto* l = dynamic_cast<const constraints::LessThan*>(support.get())) high = value > on(l->upper_bound());
+  if (const auto* i = dynamic_cast<const constraints::Interval*>(support.get())) {
+    low = value < on(i->lower_bound());
+    high = value > on(i->upper_bound());
+  }
+  at::Tensor out = cdf;
+  if (low) out = at::where(*low, at::zeros({}, cdf.options()), out);
+  if (high) out = at::where(*high, at::ones({}, cdf.options()), out);
+  return out;
 }
 
 }  // namespace
@@ -143,7 +163,8 @@ at::Tensor TransformedDistribution::cdf(const at::Tensor& input) const {
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) x = (*it)->inverse_unchecked(x);
   at::Tensor u = base_->cdf(x);
   // A decreasing map turns the base's cdf into a survival function.
-  return monotonize(u);
+  const at::Tensor cdf = monotonize(u);
+  return validate_args() ? cdf : with_support_limits(support(), value, cdf);
 }
 
 at::Tensor TransformedDistribution::icdf(const at::Tensor& value) const {

@@ -29,11 +29,21 @@ at::Tensor unit_rate(const at::Tensor& like) { return at::ones({}, like.options(
 }  // namespace
 
 at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& concentration) {
-  at::Tensor z = x / scale;
-  // xlogy: (k - 1) log z is 0 for k = 1 even at z = 0, the Exponential limit.
-  // log k - log scale, not log(k / scale): k / scale overflows for a
-  // subnormal scale although the density is representable.
-  return concentration.log() - scale.log() + at::xlogy(concentration - 1, z) - z.pow(concentration);
+  // log z from z = x / scale where z is a normal number (one rounding), else
+  // from log x - log scale: z is subnormal or overflows for extreme ratios
+  // (x = 1e-310 with scale = 1e10, a subnormal scale) although the density is
+  // representable. z^k = exp(k log z); log(k / scale) likewise in two logs.
+  const at::Tensor z = x / scale;
+  const at::Tensor normal = (z >= finfo_tiny(z.scalar_type())).logical_and(z.isfinite());
+  // Each branch sees inputs where it is finite: the other's gradient is
+  // multiplied by 0, and 0 * inf would be NaN.
+  const at::Tensor log_z =
+      at::where(normal, at::log(at::where(normal, z, at::ones({}, z.options()))), at::log(x) - at::log(scale));
+  // (k - 1) log z is 0 for k = 1 even at x = 0 or inf (the Exponential limit),
+  // as xlogy would give, with the derivative log z in k elsewhere.
+  const at::Tensor exponential_end = (concentration == 1).logical_and(log_z.isinf());
+  const at::Tensor power_term = (concentration - 1) * at::where(exponential_end, at::zeros({}, z.options()), log_z);
+  return concentration.log() - scale.log() + power_term - at::exp(concentration * log_z);
 }
 
 Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args)

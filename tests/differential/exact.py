@@ -91,6 +91,10 @@ def log_normal_log_prob(value, loc, scale):
     return normal_log_prob(y, loc, scale) - mpmath.log(value)
 
 
+def log_normal_cdf(value, loc, scale):
+    return mpmath.ncdf((mpmath.log(value) - loc) / scale) if value > 0 else mpf(0)
+
+
 def log_normal_icdf(value, loc, scale):
     return _exp(normal_icdf(value, loc, scale))
 
@@ -246,6 +250,12 @@ def weibull_log_prob(value, scale, concentration):
     return mpmath.log(k / scale) + _lmul(k - 1, mpmath.log(z)) - mpmath.power(z, k)
 
 
+def weibull_cdf(value, scale, concentration):
+    if value <= 0:
+        return mpf(0)
+    return -_expm1(-_exp(concentration * (mpmath.log(value) - mpmath.log(scale))))
+
+
 def weibull_icdf(value, scale, concentration):
     if value >= 1:
         return INF
@@ -260,6 +270,12 @@ def weibull_mode(scale, concentration):
 def pareto_variance(scale, alpha):
     a = alpha
     return scale ** 2 * a / ((a - 1) ** 2 * (a - 2)) if a > 2 else INF
+
+
+def pareto_cdf(value, scale, alpha):
+    if value <= scale:
+        return mpf(0)
+    return -_expm1(alpha * (mpmath.log(scale) - mpmath.log(value)))
 
 
 def pareto_icdf(value, scale, alpha):
@@ -527,6 +543,9 @@ EXACT = {
     ("InverseGamma", "log_prob"): inverse_gamma_log_prob,
     ("InverseGamma", "cdf"): inverse_gamma_cdf,
     ("Weibull", "log_prob"): weibull_log_prob,
+    ("Weibull", "cdf"): weibull_cdf,
+    ("LogNormal", "cdf"): log_normal_cdf,
+    ("Pareto", "cdf"): pareto_cdf,
     ("Weibull", "icdf"): weibull_icdf,
     ("Weibull", "mode"): weibull_mode,
     ("Pareto", "variance"): pareto_variance,
@@ -586,6 +605,11 @@ BASES = {"Normal": (normal_log_prob, normal_cdf, normal_icdf, ("loc", "scale")),
                      lambda value, low, high: low + value * (high - low), ("low", "high"))}
 
 
+# The ends of each base's support, from its parameters.
+BASE_SUPPORT = {"Normal": lambda loc, scale: (-INF, INF), "Gamma": lambda concentration, rate: (mpf(0), INF),
+                "Uniform": lambda low, high: (low, high)}
+
+
 def transformed(spec, method):
     """log_prob/cdf/icdf of a univariate TransformedDistribution from the
     base's exact functions and the transforms (exp, affine, sigmoid, tanh,
@@ -609,8 +633,13 @@ def transformed(spec, method):
         for kind, t in zip(kinds, tp):
             x = {"exp": lambda: _exp(x), "affine": lambda: t["loc"] + t["scale"] * x,
                  "sigmoid": lambda: 1 / (1 + _exp(-x)), "tanh": lambda: mpmath.tanh(x),
-                 "power": lambda: mpmath.power(x, t["exponent"])}[kind]()
+                 "power": lambda: INF if x == 0 and t["exponent"] < 0 else mpmath.power(x, t["exponent"])}[kind]()
         return x
+
+    def image(bp, tp):
+        """The support's ends: the base's ends pushed through the transforms, in increasing order."""
+        ends = sorted(forward(e, tp) for e in BASE_SUPPORT[base](**bp))
+        return ends[0], ends[1]
 
     def inverse(y, tp):
         """(x, sum of log |dy/dx| along the chain, sign of the composition)."""
@@ -649,6 +678,12 @@ def transformed(spec, method):
         if method == "icdf":
             p = value if sign_of(tp) > 0 else 1 - value
             return forward(fn_base(p, **bp), tp)
+        if method == "cdf":
+            low, high = image(bp, tp)
+            if value < low:
+                return mpf(0)
+            if value > high:
+                return mpf(1)
         x, ladj, sign = inverse(value, tp)
         if method == "log_prob":
             return fn_base(x, **bp) - ladj

@@ -1750,8 +1750,9 @@ KNOWN_TORCH_DEVIATIONS = [
             "Normal: icdf keeps relative precision in the tails (torch's erfinv form is -inf beyond ~8 sd), "
             "log_prob at subnormal scales"),
     arbiter("HalfNormal", ("log_prob", "cdf", "icdf"), "HalfNormal: cdf/icdf tails and subnormal scales"),
-    arbiter("LogNormal", ("log_prob", "icdf", "variance", "stddev"),
-            "LogNormal: icdf tails (through Normal's), variance exp(2 loc + s^2) expm1(s^2) without overflow"),
+    arbiter("LogNormal", ("log_prob", "cdf", "icdf", "variance", "stddev"),
+            "LogNormal: icdf tails (through Normal's), variance exp(2 loc + s^2) expm1(s^2) without overflow; "
+            "cdf 0 below the support without validation (torch NaN)"),
     arbiter("Cauchy", ("log_prob", "cdf", "icdf"),
             "Cauchy: icdf by cot without forming p - 1/2 (torch: -1.6e16 at p = 1e-300), log_prob far out"),
     arbiter("HalfCauchy", ("log_prob", "cdf", "icdf"), "HalfCauchy: icdf by cot near p = 1, log_prob far out"),
@@ -1782,8 +1783,12 @@ KNOWN_TORCH_DEVIATIONS = [
     arbiter("InverseGamma", ("log_prob", "cdf"),
             "InverseGamma (torch has none; the reference is a TransformedDistribution): log_prob at the "
             "support's edges, cdf Q(a, b / x)"),
-    arbiter("Weibull", ("log_prob", "icdf", "mode"), "Weibull: log_prob and icdf at the edges, the true mode"),
-    arbiter("Pareto", ("variance", "stddev", "icdf"), "Pareto: infinite variance for alpha <= 2 (torch NaN)"),
+    arbiter("Weibull", ("log_prob", "cdf", "icdf", "mode"),
+            "Weibull: log_prob and icdf at the edges, the true mode; cdf 0 below the support without validation "
+            "(torch NaN)"),
+    arbiter("Pareto", ("variance", "stddev", "cdf", "icdf"),
+            "Pareto: infinite variance for alpha <= 2 (torch NaN); cdf 0 below the support without validation "
+            "(torch NaN or -inf)"),
     arbiter("FisherSnedecor", ("log_prob",), "FisherSnedecor: log_prob at x = 0 and extreme degrees of freedom"),
     arbiter("GeneralizedPareto", ("log_prob",), "GeneralizedPareto: log_prob at the ends of the support"),
     arbiter("VonMises", ("log_prob", "variance", "stddev", "entropy", "perplexity"),
@@ -1916,6 +1921,10 @@ CONVENTIONS = [
          what="LogNormal float32 log_prob with a subnormal scale: (log x - loc) / scale amplifies the float32 "
               "rounding of log x by 1e40, so no float32 evaluation is meaningful there (torchdist 93.68, torch NaN, "
               "the exact value at the rounded inputs -inf)"),
+    dict(family="GeneralizedPareto", dtype="float32", methods=("log_prob",), check="values",
+         what="GeneralizedPareto float32 log_prob at the support's upper end loc + scale / |k| as rounded in float32: "
+              "inside for torchdist, whose support check forms the end in the value's dtype, just outside for the "
+              "double-precision reference (-inf)"),
     dict(family="Weibull", methods=("mode",), check="grad concentration",
          what="Weibull mode's gradient in the concentration at k = 1, a kink of the mode (0 for k <= 1, "
               "scale ((k - 1) / k)^(1/k) above): torchdist one-sided, the reference central"),

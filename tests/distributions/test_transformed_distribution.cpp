@@ -5,6 +5,7 @@
 
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <torchdist/distributions/gamma.h>
 #include <torchdist/distributions/independent.h>
 #include <torchdist/distributions/normal.h>
 #include <torchdist/distributions/transformed_distribution.h>
@@ -123,6 +124,21 @@ TEST(TransformedDistribution, RsampleIsPathwiseAndExpandWorks) {
   EXPECT_EQ(e.batch_shape(), at::IntArrayRef({3, 2}));
   at::Tensor v = tensor_of({0.3, -0.7}, {2});
   EXPECT_TRUE(all_close(e.log_prob(v), flow.log_prob(v).expand({3, 2})));
+}
+
+TEST(TransformedDistribution, CdfOutsideTheSupportWithoutValidationIsZeroOrOne) {
+  // 1 / Gamma: y < 0 inverts to x < 0, where the base's cdf is 0, and the
+  // decreasing map turned that into 1.
+  td::TransformedDistribution inverse_gamma(td::Gamma(tensor_of({2.0}), tensor_of({1.5}), /*validate_args=*/false),
+                                            {std::make_shared<td::PowerTransform>(tensor_of({-1.0}))},
+                                            /*validate_args=*/false);
+  EXPECT_TRUE(at::equal(inverse_gamma.cdf(tensor_of({-1.0, -1e-300})), tensor_of({0.0, 0.0})));
+  td::TransformedDistribution logit_normal(td::Normal(0.0, 1.0, /*validate_args=*/false),
+                                           {std::make_shared<td::SigmoidTransform>()}, /*validate_args=*/false);
+  EXPECT_TRUE(at::equal(logit_normal.cdf(tensor_of({-0.5, 1.5})), tensor_of({0.0, 1.0})));
+  // Inside, unchanged: the validated distribution gives the same numbers.
+  td::TransformedDistribution checked(td::Normal(0.0, 1.0), {std::make_shared<td::SigmoidTransform>()});
+  EXPECT_TRUE(at::allclose(logit_normal.cdf(tensor_of({0.25, 0.5})), checked.cdf(tensor_of({0.25, 0.5}))));
 }
 
 TEST(TransformedDistribution, IntegerValuesBecomeFloating) {

@@ -287,3 +287,22 @@ TEST(Weibull, ValidationErrorsNameDistributionArgumentAndConstraint) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Weibull, LogProbAtExtremeRatiosMatchesMpmath) {
+  // z = x / scale is subnormal, overflows or is a large power here; the
+  // exact values are mpmath's at the (rounded) inputs.
+  const at::Tensor lp = td::Weibull(tensor_of({1e10, 1e-310, 1e10}), tensor_of({2.0, 1e-3, 0.5}))
+                            .log_prob(tensor_of({1e-310, 0.5, 1e-310}));
+  EXPECT_NEAR(lp[0].item<double>(), -759.1599335074751, 1e-12 * 759.16);
+  EXPECT_NEAR(lp[1].item<double>(), -7.541823076910607, 1e-12 * 7.54);
+  EXPECT_TRUE(std::isfinite(lp[2].item<double>()));
+  // float32, k = 1e4 at x = scale: log k - log scale - 1, without the large
+  // (k - 1) log x terms cancelling in float32.
+  const at::Tensor lp32 = td::Weibull(at::full({1}, 1e10, at::kFloat), at::full({1}, 1e4, at::kFloat))
+                              .log_prob(at::full({1}, 1e10, at::kFloat));
+  EXPECT_NEAR(lp32.item<double>(), -14.815510749816895, 2e-6 * 14.8);
+}
+
+}  // namespace
