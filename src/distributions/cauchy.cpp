@@ -28,11 +28,14 @@ at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Ten
   // exact for p >= 1/2. Each branch gets arguments on which it is finite
   // (the clamp; q <= 1/2), so the branch that `where` discards cannot put
   // NaN into the gradient.
+  // scale / tan(pi q) divides rather than multiplying by the reciprocal,
+  // which overflows for a subnormal q although the quantile (-3.2e299 at
+  // p = 1e-310, scale = 1e-10) is a double.
   at::Tensor q = at::minimum(p, 1 - p);
-  at::Tensor middle = at::tan(kPi * (p - 0.5).clamp(-0.25, 0.25));
-  at::Tensor tail = at::tan(kPi * q).reciprocal();
+  at::Tensor middle = scale * at::tan(kPi * (p - 0.5).clamp(-0.25, 0.25));
+  at::Tensor tail = scale / at::tan(kPi * q);
   tail = at::where(p < 0.5, -tail, tail);
-  return loc + scale * at::where(q < 0.25, tail, middle);
+  return loc + at::where(q < 0.25, tail, middle);
 }
 
 Cauchy::Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)

@@ -1,5 +1,6 @@
 #include "torchdist/distributions/geometric.h"
 
+#include "count_support.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -75,13 +76,8 @@ at::Tensor Geometric::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
   // Without validation: -inf at a negative or fractional k (the formula
-  // extends to them), evaluated at k = 0 there so that no NaN reaches the
-  // gradients; v > floor(v) is false for NaN, which stays NaN.
-  at::Tensor outside;
-  if (!validate_args()) {
-    outside = (v < 0).logical_or_(v > v.floor());
-    v = at::where(outside, 0, v);
-  }
+  // extends to them).
+  const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
   at::Tensor lp = is_probs_ ? geometric_log_prob(v, param_) : geometric_log_prob_logits(v, param_);
   return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }

@@ -1,5 +1,6 @@
 #include "torchdist/distributions/negative_binomial.h"
 
+#include "count_support.h"
 #include "gamma_sampling.h"
 #include "torchdist/core/utils.h"
 
@@ -7,14 +8,22 @@
 
 namespace torchdist {
 
+namespace {
+
+// log(Gamma(r) k! / Gamma(r + k)), 0 at r = k = 0 (where lgamma(0) - lgamma(0)
+// is inf - inf and the mass is 1).
+at::Tensor log_normalizer(const at::Tensor& value, const at::Tensor& total_count) {
+  const at::Tensor out = at::lgamma(total_count) + at::lgamma(value + 1) - at::lgamma(total_count + value);
+  return out.masked_fill(total_count + value == 0, 0);
+}
+
+}  // namespace
+
 at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor& total_count,
                                       const at::Tensor& logits) {
   // r log(1 - p) + k log(p), both log-sigmoids of the logits.
-  at::Tensor log_unnormalized = -total_count * log1p_exp(logits) - value * log1p_exp(-logits);
-  at::Tensor log_normalizer = at::lgamma(total_count) + at::lgamma(value + 1) - at::lgamma(total_count + value);
-  // r = k = 0: lgamma(0) - lgamma(0) is inf - inf; the mass there is 1.
-  log_normalizer = log_normalizer.masked_fill(total_count + value == 0, 0);
-  return log_unnormalized - log_normalizer;
+  const at::Tensor log_unnormalized = -total_count * log1p_exp(logits) - value * log1p_exp(-logits);
+  return log_unnormalized - log_normalizer(value, total_count);
 }
 
 NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits param,
@@ -66,12 +75,22 @@ at::Tensor NegativeBinomial::sample(at::IntArrayRef sample_shape, c10::optional<
 at::Tensor NegativeBinomial::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
-  at::Tensor lp = negative_binomial_log_prob(v, total_count_, logits());
-  if (!is_probs_) return lp;
-  // p = 0 is the point mass at 0, where the clamped logits leave about
-  // -r eps: put the exact 0 back (gradient 0 there, as through torch's clamp).
-  at::Tensor certain = (param_ == 0).logical_and(v == 0);
-  return at::where(certain, at::zeros({}, lp.options()), lp);
+  // Without validation: -inf at a negative or fractional k.
+  const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
+  at::Tensor lp;
+  if (!is_probs_) {
+    lp = negative_binomial_log_prob(v, total_count_, logits());
+  } else {
+    // From the probs themselves: the logits clamp p to [eps, 1 - eps], which
+    // doubles 1 - p at p = 1 - 2^-53 (log_prob r log 2 too high). p = 0
+    // with k = 0 is the point mass, exactly 0 with gradient 0 (as through
+    // torch's clamp); the formula runs at p = 1/2 there, where it is finite.
+    const at::Tensor certain = (param_ == 0).logical_and(v == 0);
+    const at::Tensor p = at::where(certain, at::full({}, 0.5, param_.options()), param_);
+    lp = at::special_xlog1py(total_count_, -p) + at::xlogy(v, p) - log_normalizer(v, total_count_);
+    lp = at::where(certain, at::zeros({}, lp.options()), lp);
+  }
+  return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }
 
 at::Tensor NegativeBinomial::mean() const { return total_count_ * odds(); }

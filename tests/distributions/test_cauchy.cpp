@@ -218,4 +218,11 @@ TEST(Cauchy, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_NO_THROW(td::Cauchy(0.0, 1.0, /*validate_args=*/false).icdf(tensor_of({2.0})));
 }
 
+TEST(Cauchy, IcdfAtSubnormalProbabilitiesMatchesMpmath) {
+  // -scale / tan(pi p): the reciprocal of tan(pi p) alone overflows there.
+  const at::Tensor q = td::Cauchy(0.0, tensor_of({1e-10, 1e-310})).icdf(tensor_of({1e-310, 1e-310}));
+  EXPECT_NEAR(q[0].item<double>(), -3.183098861837907e299, 1e-12 * 3.18e299);
+  EXPECT_NEAR(q[1].item<double>(), -0.3183098861837907, 1e-12);
+}
+
 }  // namespace

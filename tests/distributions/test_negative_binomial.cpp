@@ -203,4 +203,25 @@ TEST(NegativeBinomial, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_TRUE(td::NegativeBinomial(1.0, td::probs(at::full({1}, 0.5)), true).expand({3}).validate_args());
 }
 
+TEST(NegativeBinomial, LogProbNearProbsOneKeepsOneMinusP) {
+  // r log(1 - p) + k log p - log B from the probs themselves: through the
+  // logits, p = 1 - 2^-53 was clamped to 1 - 2^-52 (1 - p doubled: log_prob
+  // 10 log 2 too high at k = 0).
+  const double p = 1 - std::ldexp(1.0, -53);
+  const at::Tensor lp = td::NegativeBinomial(10.0, td::probs(tensor_of({p}))).log_prob(tensor_of({0.0}));
+  EXPECT_NEAR(lp.item<double>(), 10 * std::log(std::ldexp(1.0, -53)), 1e-12 * 367.4);
+  // mpmath at r = 1000, p = 1 - 1e-10 (as rounded): loggamma(r + k) -
+  // loggamma(r) - loggamma(k + 1) + r log(1 - p) + k log p.
+  const at::Tensor lp2 =
+      td::NegativeBinomial(1000.0, td::probs(tensor_of({1 - 1e-10}))).log_prob(tensor_of({5.0, 1e6}));
+  EXPECT_NEAR(lp2[0].item<double>(), -22996.089577515216, 1e-13 * 22996);
+  EXPECT_NEAR(lp2[1].item<double>(), -15128.876989336602, 1e-13 * 15129);
+  // Without validation, negative and fractional counts are -inf; NaN stays NaN.
+  const at::Tensor out = td::NegativeBinomial(10.0, td::probs(tensor_of({0.3})), /*validate_args=*/false)
+                             .log_prob(tensor_of({-1.0, 1.5, NAN}));
+  EXPECT_EQ(out[0].item<double>(), -INFINITY);
+  EXPECT_EQ(out[1].item<double>(), -INFINITY);
+  EXPECT_TRUE(std::isnan(out[2].item<double>()));
+}
+
 }  // namespace
