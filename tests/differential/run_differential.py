@@ -1868,10 +1868,6 @@ KNOWN_TORCHDIST_DEFECTS = [
     dict(family="ContinuousBernoulli", methods=("variance", "stddev"), check="grad probs",
          what="issue 14: ContinuousBernoulli variance gradient near probs = 1/2 cancels (1.3342e-4 against the exact "
               "1.3333e-4 at probs = 0.501)"),
-    dict(family="Geometric", methods=("entropy", "perplexity"), check="grad probs",
-         when=lambda c: c["meta"]["label"] == "probs grid",
-         what="issue 14: Geometric entropy gradient at probs = 1 - 1e-10 is 0 (exact -47.05)"),
-    # float32 rounding of lgamma/Bessel differences at large parameters (torch's float32 formulas do no better).
     dict(family="Binomial", methods=("log_prob",), check="values", dtype="float32",
          elements=lambda total_count, **_: total_count >= 100,
          what="issue 14: Binomial float32 log_prob at large counts: lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) "
@@ -1922,6 +1918,11 @@ CONVENTIONS = [
          what="GeneralizedPareto float32 log_prob at the support's upper end loc + scale / |k| as rounded in float32: "
               "inside for torchdist, whose support check forms the end in the value's dtype, just outside for the "
               "double-precision reference (-inf)"),
+    dict(family="Geometric", methods=("entropy", "perplexity"), check="grad probs",
+         when=lambda c: c["meta"]["label"] == "probs grid",
+         what="Geometric entropy gradient at probs = 1 exactly: 0 (the entropy is pinned at 0 there, as through "
+              "torch's clamp); the one-sided derivative is -inf, which the reference's finite difference reads as "
+              "-47.05"),
     dict(family="Weibull", methods=("mode",), check="grad concentration",
          what="Weibull mode's gradient in the concentration at k = 1, a kink of the mode (0 for k <= 1, "
               "scale ((k - 1) / k)^(1/k) above): torchdist one-sided, the reference central"),
