@@ -1,5 +1,5 @@
 #pragma once
-// Internal: random noise from the vectorized Philox generator (philox.h,
+// Internal: random noise from the vectorized Philox generator (random_stream.h,
 // noise_avx2.cpp, gamma_avx2.cpp), for the samplers whose cost is mostly the
 // noise (Gumbel-softmax, the relaxed categorical families) and for gamma
 // variates (Gamma, Chi2, Beta, NegativeBinomial). Like fused.h, each
@@ -63,7 +63,7 @@ at::Tensor standard_gamma_with_key(const at::Tensor& alpha, uint64_t key);
 /// The noise of elements 0 .. numel - 1 of the Philox stream under `key`
 /// (float or double CPU tensor; what fused_gumbel_noise returns for a key it
 /// draws); undefined when the kernels are not built or not enabled. Tests
-/// use it to compare with the scalar definition in philox.h.
+/// use it to compare with the scalar definition in random_stream.h.
 at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi);
 
 }  // namespace kernels

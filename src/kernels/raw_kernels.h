@@ -43,7 +43,7 @@ void normal_normal_kl_kernel(const ElementwisePlan& plan, void* out);
 void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* grads);
 
 // Fills out[0, n) (float or double) with -log(-log(u)), u element i's
-// uniform of the Philox stream under `key` (philox.h) clamped to [lo, hi],
+// uniform of the Philox stream under `key` (random_stream.h) clamped to [lo, hi],
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
