@@ -326,6 +326,27 @@ def good_value(spec):
         return d, d.sample().to(F64)
 
 
+def good_points(spec):
+    """(torch's distribution, a good value: its sample, a good probability tensor for icdf) for a spec."""
+    d, v = good_value(spec)
+    ev = len(d.event_shape)
+    return d, v, torch.full(v.shape[:v.dim() - ev], 0.3, dtype=F64)
+
+
+def method_case(spec, method, grad, value=None):
+    """The case for one method call (value: its JSON, for log_prob/cdf/icdf)."""
+    c = {"dist": spec, "method": method}
+    if grad:
+        c["grad"] = True
+    if method in ("sample", "rsample"):
+        c.update(sample_shape=SAMPLE_SHAPE, seed=7)
+    if method == "enumerate_support":
+        c["expand"] = True
+    if value is not None:
+        c["value"] = value
+    return c
+
+
 def support_ok(d, v):
     """True/False from torch's support of d, None where it cannot say; NaN is always invalid,
     an infinity that torch's support accepts may go either way."""
@@ -397,10 +418,7 @@ def make_cases():
         families.add(family)
         for dtype in (F64, F32):
             dn = R.DTYPE_NAMES[dtype]
-            good_spec = build_spec(family, params, ints, nested, False, dtype)
-            d_t, v_good = good_value(good_spec)
-            ev = len(d_t.event_shape)
-            p_good = torch.full(v_good.shape[:v_good.dim() - ev], 0.3, dtype=F64)
+            d_t, v_good, p_good = good_points(build_spec(family, params, ints, nested, False, dtype))
             for vlabel, builder, path, expect, what in variants(family, label, params, ints, nested, dtype):
                 empty = what == "empty"
                 for validate in (True, False):
@@ -410,20 +428,11 @@ def make_cases():
                                 "validate": validate, "grad": grad, "param": path, "expect": expect,
                                 "expect_value": True, "empty": empty}
                         for m in METHODS:
-                            c = {"dist": spec, "method": m}
-                            if grad:
-                                c["grad"] = True
-                            if m in ("sample", "rsample"):
-                                c.update(sample_shape=SAMPLE_SHAPE, seed=7)
-                            if m == "enumerate_support":
-                                c["expand"] = True
+                            val = None
                             if m in VALUE_METHODS:
-                                if m == "icdf":
-                                    val = p_good[:0] if empty else p_good
-                                else:
-                                    val = v_good[:0] if empty else v_good
-                                c["value"] = R.tjson(val.to(dtype))
-                            add(dict(meta, method=m), **c)
+                                val = p_good if m == "icdf" else v_good
+                                val = R.tjson((val[:0] if empty else val).to(dtype))
+                            add(dict(meta, method=m), **method_case(spec, m, grad, val))
             # Bad values, good parameters.
             for validate in (True, False):
                 spec = build_spec(family, params, ints, nested, validate, dtype)
@@ -451,10 +460,7 @@ def make_cases():
         # twin with the same values; check_views compares the two.
         for dtype in (F64, F32):
             dn = R.DTYPE_NAMES[dtype]
-            good_spec = build_spec(family, params, ints, nested, False, dtype)
-            d_t, v_good = good_value(good_spec)
-            ev = len(d_t.event_shape)
-            p_good = torch.full(v_good.shape[:v_good.dim() - ev], 0.3, dtype=F64)
+            d_t, v_good, p_good = good_points(build_spec(family, params, ints, nested, False, dtype))
             for layout in LAYOUTS:
                 spec = build_spec(family, params, ints, nested, True, dtype, layout=layout)
                 for grad in (False, True):
@@ -462,15 +468,10 @@ def make_cases():
                             "dtype": dn, "validate": True, "grad": grad, "param": None, "expect": True,
                             "expect_value": True, "empty": False, "view": True}
                     for m in METHODS:
-                        c = {"dist": spec, "method": m}
-                        if grad:
-                            c["grad"] = True
-                        if m in ("sample", "rsample"):
-                            c.update(sample_shape=SAMPLE_SHAPE, seed=7)
-                        if m == "enumerate_support":
-                            c["expand"] = True
+                        val = None
                         if m in VALUE_METHODS:
-                            c["value"] = with_layout(R.tjson((p_good if m == "icdf" else v_good).to(dtype)), layout)
+                            val = with_layout(R.tjson((p_good if m == "icdf" else v_good).to(dtype)), layout)
+                        c = method_case(spec, m, grad, val)
                         twin = contiguous_twin(c)
                         add(dict(meta, method=m, twin=len(cases) + 1), **c)
                         add(dict(meta, method=m, variant="%s views: contiguous twin" % layout, view=False,
