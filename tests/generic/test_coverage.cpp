@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -115,6 +117,53 @@ TEST(Coverage, ReadmeTableMatchesTheCode) {
   }
   EXPECT_EQ(actual, expected) << "README.md's coverage table is out of date; rerun this test with "
                                  "TORCHDIST_UPDATE_README=1 to regenerate it";
+}
+
+TEST(Coverage, UmbrellaHeaderIncludesEveryPublicHeader) {
+  // A new family's header must reach users through <torchdist/torchdist.h>
+  // (or <torchdist/estimators.h>, which it includes). core/lazy.h is a
+  // helper of the core headers, included by them.
+  const std::string root = std::string(TORCHDIST_SOURCE_DIR) + "/include/";
+  std::string umbrella;
+  for (const char* file : {"torchdist/torchdist.h", "torchdist/estimators.h"}) {
+    std::ifstream in(root + file);
+    ASSERT_TRUE(in.good()) << root << file;
+    umbrella += std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::set<std::string> exempt = {"torchdist/torchdist.h", "torchdist/estimators.h", "torchdist/core/lazy.h"};
+  int headers = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root + "torchdist")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".h") continue;
+    const std::string header = std::filesystem::relative(entry.path(), root).generic_string();
+    ++headers;
+    if (exempt.count(header)) continue;
+    EXPECT_NE(umbrella.find("#include \"" + header + "\""), std::string::npos)
+        << header << " is not included by the umbrella header torchdist/torchdist.h";
+  }
+  EXPECT_GT(headers, 60);
+}
+
+TEST(Coverage, ReadmeFamilyListNamesEveryFamily) {
+  // README's "The API in brief" lists the families by hand; every family of
+  // the examples table must be there (the composites Independent,
+  // TransformedDistribution and MixtureSameFamily have their own bullets).
+  std::ifstream in(std::string(TORCHDIST_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(in.good());
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t begin = readme.find("- Families: ");
+  const size_t end = readme.find("\n- ", begin + 1);
+  ASSERT_NE(begin, std::string::npos) << "README.md has no '- Families: ' bullet";
+  const std::string list = readme.substr(begin, end - begin);
+  const std::set<std::string> composites = {"Independent", "TransformedDistribution", "MixtureSameFamily"};
+  std::set<std::string> families;
+  for (const Example& ex : example_registry()) families.insert(ex.label.substr(0, ex.label.find('(')));
+  EXPECT_GT(families.size(), 40u);
+  for (const std::string& family : families) {
+    if (composites.count(family)) continue;
+    EXPECT_TRUE(list.find("`" + family + "`") != std::string::npos ||
+                list.find("`" + family + "(") != std::string::npos)
+        << family << " is missing from README.md's family list (## Use, The API in brief)";
+  }
 }
 
 }  // namespace
