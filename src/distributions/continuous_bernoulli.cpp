@@ -204,21 +204,37 @@ at::Tensor ContinuousBernoulli::icdf_impl(const at::Tensor& value) const {
   return icdf_from_logits(value, clamped_logits()).clamp(0, 1);
 }
 
-at::Tensor ContinuousBernoulli::mean() const {
-  at::Tensor cut = cut_probs();
-  at::Tensor closed = cut / (2 * cut - 1) + 1 / log1mp_minus_logp(cut);
-  at::Tensor d = probs() - 0.5;
-  at::Tensor taylor = 0.5 + (1.0 / 3.0 + 16.0 / 45.0 * d.pow(2)) * d;
-  return at::where(outside_unstable_region(), closed, taylor);
+namespace {
+
+// The mean and variance from probs p: closed forms outside the lims, Taylor
+// series around 1/2 inside (as torch). Float parameters are evaluated in
+// double: the closed forms cancel near 1/2 (float32 variance 0.078125
+// against 0.0833333 at probs = 0.501), and moments are batch-sized.
+at::Tensor continuous_bernoulli_mean(const at::Tensor& probs, ContinuousBernoulliLims lims) {
+  const at::Tensor p = probs.to(at::kDouble);
+  const at::Tensor outside = outside_region(p, lims);
+  const at::Tensor cut = at::where(outside, p, scalar_like(p, lims.first));
+  const at::Tensor closed = cut / (2 * cut - 1) + 1 / log1mp_minus_logp(cut);
+  const at::Tensor d = p - 0.5;
+  const at::Tensor taylor = 0.5 + (1.0 / 3.0 + 16.0 / 45.0 * d.pow(2)) * d;
+  return at::where(outside, closed, taylor).to(probs.scalar_type());
 }
 
-at::Tensor ContinuousBernoulli::variance() const {
-  at::Tensor cut = cut_probs();
-  at::Tensor closed = cut * (cut - 1) / (1 - 2 * cut).pow(2) + 1 / log1mp_minus_logp(cut).pow(2);
-  at::Tensor d = (probs() - 0.5).pow(2);
-  at::Tensor taylor = 1.0 / 12.0 - (1.0 / 15.0 - 128.0 / 945.0 * d) * d;
-  return at::where(outside_unstable_region(), closed, taylor);
+at::Tensor continuous_bernoulli_variance(const at::Tensor& probs, ContinuousBernoulliLims lims) {
+  const at::Tensor p = probs.to(at::kDouble);
+  const at::Tensor outside = outside_region(p, lims);
+  const at::Tensor cut = at::where(outside, p, scalar_like(p, lims.first));
+  const at::Tensor closed = cut * (cut - 1) / (1 - 2 * cut).pow(2) + 1 / log1mp_minus_logp(cut).pow(2);
+  const at::Tensor d = (p - 0.5).pow(2);
+  const at::Tensor taylor = 1.0 / 12.0 - (1.0 / 15.0 - 128.0 / 945.0 * d) * d;
+  return at::where(outside, closed, taylor).to(probs.scalar_type());
 }
+
+}  // namespace
+
+at::Tensor ContinuousBernoulli::mean() const { return continuous_bernoulli_mean(probs(), lims_); }
+
+at::Tensor ContinuousBernoulli::variance() const { return continuous_bernoulli_variance(probs(), lims_); }
 
 at::Tensor ContinuousBernoulli::entropy() const {
   const at::Tensor& p = probs();

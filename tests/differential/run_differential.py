@@ -1837,10 +1837,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          what="issue 14: ContinuousBernoulli icdf at large logits is wrong: 1.25e-6 at p = 1e-20, logits = 1e4 "
               "against the exact 0.99539 (expm1(eta) overflows); in float32 already at logits = 30 (5.26e-5 "
               "against 0.2325 at p = 1e-10)"),
-    dict(family="ContinuousBernoulli", methods=("mean", "variance", "stddev"), dtype="float32", check="values",
-         elements=lambda **p: np.abs(p["probs"] - 0.5) < 0.01 if "probs" in p else np.zeros_like(p["logits"], bool),
-         what="issue 14: ContinuousBernoulli float32 moments near probs = 1/2 cancel (variance 0.078125 against "
-              "0.0833333 at probs = 0.501)"),
     dict(family="TransformedDistribution", methods=("icdf",), check="values",
          elements=lambda value, **_: (value < 1e-6) | (value > 1 - 1e-6),
          when=lambda c: "mixed-sign" in c["meta"]["label"] or "Affine(tensor)" in c["meta"]["label"],

@@ -436,4 +436,16 @@ TEST(ContinuousBernoulli, ValidationErrors) {
                    "ContinuousBernoulli does not implement enumerate_support");
 }
 
+TEST(ContinuousBernoulli, Float32MomentsNearOneHalfKeepTheirDigits) {
+  // The closed forms cancel near 1/2; float parameters are evaluated in
+  // double. At probs = 0.502 (outside the Taylor region) the float32
+  // variance was 0.078125 at 0.501; compare with the double computation.
+  const at::Tensor p = tensor_of({0.502, 0.51, 0.499, 0.3});
+  const td::ContinuousBernoulli exact(td::probs(p.to(at::kFloat).to(at::kDouble)));
+  const td::ContinuousBernoulli single(td::probs(p.to(at::kFloat)));
+  EXPECT_EQ(single.variance().scalar_type(), at::kFloat);
+  EXPECT_TRUE(at::allclose(single.variance().to(at::kDouble), exact.variance(), 1e-6, 0)) << single.variance();
+  EXPECT_TRUE(at::allclose(single.mean().to(at::kDouble), exact.mean(), 1e-6, 0)) << single.mean();
+}
+
 }  // namespace
