@@ -3,6 +3,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include "../core/math_constants.h"
+#include "gamma_math.h"
 
 namespace torchdist {
 namespace detail {
@@ -23,15 +24,12 @@ constexpr double kProbabilityFloor = 1e-100;
 
 at::Tensor full_like_scalar(const at::Tensor& like, double value) { return at::full({}, value, like.options()); }
 
-// delta(x) = lgamma(x + 1) - (x + 1/2) log x + x - log(2 pi) / 2 for x > 0:
-// Stirling's series from 10 on (the next term, 691 / (360360 x^11), is below
-// 2e-14 there), lgamma below.
+// delta(x) = lgamma(x + 1) - (x + 1/2) log x + x - log(2 pi) / 2 for x > 0,
+// which is lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2): Stirling's
+// series (gamma_math.h) from 10 on, lgamma below.
 at::Tensor stirling_error(const at::Tensor& x) {
   const at::Tensor large = x >= 10;
-  const at::Tensor r = 1 / at::where(large, x, full_like_scalar(x, 10.0));
-  const at::Tensor r2 = r * r;
-  const at::Tensor series =
-      r * (1.0 / 12 + r2 * (-1.0 / 360 + r2 * (1.0 / 1260 + r2 * (-1.0 / 1680 + r2 * (1.0 / 1188)))));
+  const at::Tensor series = lgamma_stirling_remainder(1 / at::where(large, x, full_like_scalar(x, 10.0)));
   const at::Tensor xs = at::where(large, full_like_scalar(x, 1.0), x);
   const at::Tensor direct = at::lgamma(xs + 1) - (xs + 0.5) * at::log(xs) + xs - kHalfLog2Pi;
   return at::where(large, series, direct);
