@@ -102,6 +102,54 @@ void Distribution::check_params(std::initializer_list<ParamCheck> params) const 
   for (const ParamCheck& p : params) detail::check_param(family, p.name, p.value, p.constraint, p.allow_infinite);
 }
 
+std::vector<Distribution::ArgConstraint> Distribution::arg_constraints() const {
+  std::vector<ArgConstraint> out;
+  for (const Param& p : params()) {
+    if (p.derived_name == nullptr) {
+      out.push_back({p.name, p.constraint});
+      continue;
+    }
+    // torch lists probs before logits, whichever was given.
+    const bool given_first = std::string(p.name) == "probs";
+    ArgConstraint given{p.name, p.constraint}, derived{p.derived_name, p.derived_constraint};
+    out.push_back(given_first ? given : derived);
+    out.push_back(given_first ? derived : given);
+  }
+  return out;
+}
+
+void Distribution::init_params(std::initializer_list<ScalarOrTensor> values) {
+  const ParamList declared = params();
+  TORCH_INTERNAL_ASSERT(declared.size() == values.size(), name(), ": ", values.size(), " values for ",
+                        declared.size(), " declared parameters");
+  c10::SmallVector<NamedParam, 4> named;
+  for (size_t i = 0; i < declared.size(); ++i) {
+    TORCH_INTERNAL_ASSERT(declared[i].event_dim == 0, name(), ": init_params takes batch-shaped parameters only");
+    named.push_back({declared[i].name, values.begin()[i]});
+  }
+  std::vector<at::Tensor> broadcast = broadcast_all(name().c_str(), named);
+  // The declaration points at this object's own members.
+  for (size_t i = 0; i < declared.size(); ++i) *const_cast<at::Tensor*>(declared[i].value) = std::move(broadcast[i]);
+  if (!declared.empty()) set_batch_shape(declared.front().value->sizes());
+  if (validate_args()) validate_params();
+}
+
+void Distribution::validate_params() const {
+  const std::string family = name();
+  for (const Param& p : params()) detail::check_param(family, p.name, *p.value, p.constraint, p.allow_infinite);
+}
+
+void Distribution::expand_params(at::IntArrayRef batch_shape) {
+  for (const Param& p : params()) {
+    at::Tensor& value = *const_cast<at::Tensor*>(p.value);
+    std::vector<int64_t> shape(batch_shape.begin(), batch_shape.end());
+    const at::IntArrayRef event = value.sizes().slice(value.dim() - p.event_dim);
+    shape.insert(shape.end(), event.begin(), event.end());
+    value = value.expand(shape);
+  }
+  set_batch_shape(batch_shape);
+}
+
 void Distribution::check_sample(const at::Tensor& value) const {
   TORCH_CHECK_VALUE(value.defined(), name(), ": value must be a defined tensor");
   const int64_t event_dim = static_cast<int64_t>(event_shape_.size());

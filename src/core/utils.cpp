@@ -50,7 +50,7 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
   return broadcast_values(values.size(), [&](size_t i) -> const ScalarOrTensor& { return values.begin()[i]; });
 }
 
-std::vector<int64_t> broadcast_shape(const char* owner, std::initializer_list<NamedParam> params) {
+std::vector<int64_t> broadcast_shape(const char* owner, c10::ArrayRef<NamedParam> params) {
   // ATen's own rule, so that a mismatch can name the parameters.
   std::vector<int64_t> shape;
   bool broadcasts = true;
@@ -80,7 +80,7 @@ std::vector<int64_t> broadcast_shape(const char* owner, std::initializer_list<Na
   return shape;
 }
 
-std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params) {
+std::vector<at::Tensor> broadcast_all(const char* distribution, c10::ArrayRef<NamedParam> params) {
   broadcast_shape(distribution, params);
   return broadcast_values(params.size(), [&](size_t i) -> const ScalarOrTensor& { return params.begin()[i].value; });
 }

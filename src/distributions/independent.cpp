@@ -31,7 +31,7 @@ std::vector<int64_t> event_part(const DistributionPtr& base, int64_t ndims) {
 }  // namespace
 
 Independent::Independent(DistributionPtr base, int64_t reinterpreted_batch_ndims, c10::optional<bool> validate_args)
-    : Distribution(batch_part(base, reinterpreted_batch_ndims), event_part(base, reinterpreted_batch_ndims),
+    : Family(batch_part(base, reinterpreted_batch_ndims), event_part(base, reinterpreted_batch_ndims),
                    validate_args),
       base_(std::move(base)),
       ndims_(reinterpreted_batch_ndims) {}
@@ -63,9 +63,9 @@ at::Tensor Independent::enumerate_support(bool expand) const {
   return base_->enumerate_support(expand);
 }
 
-Independent Independent::expand(at::IntArrayRef batch_shape) const {
-  std::vector<int64_t> base_batch = concat_shapes(batch_shape, event_shape().slice(0, ndims_));
-  return Independent(DistributionPtr(base_->expand_shared(base_batch)), ndims_, validate_args());
+void Independent::expand_params(at::IntArrayRef batch_shape) {
+  base_ = DistributionPtr(base_->expand_shared(concat_shapes(batch_shape, event_shape().slice(0, ndims_))));
+  set_batch_shape(batch_shape);
 }
 
 }  // namespace torchdist

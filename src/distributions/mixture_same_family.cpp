@@ -73,7 +73,7 @@ std::vector<int64_t> mixture_batch_shape(const Categorical* mixture, const Distr
 
 MixtureSameFamily::MixtureSameFamily(std::shared_ptr<const Categorical> mixture_distribution,
                                      DistributionPtr component_distribution, c10::optional<bool> validate_args)
-    : Distribution(mixture_batch_shape(mixture_distribution.get(), component_distribution.get()),
+    : Family(mixture_batch_shape(mixture_distribution.get(), component_distribution.get()),
                    checked("component_distribution", component_distribution.get()).event_shape(), validate_args),
       mixture_(std::move(mixture_distribution)),
       component_(std::move(component_distribution)),
@@ -144,10 +144,10 @@ at::Tensor MixtureSameFamily::variance() const {
   return mean_cond_var + var_cond_mean;
 }
 
-MixtureSameFamily MixtureSameFamily::expand(at::IntArrayRef batch_shape) const {
-  auto mixture = std::make_shared<const Categorical>(mixture_->expand(batch_shape));
-  DistributionPtr component = component_->expand_shared(concat_shapes(batch_shape, {num_components_}));
-  return MixtureSameFamily(std::move(mixture), std::move(component), validate_args());
+void MixtureSameFamily::expand_params(at::IntArrayRef batch_shape) {
+  mixture_ = std::make_shared<const Categorical>(mixture_->expand(batch_shape));
+  component_ = component_->expand_shared(concat_shapes(batch_shape, {num_components_}));
+  set_batch_shape(batch_shape);
 }
 
 }  // namespace torchdist

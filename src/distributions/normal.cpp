@@ -19,14 +19,8 @@ at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 }
 
 Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args) {
-  auto params = broadcast_all("Normal", {{"loc", loc}, {"scale", scale}});
-  loc_ = std::move(params[0]);
-  scale_ = std::move(params[1]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()}, {"scale", scale_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(scale)});
 }
 
 at::Tensor Normal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -62,14 +56,6 @@ at::Tensor Normal::icdf(const at::Tensor& value) const {
 }
 
 at::Tensor Normal::entropy() const { return 0.5 + kHalfLog2Pi + scale_.log(); }
-
-Normal Normal::expand(at::IntArrayRef batch_shape) const {
-  Normal out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 // theta = (m / s^2, -1 / (2 s^2)), t(x) = (x, x^2), k = 0:
 // log N(x | m, s) = <t, theta> - (m^2 / (2 s^2) + log(2 pi s^2) / 2), which

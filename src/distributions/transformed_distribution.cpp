@@ -77,7 +77,7 @@ TransformedDistribution::Parts TransformedDistribution::build(DistributionPtr ba
 }
 
 TransformedDistribution::TransformedDistribution(Parts parts, c10::optional<bool> validate_args)
-    : Distribution(parts.batch_shape, parts.event_shape, validate_args),
+    : Family(parts.batch_shape, parts.event_shape, validate_args),
       base_(std::move(parts.base)),
       transforms_(std::move(parts.transforms)) {}
 
@@ -173,14 +173,13 @@ at::Tensor TransformedDistribution::icdf(const at::Tensor& value) const {
   return push_forward(base_->icdf(monotonize(value)));
 }
 
-TransformedDistribution TransformedDistribution::expand(at::IntArrayRef batch_shape) const {
+void TransformedDistribution::expand_params(at::IntArrayRef batch_shape) {
   std::vector<int64_t> shape = concat_shapes(batch_shape, event_shape());
   for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) shape = (*it)->inverse_shape(shape);
   at::IntArrayRef s(shape);
   const size_t base_event = base_->event_shape().size();
-  DistributionPtr base(base_->expand_shared(s.slice(0, s.size() - base_event)));
-  return TransformedDistribution(Parts{std::move(base), transforms_, batch_shape.vec(), event_shape().vec()},
-                                 validate_args());
+  base_ = DistributionPtr(base_->expand_shared(s.slice(0, s.size() - base_event)));
+  Distribution::expand_params(batch_shape);
 }
 
 }  // namespace torchdist

@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 
 #include <c10/util/Optional.h>
+#include <c10/util/SmallVector.h>
 
 #include <initializer_list>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "torchdist/core/constraints.h"
+#include "torchdist/core/utils.h"
 
 namespace torchdist {
 
@@ -67,6 +69,43 @@ class Distribution {
   /// The set the samples live in.
   virtual ConstraintPtr support() const = 0;
 
+  /// One parameter as a family declares it (see `params()`): its name, the
+  /// member that holds it, its constraint, and how many of its rightmost
+  /// dimensions are not batch dimensions. Parameters must also be finite
+  /// unless `allow_infinite` (logits: -inf is a probability of 0). A
+  /// parameter given as probs or logits also names the other form
+  /// (`derived_name`), which `arg_constraints()` lists too.
+  struct Param {
+    const char* name;
+    const at::Tensor* value;
+    ConstraintPtr constraint;
+    int64_t event_dim = 0;
+    bool allow_infinite = false;
+    const char* derived_name = nullptr;
+    ConstraintPtr derived_constraint = nullptr;
+  };
+  using ParamList = c10::SmallVector<Param, 4>;
+
+  /// A parameter's name and the constraint its values satisfy.
+  struct ArgConstraint {
+    std::string name;
+    ConstraintPtr constraint;
+  };
+  /// The family's parameters and their constraints, with torch's names and
+  /// in the order of torch's `arg_constraints` dict: both `probs` and
+  /// `logits` for the families that take either, none for composites
+  /// (`Independent`, `TransformedDistribution`, ...). Pair it with
+  /// `td::biject_to` to map unconstrained tensors onto valid parameters.
+  ///
+  /// Example:
+  /// \code
+  ///   td::Gamma g(2.0, 3.0);
+  ///   for (const auto& a : g.arg_constraints()) {
+  ///     at::Tensor p = td::biject_to(a.constraint)->forward(at::randn({4}));  // valid a.name values
+  ///   }
+  /// \endcode
+  virtual std::vector<ArgConstraint> arg_constraints() const;
+
   /// Draws samples of shape `sample_shape + batch_shape + event_shape` that
   /// carry no gradient. By default `rsample` under a no-grad guard.
   virtual at::Tensor sample(at::IntArrayRef sample_shape = {},
@@ -106,8 +145,24 @@ class Distribution {
   Distribution(at::IntArrayRef batch_shape, at::IntArrayRef event_shape,
                c10::optional<bool> validate_args);
 
-  /// One parameter and the constraint it must satisfy. Parameters must also
-  /// be finite unless `allow_infinite` (logits: -inf is a probability of 0).
+  /// The family's declaration of its tensor parameters. The base builds
+  /// `arg_constraints()`, `expand` (see `td::Family`) and the validation
+  /// from it; families with none (composites) keep the default, empty list.
+  virtual ParamList params() const { return {}; }
+  /// Broadcasts `values` (one per declared parameter, in order; all with
+  /// `event_dim` 0) to a common shape and dtype, stores them in the declared
+  /// members, sets `batch_shape` to their shape and, when `validate_args()`,
+  /// validates them: the whole constructor of most families.
+  void init_params(std::initializer_list<ScalarOrTensor> values);
+  /// Checks every declared parameter against its constraint (`check_params`).
+  void validate_params() const;
+  /// Expands every declared parameter to `batch_shape` (plus its own event
+  /// dimensions) and sets `batch_shape`: what `expand` does to a copy.
+  /// Families with other batched state extend it.
+  virtual void expand_params(at::IntArrayRef batch_shape);
+
+  /// One parameter and the constraint it must satisfy, for the checks that
+  /// a family runs itself (`check_params`).
   struct ParamCheck {
     const char* name;
     const at::Tensor& value;
@@ -142,6 +197,33 @@ class Distribution {
   std::vector<int64_t> batch_shape_;
   std::vector<int64_t> event_shape_;
   bool validate_args_;
+};
+
+/// The base of every concrete family (curiously recurring: `class Normal :
+/// public Family<Normal, ExponentialFamily>`): it gives the family `expand`
+/// returning its own type and `expand_shared`, both built from the
+/// family's `params()` declaration and its `expand_params`.
+///
+/// Example:
+/// \code
+///   td::Normal n(at::zeros({1, 3}), 1.0);
+///   td::Normal wide = n.expand({4, 3});  // a Normal, parameters expanded without a copy
+/// \endcode
+template <class Derived, class Base = Distribution>
+class Family : public Base {
+ public:
+  /// This distribution with its parameters expanded to `batch_shape` (no copy).
+  Derived expand(at::IntArrayRef batch_shape) const {
+    Derived out(static_cast<const Derived&>(*this));
+    static_cast<Family&>(out).expand_params(batch_shape);
+    return out;
+  }
+  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
+    return std::make_shared<Derived>(expand(batch_shape));
+  }
+
+ protected:
+  using Base::Base;
 };
 
 /// How composite distributions hold their parts.

@@ -5,6 +5,8 @@
 
 #include <ATen/ATen.h>
 
+#include <c10/util/ArrayRef.h>
+
 #include <initializer_list>
 #include <vector>
 
@@ -63,7 +65,7 @@ struct NamedParam {
 /// \code
 ///   auto p = td::broadcast_all("Normal", {{"loc", loc}, {"scale", scale}});
 /// \endcode
-std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer_list<NamedParam> params);
+std::vector<at::Tensor> broadcast_all(const char* distribution, c10::ArrayRef<NamedParam> params);
 
 /// The shape that `params` broadcast to, without broadcasting them; shapes
 /// that do not broadcast throw `broadcast_all`'s `c10::ValueError` naming
@@ -73,7 +75,7 @@ std::vector<at::Tensor> broadcast_all(const char* distribution, std::initializer
 /// \code
 ///   td::broadcast_shape("AffineTransform", {{"loc", loc}, {"scale", scale}});
 /// \endcode
-std::vector<int64_t> broadcast_shape(const char* owner, std::initializer_list<NamedParam> params);
+std::vector<int64_t> broadcast_shape(const char* owner, c10::ArrayRef<NamedParam> params);
 
 /// The Euler-Mascheroni constant (torch's `euler_constant`).
 constexpr double kEulerMascheroni = 0.57721566490153286061;

@@ -19,7 +19,7 @@ namespace torchdist {
 ///   mvn.event_shape();   // [3]
 ///   mvn.log_prob(at::zeros({3}));  // sum of the three normal log-densities
 /// \endcode
-class Independent : public Distribution {
+class Independent : public Family<Independent> {
  public:
   Independent(DistributionPtr base, int64_t reinterpreted_batch_ndims,
               c10::optional<bool> validate_args = c10::nullopt);
@@ -47,10 +47,9 @@ class Independent : public Distribution {
   at::Tensor variance() const override { return base_->variance(); }
   at::Tensor enumerate_support(bool expand = true) const override;
 
-  Independent expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Independent>(expand(batch_shape));
-  }
+ protected:
+  /// Expands the base to `batch_shape` plus the reinterpreted dimensions.
+  void expand_params(at::IntArrayRef batch_shape) override;
 
  private:
   DistributionPtr base_;

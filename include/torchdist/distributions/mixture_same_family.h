@@ -52,7 +52,7 @@ namespace torchdist {
 ///   gmm2.batch_shape();  // [3]
 ///   gmm2.event_shape();  // [2]
 /// \endcode
-class MixtureSameFamily : public Distribution {
+class MixtureSameFamily : public Family<MixtureSameFamily> {
  public:
   /// The mixing Categorical (K categories) and the component distribution
   /// (batch_shape `B_c + [K]`), both shared. Throws `c10::ValueError` when
@@ -164,18 +164,10 @@ class MixtureSameFamily : public Distribution {
   /// \endcode
   at::Tensor variance() const override;
 
-  /// This mixture with the mixture expanded to `batch_shape` and the
-  /// components to `batch_shape + [K]`.
-  ///
-  /// Example:
-  /// \code
-  ///   td::MixtureSameFamily m4 = gmm.expand({4});  // batch_shape [4]
-  /// \endcode
-  MixtureSameFamily expand(at::IntArrayRef batch_shape) const;
-  /// `expand` behind a `std::shared_ptr<Distribution>`.
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<MixtureSameFamily>(expand(batch_shape));
-  }
+ protected:
+  /// `expand`: the mixture to `batch_shape`, the components to
+  /// `batch_shape + [K]` (`gmm.expand({4})` has batch_shape [4]).
+  void expand_params(at::IntArrayRef batch_shape) override;
 
  private:
   // `x` with a singleton component dimension before its event dimensions.

@@ -26,7 +26,7 @@ at::Tensor normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 ///   at::Tensor x = n.rsample({10});  // [10, 3], differentiable in loc and scale
 ///   at::Tensor lp = n.log_prob(x);   // [10, 3]
 /// \endcode
-class Normal : public ExponentialFamily {
+class Normal : public Family<Normal, ExponentialFamily> {
  public:
   Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -56,10 +56,9 @@ class Normal : public ExponentialFamily {
   /// 0: the carrier measure is k(x) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Normal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Normal>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:

@@ -46,7 +46,7 @@ class TransformList {
 ///   at::Tensor y = flow.rsample({64});
 ///   at::Tensor lp = flow.log_prob(y);
 /// \endcode
-class TransformedDistribution : public Distribution {
+class TransformedDistribution : public Family<TransformedDistribution> {
  public:
   TransformedDistribution(DistributionPtr base, TransformList transforms,
                           c10::optional<bool> validate_args = c10::nullopt);
@@ -72,12 +72,11 @@ class TransformedDistribution : public Distribution {
   at::Tensor cdf(const at::Tensor& value) const override;
   at::Tensor icdf(const at::Tensor& value) const override;
 
-  TransformedDistribution expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<TransformedDistribution>(expand(batch_shape));
-  }
-
  protected:
+  /// Expands the base (to the shape the transforms map onto
+  /// `batch_shape + event_shape`) and any parameters a derived family
+  /// declares; the transforms keep their parameters, which broadcast.
+  void expand_params(at::IntArrayRef batch_shape) override;
   /// Maps a cdf value of the base to this distribution's (and a probability
   /// of this distribution to the base's): u where the transforms increase,
   /// 1 - u where they decrease, element by element (the product of the
