@@ -42,10 +42,6 @@ using avx2::fast_log_positive_normal;
 using avx2::for_each_substream;
 using avx2::Xoshiro8;
 
-// Elements kBinomialSubstreamElements s .. + kBinomialSubstreamElements - 1
-// draw from substream s, as many words as their loops take.
-constexpr int64_t kBinomialSubstreamElements = 512;
-
 // Four doubles uniform in (0, 1] from eight words: lane j's 64 bits (words
 // 2j + 1, 2j) shifted to 52 bits make a double in [1, 2) by the exponent of
 // 1; 2 minus it is exact.
@@ -205,6 +201,8 @@ __m256d binomial4(__m256d n, __m256d p, Xoshiro8& words) {
 
 }  // namespace
 
+// Elements kBinomialSubstreamElements s .. + kBinomialSubstreamElements - 1
+// (random_stream.h) draw from substream s, as many words as their loops take.
 void binomial_kernel(const float* count, const float* probs, float* out, int64_t n, uint64_t key) {
   constexpr int64_t kLanes = 4;
   for_each_substream(n, kBinomialSubstreamElements, key, [&](Xoshiro8& words, int64_t first, int64_t size) {

@@ -36,12 +36,6 @@ using avx2::Normals;
 using avx2::uniform_floats;
 using avx2::Xoshiro8;
 
-// Elements kGammaSubstreamElements s .. + kGammaSubstreamElements - 1 draw
-// from substream s of the stream (random_stream.h), as many words of its
-// lanes as their rejections take: the variates depend on the key and the
-// shapes only, not on how the work is split across threads.
-constexpr int64_t kGammaSubstreamElements = 1024;
-
 // Gamma(alpha, 1) in each lane.
 __m256 standard_gamma8(__m256 alpha_in, Xoshiro8& words, Normals& normals) {
   const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
@@ -91,6 +85,10 @@ __m256 standard_gamma8(__m256 alpha_in, Xoshiro8& words, Normals& normals) {
 
 }  // namespace
 
+// Elements kGammaSubstreamElements s .. + kGammaSubstreamElements - 1 draw
+// from substream s of the stream (both in random_stream.h), as many words of
+// its lanes as their rejections take: the variates depend on the key and the
+// shapes only, not on how the work is split across threads.
 void standard_gamma_kernel(const float* alpha, float* out, int64_t n, uint64_t key) {
   for_each_substream(n, kGammaSubstreamElements, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
     Normals normals(words);

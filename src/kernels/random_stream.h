@@ -75,17 +75,55 @@ constexpr int64_t kStreamLanes = 8;
 constexpr int64_t kSubstreamSteps = 128;
 constexpr int64_t kSubstreamWords = kStreamLanes * kSubstreamSteps;
 
+/// The xoshiro128++ state that lane `lane` of `substream` starts from.
+inline std::array<uint32_t, 4> stream_lane_seed(uint64_t key, uint64_t substream, uint64_t lane) {
+  const uint64_t counter = kStreamLanes * substream + lane;
+  return philox4x32({static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32), 0, 0}, philox_key(key));
+}
+
 /// Word j of the stream under `key`, computed alone (the reference for
 /// tests; it reruns the lane from the start of its substream).
 inline uint32_t stream_word(uint64_t key, uint64_t j) {
   const uint64_t substream = j / kSubstreamWords, within = j % kSubstreamWords;
-  const uint64_t counter = kStreamLanes * substream + within % kStreamLanes;
-  std::array<uint32_t, 4> state =
-      philox4x32({static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32), 0, 0}, philox_key(key));
+  std::array<uint32_t, 4> state = stream_lane_seed(key, substream, within % kStreamLanes);
   uint32_t word = 0;
   for (uint64_t step = 0; step <= within / kStreamLanes; ++step) word = xoshiro128pp_next(state);
   return word;
 }
+
+/// The kStreamLanes lanes of one substream stepped together, the scalar
+/// form of Xoshiro8 (random_stream_avx2.h): call t of next() returns step
+/// t of the substream, lane l's word in element l. A sampler's scalar
+/// definition (sampler_reference.h) draws from it word for word as its
+/// kernel draws from Xoshiro8.
+class SubstreamLanes {
+ public:
+  using Words = std::array<uint32_t, kStreamLanes>;
+
+  SubstreamLanes(uint64_t key, uint64_t substream) {
+    for (int64_t lane = 0; lane < kStreamLanes; ++lane) {
+      state_[lane] = stream_lane_seed(key, substream, static_cast<uint64_t>(lane));
+    }
+  }
+
+  Words next() {
+    Words words;
+    for (int64_t lane = 0; lane < kStreamLanes; ++lane) words[lane] = xoshiro128pp_next(state_[lane]);
+    return words;
+  }
+
+ private:
+  std::array<std::array<uint32_t, 4>, kStreamLanes> state_;
+};
+
+/// Outputs per substream of the gamma and binomial samplers: elements
+/// kGammaSubstreamElements s .. + kGammaSubstreamElements - 1 of
+/// standard_gamma_kernel draw from substream s, as many of its words as
+/// their rejections take (for_each_substream in random_stream_avx2.h), and
+/// the same for binomial_kernel. The kernels and their scalar definitions
+/// (sampler_reference.h) both read them here.
+constexpr int64_t kGammaSubstreamElements = 1024;
+constexpr int64_t kBinomialSubstreamElements = 512;
 
 /// The uniform in (0, 1] that the kernels make of stream words: float from
 /// the top 24 bits of one word, (w >> 8) + 1) / 2^24; double from 53 bits of
