@@ -3,22 +3,29 @@
 // (random_stream.h), the distribution by Kolmogorov-Smirnov, tail
 // frequencies and correlations, and independence of the thread count.
 //
-// Gamma (kernels/gamma_avx2.cpp): its variates against
-// Boost's regularized incomplete gamma by Kolmogorov-Smirnov, at single
-// shapes across both branches (boosted below 1, Marsaglia-Tsang above) and
-// at mixed shapes within one vector (through the probability integral
-// transform); the share clamped at the smallest float for a tiny shape; the
-// special shapes; reproducibility, key dependence and independence of the
-// thread count; and which calls take it through the distributions.
+// Gamma (kernels/gamma_avx2.cpp): element by element against its scalar
+// definition (kernels/sampler_reference.h) over every branch; its variates
+// against Boost's regularized incomplete gamma by Kolmogorov-Smirnov, at
+// single shapes across both branches (boosted below 1, Marsaglia-Tsang
+// above) and at mixed shapes within one vector (through the probability
+// integral transform); the share clamped at the smallest float for a tiny
+// shape; the special shapes; reproducibility, key dependence and
+// independence of the thread count; and which calls take it through the
+// distributions.
 //
-// Binomial (kernels/binomial_avx2.cpp): chi-square against Boost's binomial
-// probabilities for both methods and both sides of p = 1/2, mixed counts and
-// probabilities within a vector by the randomized probability integral
-// transform, exact large counts, at::binomial's edge cases, the thread count.
+// Binomial (kernels/binomial_avx2.cpp): element by element, exactly,
+// against its scalar definition over every branch; chi-square against
+// Boost's binomial probabilities for both methods and both sides of p = 1/2,
+// mixed counts and probabilities within a vector by the randomized
+// probability integral transform, exact large counts, at::binomial's edge
+// cases, the thread count.
+//
+// The scalar definitions themselves: by Kolmogorov-Smirnov and chi-square
+// against Boost, in every build (GammaReference, BinomialReference).
 //
 // Each statistical check uses a fixed key, so it is deterministic; its
 // p-value threshold 1e-3 is the chance that a correct sampler fails it
-// under a fresh key (about 2% for the twenty checks together; the
+// under a fresh key (about 2.6% for the twenty-six checks together; the
 // five-standard-error checks add 6e-7 each).
 
 #include <gtest/gtest.h>
@@ -29,6 +36,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <torchdist/torchdist.h>
@@ -36,10 +44,12 @@
 #include "../../src/kernels/elementwise.h"
 #include "../../src/kernels/noise.h"
 #include "../../src/kernels/random_stream.h"
+#include "../../src/kernels/sampler_reference.h"
 #include "../support/testing.h"
 
 namespace td = torchdist;
 namespace tk = torchdist::detail::kernels;
+namespace ref = torchdist::detail::kernels::reference;
 
 namespace {
 
@@ -120,6 +130,78 @@ class GammaSampler : public ::testing::Test {
     }
   }
 };
+
+// A gamma variate of the kernel (float, its fast log and exp, the
+// quarter-period sincos) against its scalar definition (double, std::log,
+// std::exp): within kGammaTolerance of the variate times the variate's
+// condition (sampler_reference.h, GammaDraw), which is 1 where nothing
+// amplifies the roundings. 4e-6 is about 30 float roundings, where the
+// kernel's log, exp and Box-Muller are good to a few each (the largest
+// error seen here is 3.3e-7 of the variate times its condition; without
+// the condition, 1.2e-5 of a variate near 0).
+constexpr double kGammaTolerance = 4e-6;
+
+// Draws alpha.size() variates under `key` with both and compares each;
+// returns how many it compared.
+int64_t expect_gamma_is_its_definition(const std::string& what, const std::vector<float>& alpha, uint64_t key) {
+  const int64_t n = static_cast<int64_t>(alpha.size());
+  const std::vector<double> got = values(tk::standard_gamma_with_key(at::tensor(alpha), key));
+  std::vector<ref::GammaDraw> want(alpha.size());
+  ref::standard_gamma(alpha.data(), want.data(), n, key);
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double w = want[i].value, g = got[i];
+    const bool same = std::isnan(w)   ? std::isnan(g)
+                      : std::isinf(w) ? g == w
+                                      : std::abs(g - w) <= kGammaTolerance * want[i].condition * std::abs(w);
+    if (!same && ++wrong <= 5) {
+      ADD_FAILURE() << what << ": element " << i << " (alpha " << alpha[i] << ", lane " << i % tk::kStreamLanes
+                    << ") is " << g << ", its definition " << w << " (condition " << want[i].condition << ")";
+    }
+  }
+  EXPECT_EQ(wrong, 0) << what;
+  return n;
+}
+
+TEST_F(GammaSampler, EachElementIsTheScalarDefinition) {
+  // Each branch on its own over several substreams with a tail that is not
+  // a multiple of eight: alpha < 1 (the boost, one step after the loop),
+  // 1/2, 1 (the smallest d without it), a tiny shape (the boost underflows
+  // to the smallest float), a large one; then shapes mixed within vectors,
+  // so that lanes leave the rejection loop at different rounds and the
+  // boost step is drawn for vectors with a single lane below 1, and the
+  // special shapes among them. A different accept/reject decision (the
+  // kernel's float log against std::log, about 1e-7 per decision) would
+  // shift the lane's words and fail; at these fixed keys none occurs, and
+  // the draws are fixed, so the test is not flaky.
+  const int64_t s = tk::kGammaSubstreamElements;
+  const auto repeat = [](float alpha, int64_t n) { return std::vector<float>(static_cast<size_t>(n), alpha); };
+  int64_t compared = 0;  // 15322 elements in all
+  compared += expect_gamma_is_its_definition("alpha 0.3", repeat(0.3f, 2 * s + 5), 11);
+  compared += expect_gamma_is_its_definition("alpha 0.05", repeat(0.05f, s + 3), 12);
+  compared += expect_gamma_is_its_definition("alpha 1/2", repeat(0.5f, s + 6), 13);
+  compared += expect_gamma_is_its_definition("alpha 1", repeat(1.0f, s + 5), 14);
+  compared += expect_gamma_is_its_definition("alpha 1e-30", repeat(1e-30f, s - 21), 15);
+  compared += expect_gamma_is_its_definition("alpha 2.5", repeat(2.5f, 2 * s + 1), 16);
+  compared += expect_gamma_is_its_definition("alpha 1e4", repeat(1e4f, s + 6), 17);
+  // Thirteen shapes in turn: each vector holds a different mix.
+  const float cycle[] = {0.3f, 1.0f, 0.5f, 1e-30f, 1e4f, 2.5f, 0.05f, 30.0f, 1e6f, 0.999f, 1.001f, 3.0f, 0.7f};
+  std::vector<float> mixed;
+  for (int64_t i = 0; i < 3 * s + 7; ++i) mixed.push_back(cycle[i % 13]);
+  compared += expect_gamma_is_its_definition("thirteen shapes in turn", mixed, 18);
+  // Log-spaced shapes 1e-3 .. 1e3 in a scrambled order (389 is prime to n).
+  const int64_t m = 3001;
+  std::vector<float> scrambled;
+  for (int64_t i = 0; i < m; ++i) {
+    scrambled.push_back(static_cast<float>(std::pow(10.0, -3 + 6.0 * static_cast<double>((389 * i) % m) / (m - 1))));
+  }
+  compared += expect_gamma_is_its_definition("log-spaced shapes, scrambled", scrambled, 19);
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> special = {nan,  -1.0f, 0.0f, -0.0f, inf, 2.0f, 0.5f, 1e-30f, 1e4f,  1.0f, -0.0f,
+                                      0.0f, nan,   3.0f, 0.7f,  inf, 1.5f, 0.2f, 8.0f,   0.01f, 40.0f};
+  compared += expect_gamma_is_its_definition("special shapes among others", special, 20);
+  EXPECT_EQ(compared, 15322);
+}
 
 TEST_F(GammaSampler, FollowsTheGammaDistributionAtEachShape) {
   uint64_t key = 100;
@@ -219,6 +301,88 @@ class BinomialSampler : public ::testing::Test {
   }
 };
 
+// Draws count.size() binomial variates under `key` with the kernel and its
+// scalar definition and requires them equal, element by element (NaN to
+// NaN); returns how many it compared.
+int64_t expect_binomial_is_its_definition(const std::string& what, const std::vector<float>& count,
+                                          const std::vector<float>& probs, uint64_t key) {
+  const int64_t n = static_cast<int64_t>(count.size());
+  const std::vector<double> got = values(tk::binomial_with_key(at::tensor(count), at::tensor(probs), key));
+  std::vector<float> want(count.size());
+  ref::binomial(count.data(), probs.data(), want.data(), n, key);
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const bool same = std::isnan(want[i]) ? std::isnan(got[i]) : got[i] == want[i];
+    if (!same && ++wrong <= 5) {
+      ADD_FAILURE() << what << ": element " << i << " (n " << count[i] << ", p " << probs[i] << ", lane " << i % 4
+                    << ") is " << got[i] << ", its definition " << want[i];
+    }
+  }
+  EXPECT_EQ(wrong, 0) << what;
+  return n;
+}
+
+TEST_F(BinomialSampler, EachElementIsTheScalarDefinition) {
+  // Each method on its own over several substreams with a tail that is not
+  // a multiple of four: BTRS (n min(p, q) >= 10, at its edge 10 too),
+  // inversion, p > 1/2 on both sides, counts of 2^40 by BTRS and by
+  // inversion; then everything mixed within vectors, so that both methods
+  // draw for the same vector (BTRS's rounds, then inversion's step) and
+  // p = 0, p = 1, n = 0, NaN and infinite counts sit beside drawing lanes.
+  // Exact: the definition's std::log decides the accept/reject tests the
+  // kernel's fast log decides, and they differ only for a draw within
+  // about 1e-13 of the boundary; at these fixed keys none is, and the
+  // draws are fixed, so the test is not flaky.
+  const int64_t s = tk::kBinomialSubstreamElements;
+  const auto repeat = [](float value, int64_t n) { return std::vector<float>(static_cast<size_t>(n), value); };
+  const float big = 0x1.0p40f;
+  int64_t compared = 0;  // 9302 elements in all
+  const struct {
+    const char* what;
+    float n, p;
+    int64_t size;
+  } single[] = {
+      {"BTRS, n 100, p 0.3", 100, 0.3f, 2 * s + 3},
+      {"BTRS at n p = 10", 20, 0.5f, s + 3},
+      {"BTRS, n 1000, p 1/2", 1000, 0.5f, s + 5},
+      {"inversion, n 5, p 0.3", 5, 0.3f, 2 * s + 6},
+      {"inversion, n 30, p 0.2", 30, 0.2f, s + 1},
+      {"inversion, n 1000, p 0.005", 1000, 0.005f, s + 5},
+      {"flipped inversion, n 100, p 0.97", 100, 0.97f, s + 3},
+      {"flipped BTRS, n 200, p 0.8", 200, 0.8f, s + 3},
+      {"BTRS, n 2^40, p 1/4", big, 0.25f, s + 7},
+      {"flipped BTRS, n 2^40, p 0.75", big, 0.75f, s + 2},
+      {"inversion, n 2^40, p 1e-12", big, 1e-12f, s + 1},
+      {"p 0", 50, 0.0f, 13},
+      {"p 1", 50, 1.0f, 13},
+      {"n 0", 0, 0.5f, 13},
+  };
+  uint64_t key = 30;
+  for (const auto& c : single) {
+    compared += expect_binomial_is_its_definition(c.what, repeat(c.n, c.size), repeat(c.p, c.size), ++key);
+  }
+  // Every element its own (n, p), as in MixedParametersWithinAVector.
+  std::vector<float> count, probs;
+  const int64_t size = 3 * s + 3;
+  for (int64_t i = 0; i < size; ++i) {
+    count.push_back(static_cast<float>(i % 200 + 1));
+    probs.push_back(static_cast<float>(0.01 + 0.98 * static_cast<double>(i) / (size - 1)));
+  }
+  compared += expect_binomial_is_its_definition("n and p varying", count, probs, 50);
+  // Eleven kinds of lane in turn: each vector holds a different mix.
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::pair<float, float> cycle[] = {{100, 0.3f},  {5, 0.3f},    {0, 0.5f},   {50, 0.0f}, {50, 1.0f}, {200, 0.8f},
+                                           {100, 0.97f}, {big, 0.25f}, {nan, 0.5f}, {5, nan},   {inf, 0.5f}};
+  count.clear();
+  probs.clear();
+  for (int64_t i = 0; i < 2 * s + 5; ++i) {
+    count.push_back(cycle[i % 11].first);
+    probs.push_back(cycle[i % 11].second);
+  }
+  compared += expect_binomial_is_its_definition("eleven kinds of lane in turn", count, probs, 51);
+  EXPECT_EQ(compared, 9302);
+}
+
 TEST_F(BinomialSampler, FollowsTheBinomialDistribution) {
   // Inversion (n min(p, q) < 10) and BTRS, each with p on both sides of 1/2.
   const std::pair<double, double> cases[] = {{5, 0.3}, {30, 0.2}, {100, 0.97}, {100, 0.3}, {1000, 0.5}, {200, 0.8}};
@@ -292,6 +456,43 @@ TEST_F(BinomialSampler, IndependentOfTheThreadCountAndSeededThroughBinomial) {
   const td::Binomial d(60.0, td::probs(at::full({1000}, 0.3)));
   EXPECT_TRUE(d.sample({}, td::testing::seeded_generator(4)).equal(d.sample({}, td::testing::seeded_generator(4))));
   EXPECT_FALSE(d.sample({}, td::testing::seeded_generator(4)).equal(d.sample({}, td::testing::seeded_generator(5))));
+}
+
+// The scalar definitions follow their distributions themselves (plain C++:
+// these run in builds without the AVX2 kernels too). 20000 draws per case
+// under a fixed key, each check at kMinPValue: a correct definition fails
+// one with probability 1e-3 under a fresh key, one of the six 6e-3.
+TEST(GammaReference, FollowsTheGammaDistribution) {
+  // The boost (1/2) and Marsaglia-Tsang at and above 1.
+  uint64_t key = 60;
+  for (double shape : {0.5, 1.0, 2.5}) {
+    const std::vector<float> alpha(20000, static_cast<float>(shape));
+    std::vector<ref::GammaDraw> draws(alpha.size());
+    ref::standard_gamma(alpha.data(), draws.data(), static_cast<int64_t>(alpha.size()), ++key);
+    std::vector<double> x;
+    for (const ref::GammaDraw& draw : draws) x.push_back(draw.value);
+    EXPECT_GT(td::testing::ks_test(x, [&](double v) { return boost::math::gamma_p(shape, v); }), kMinPValue)
+        << "shape " << shape;
+  }
+}
+
+TEST(BinomialReference, FollowsTheBinomialDistribution) {
+  // BTRS, inversion, and BTRS for p > 1/2 (n - B(n, 1 - p)).
+  const std::pair<float, float> cases[] = {{100, 0.3f}, {30, 0.2f}, {200, 0.8f}};
+  uint64_t key = 70;
+  for (const auto& [n, p] : cases) {
+    const std::vector<float> count(20000, n), probs(20000, p);
+    std::vector<float> k(count.size());
+    ref::binomial(count.data(), probs.data(), k.data(), static_cast<int64_t>(k.size()), ++key);
+    std::vector<int64_t> counts(static_cast<size_t>(n) + 1, 0);
+    for (float draw : k) ++counts.at(static_cast<size_t>(draw));
+    const boost::math::binomial_distribution<double> reference(n, p);
+    std::vector<double> probabilities;
+    for (int64_t j = 0; j <= static_cast<int64_t>(n); ++j) {
+      probabilities.push_back(boost::math::pdf(reference, static_cast<double>(j)));
+    }
+    EXPECT_GT(td::testing::chi_square_test(counts, probabilities), kMinPValue) << "n " << n << ", p " << p;
+  }
 }
 
 }  // namespace
