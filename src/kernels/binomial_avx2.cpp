@@ -1,5 +1,5 @@
 // Binomial variates (AVX2 + FMA), four lanes of doubles at a time (at::binomial
-// draws one element at a time, 71 ns per element here): for n min(p, q) >= 10,
+// draws one element at a time): for n min(p, q) >= 10,
 // as at::binomial, Hormann's BTRS ("The generation of binomial
 // random variates", J. Statist. Comput. Simul. 46, 1993), a transformed
 // rejection whose box accepts 50-80% of the draws without a logarithm;
@@ -20,6 +20,12 @@
 //     + (n + 1) log((n - m + 1) / (n - k + 1)) + (k + 1/2) log(r (n - k + 1)
 //     / (k + 1)) + t(m) + t(n - m) - t(k) - t(n - k):
 // two logs per draw where lgamma(k + 1) + lgamma(n - k + 1) would take four.
+//
+// The scalar definition of what this file draws, word for word, is
+// reference::binomial in sampler_reference.h (std::log and std::exp in place
+// of the fast ones); test_fused_samplers.cpp requires the two equal element
+// by element. A change here that changes what is drawn (the order of the
+// words, a branch, a formula) changes it there too.
 
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>

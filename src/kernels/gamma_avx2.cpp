@@ -1,10 +1,9 @@
 // Standard gamma variates (AVX2 + FMA), eight lanes at a time, by Marsaglia
 // and Tsang's method ("A simple method for generating gamma variables", ACM
 // TOMS 26(3), 2000), the method at::_standard_gamma uses one element at a
-// time (33 ns per float element here, mostly its scalar normal and uniform
-// draws). Here the normals are Box-Muller pairs of the kernels' uniforms
-// (normals_avx2.h), and the rejection loop runs until every lane of the vector
-// has accepted.
+// time, its cost there mostly the scalar normal and uniform draws. Here the
+// normals are Box-Muller pairs of the kernels' uniforms (normals_avx2.h),
+// and the rejection loop runs until every lane of the vector has accepted.
 //
 // For alpha >= 1, with d = alpha - 1/3 and c = 1 / sqrt(9 d): draw x normal
 // and u uniform, v = (1 + c x)^3; accept d v when 1 + c x > 0 and u < 1 -
@@ -12,6 +11,12 @@
 // + log v). Over 95% of draws are accepted for every alpha >= 1. For alpha
 // < 1 the variate is G(alpha + 1) u^(1 / alpha) (Stuart's theorem), as ATen
 // does. Results are clamped below at the smallest normal float, as ATen's.
+//
+// The scalar definition of what this file draws, word for word, is
+// reference::standard_gamma in sampler_reference.h (double, std::log and
+// std::exp in place of the fast ones); test_fused_samplers.cpp compares the
+// two element by element. A change here that changes what is drawn (the
+// order of the words, a branch, a formula) changes it there too.
 
 #include <immintrin.h>
 
