@@ -86,7 +86,7 @@ c10::optional<bool> all_elements(const at::Tensor& v, const Pred& pred) {
     const T* p = v.data_ptr<T>();
     const int64_t n = v.numel();
     // Blocks without an early exit inside, so that the compiler vectorizes
-    // them (a per-element exit or a bool accumulator keeps it scalar: ~3x).
+    // them (a per-element exit or a bool accumulator keeps it scalar).
     constexpr int64_t kBlock = 256;
     int64_t i = 0;
     for (; i + kBlock <= n; i += kBlock) {
@@ -152,13 +152,14 @@ c10::optional<bool> Boolean::all_satisfied(const at::Tensor& v) const {
 
 Bound::Bound(at::Tensor value) {
   if (value.defined() && value.numel() == 1 && value.device().is_cpu()) scalar_ = value.item<double>();
-  tensor_.set(std::move(value));
+  given_ = std::move(value);
 }
 
 Bound::Bound(double value) : scalar_(value) {}
 
 const at::Tensor& Bound::tensor() const {
-  return tensor_.get([&] { return as_bound(*scalar_); });
+  if (!scalar_ || given_.defined()) return given_;
+  return from_scalar_.get([&] { return as_bound(*scalar_); });
 }
 
 GreaterThan::GreaterThan(Bound lower_bound, bool inclusive, std::string fixed_name)

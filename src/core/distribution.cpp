@@ -1,5 +1,7 @@
 #include "torchdist/core/distribution.h"
 
+#include "broadcast_shapes.h"
+
 #include <ATen/core/grad_mode.h>
 
 #include <atomic>
@@ -169,13 +171,10 @@ void Distribution::check_sample(const at::Tensor& value) const {
 }
 
 void Distribution::check_batch_broadcast(const at::Tensor& value, int64_t value_batch_dims, const char* what) const {
-  // The value's batch dimensions must broadcast with batch_shape from the right.
-  const int64_t bb = static_cast<int64_t>(batch_shape_.size());
-  for (int64_t i = 1; i <= std::min(value_batch_dims, bb); ++i) {
-    const int64_t a = value.size(value_batch_dims - i), b = batch_shape_[bb - i];
-    TORCH_CHECK_VALUE(a == 1 || b == 1 || a == b, name(), ": ", what, " of shape ", value.sizes(),
-                      " is not broadcastable with batch_shape + event_shape ", at::IntArrayRef(extended_shape()));
-  }
+  // The value's batch dimensions must broadcast with batch_shape.
+  const bool broadcasts = detail::broadcast_shapes(value.sizes().slice(0, value_batch_dims), batch_shape_).has_value();
+  TORCH_CHECK_VALUE(broadcasts, name(), ": ", what, " of shape ", value.sizes(),
+                    " is not broadcastable with batch_shape + event_shape ", at::IntArrayRef(extended_shape()));
 }
 
 void Distribution::check_probability(const at::Tensor& value, const char* method) const {

@@ -1,5 +1,7 @@
 #include "torchdist/core/utils.h"
 
+#include "broadcast_shapes.h"
+
 #include <sstream>
 
 #include <ATen/ExpandUtils.h>
@@ -50,18 +52,26 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
   return broadcast_values(values.size(), [&](size_t i) -> const ScalarOrTensor& { return values.begin()[i]; });
 }
 
+c10::optional<std::vector<int64_t>> detail::broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b) {
+  try {
+    const at::DimVector shape = at::infer_size_dimvector(a, b);
+    return std::vector<int64_t>(shape.begin(), shape.end());
+  } catch (const c10::Error&) {
+    return c10::nullopt;
+  }
+}
+
 std::vector<int64_t> broadcast_shape(const char* owner, c10::ArrayRef<NamedParam> params) {
-  // ATen's own rule, so that a mismatch can name the parameters.
   std::vector<int64_t> shape;
   bool broadcasts = true;
   for (const NamedParam& p : params) {
     if (p.value.is_scalar() || !p.value.tensor().defined()) continue;
-    try {
-      shape = at::infer_size(shape, p.value.tensor().sizes());
-    } catch (const c10::Error&) {
+    c10::optional<std::vector<int64_t>> next = detail::broadcast_shapes(shape, p.value.tensor().sizes());
+    if (!next) {
       broadcasts = false;
       break;
     }
+    shape = std::move(*next);
   }
   if (!broadcasts) {
     std::ostringstream os;

@@ -13,27 +13,12 @@ at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits)
   return value * logits - log1p_exp(logits);
 }
 
+// param_ knows its kind before init_params fills it: the declaration (its
+// name, its constraint) depends on it.
 Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : Family({}, {}, validate_args), param_({}, param.is_probs(), ProbsLogitsParam::kBinary) {
   param.check_defined("Bernoulli");
-  param_ = broadcast_all({param.value()})[0];
-  set_batch_shape(param_.sizes());
-  if (!this->validate_args()) return;
-  if (is_probs_) {
-    check_params({{"probs", param_, constraints::unit_interval()}});
-  } else {
-    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
-  }
-}
-
-const at::Tensor& Bernoulli::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
-}
-
-const at::Tensor& Bernoulli::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+  init_params({param.value()});
 }
 
 at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -44,7 +29,7 @@ at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape, c10::optional<at::Gen
 
 at::Tensor Bernoulli::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  const at::Tensor fused = detail::kernels::fused_bernoulli_log_prob(value, logits());
+  const at::Tensor fused = detail::kernels::fused_bernoulli_log_prob(value, logits(), &bernoulli_log_prob);
   return fused.defined() ? fused : bernoulli_log_prob(value, logits());
 }
 
@@ -65,16 +50,9 @@ at::Tensor Bernoulli::variance() const {
 at::Tensor Bernoulli::enumerate_support(bool expand) const {
   std::vector<int64_t> shape(batch_shape().size() + 1, 1);
   shape[0] = 2;
-  at::Tensor values = at::arange(2, param_.options()).view(shape);
+  at::Tensor values = at::arange(2, param_.given().options()).view(shape);
   if (!expand) return values;
   return values.expand(concat_shapes({2}, batch_shape()));
-}
-
-Bernoulli Bernoulli::expand(at::IntArrayRef batch_shape) const {
-  Bernoulli out(*this);
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 // theta = logit(p), t(x) = x: P(x) = exp(x theta - log(1 + e^theta)), k = 0.
@@ -95,6 +73,6 @@ at::Tensor Bernoulli::log_normalizer(const std::vector<at::Tensor>& natural_para
   return at::where(lower, at::log1p(at::exp(neg)), pos + at::log1p(at::exp(-pos)));
 }
 
-at::Tensor Bernoulli::mean_carrier_measure() const { return at::zeros_like(param_); }
+at::Tensor Bernoulli::mean_carrier_measure() const { return at::zeros_like(param_.given()); }
 
 }  // namespace torchdist

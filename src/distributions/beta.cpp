@@ -4,7 +4,7 @@
 
 #include "../kernels/fused.h"
 #include "beta_math.h"
-#include "gamma_sampling.h"
+#include "sampling.h"
 #include "torchdist/distributions/dirichlet.h"
 
 namespace torchdist {
@@ -30,15 +30,8 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 }
 
 Beta::Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args) {
-  auto params = broadcast_all("Beta", {{"concentration1", concentration1}, {"concentration0", concentration0}});
-  concentration1_ = std::move(params[0]);
-  concentration0_ = std::move(params[1]);
-  set_batch_shape(concentration1_.sizes());
-  if (this->validate_args()) {
-    check_params({{"concentration1", concentration1_, constraints::positive()},
-                  {"concentration0", concentration0_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(concentration1), std::move(concentration0)});
 }
 
 at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -74,7 +67,8 @@ at::Tensor Beta::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generat
 
 at::Tensor Beta::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  const at::Tensor fused = detail::kernels::fused_beta_log_prob(value, concentration1_, concentration0_);
+  const at::Tensor fused =
+      detail::kernels::fused_beta_log_prob(value, concentration1_, concentration0_, &beta_log_prob);
   return fused.defined() ? fused : beta_log_prob(value, concentration1_, concentration0_);
 }
 
@@ -89,14 +83,6 @@ at::Tensor Beta::mode() const {
 at::Tensor Beta::variance() const {
   const at::Tensor total = concentration1_ + concentration0_;
   return concentration1_ * concentration0_ / (total.pow(2) * (total + 1));
-}
-
-Beta Beta::expand(at::IntArrayRef batch_shape) const {
-  Beta out(*this);
-  out.concentration1_ = concentration1_.expand(batch_shape);
-  out.concentration0_ = concentration0_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 // theta = (a, b), t(x) = (log x, log(1 - x)) and k(x) = -log x - log(1 - x):

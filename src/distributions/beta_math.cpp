@@ -1,5 +1,7 @@
 #include "beta_math.h"
 
+#include "gamma_math.h"
+
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/core/DefaultDtype.h>
@@ -38,14 +40,9 @@ double digamma_diff(double z, double h) {
     sum += h / (z * (z + h));
     z += 1;
   }
-  // psi(w) = log w - 1 / (2 w) - T(w), T the Bernoulli series in 1 / w^2;
-  // its first omitted term is < 1e-16 / w at w = 10.
-  const auto t = [](double w) {
-    const double r2 = 1 / (w * w);
-    return r2 * (1.0 / 12 + r2 * (-1.0 / 120 + r2 * (1.0 / 252 + r2 * (-1.0 / 240 + r2 * (1.0 / 132 +
-           r2 * (-691.0 / 32760 + r2 * (1.0 / 12)))))));
-  };
-  return sum + std::log1p(h / z) + h / (2 * z * (z + h)) + (t(z) - t(z + h));
+  // psi(w) = log w - 1 / (2 w) - T(w), T the Bernoulli series in 1 / w^2.
+  const double t_z = digamma_asymptotic_series(1 / z), t_zh = digamma_asymptotic_series(1 / (z + h));
+  return sum + std::log1p(h / z) + h / (2 * z * (z + h)) + (t_z - t_zh);
 }
 
 // The digamma differences in the gradients of one pair of shapes, for both

@@ -1,6 +1,6 @@
 #include "torchdist/distributions/binomial.h"
 
-#include "../kernels/noise.h"
+#include "../kernels/samplers.h"
 #include "binomial_math.h"
 #include "torchdist/core/utils.h"
 
@@ -28,7 +28,7 @@ at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_co
 }
 
 Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : Family({}, {}, validate_args) {
   param.check_defined("Binomial");
   TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
                     "Binomial: total_count must be a defined tensor");
@@ -40,28 +40,9 @@ Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optiona
   const at::ScalarType dtype =
       !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
   total_count_ = b[0].to(dtype);
-  param_ = b[1].to(dtype);
-  set_batch_shape(param_.sizes());
-  if (this->validate_args()) {
-    // Infinite counts fail check_params' finiteness (nonnegative_integer()
-    // alone lets +inf through: inf == floor(inf)).
-    check_params({{"total_count", total_count_, constraints::nonnegative_integer()}});
-    if (is_probs_) {
-      check_params({{"probs", param_, constraints::unit_interval()}});
-    } else {
-      check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
-    }
-  }
-}
-
-const at::Tensor& Binomial::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
-}
-
-const at::Tensor& Binomial::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+  param_ = ProbsLogitsParam(b[1].to(dtype), param.is_probs(), ProbsLogitsParam::kBinary);
+  set_batch_shape(param_.given().sizes());
+  if (this->validate_args()) validate_params();
 }
 
 ConstraintPtr Binomial::support() const {
@@ -86,13 +67,14 @@ at::Tensor Binomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Gene
 at::Tensor Binomial::log_prob_unchecked(const at::Tensor& value) const {
   // lgamma of a float or integer value next to double parameters would lose
   // precision (or fail): compute in the common floating dtype.
-  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  const at::Tensor& given = param_.given();
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), given.scalar_type()));
   at::Tensor lp = binomial_log_prob(v, total_count_, logits());
-  if (!is_probs_) return lp;
+  if (!param_.is_probs()) return lp;
   // probs of exactly 0 or 1 become logits of -+log((1 - eps) / eps), which
   // leave about -n eps instead of log(1) = 0 at the certain outcome: put the
   // exact value back there (the gradient there is 0, as through torch's clamp).
-  at::Tensor certain = (param_ == 0).logical_and(v == 0).logical_or((param_ == 1).logical_and(v == total_count_));
+  at::Tensor certain = (given == 0).logical_and(v == 0).logical_or((given == 1).logical_and(v == total_count_));
   return at::where(certain, at::zeros({}, lp.options()), lp);
 }
 
@@ -117,10 +99,10 @@ int64_t Binomial::homogeneous_total_count(const char* method) const {
 at::Tensor Binomial::entropy() const {
   // In double, q from the logits where they are the parameter (1 - p loses q
   // near p = 1); any total counts, the same or not across the batch.
-  const at::Tensor param = param_.to(at::kDouble);
-  const at::Tensor p = is_probs_ ? param : at::sigmoid(param);
-  const at::Tensor q = is_probs_ ? 1 - param : at::sigmoid(-param);
-  return detail::binomial_entropy(total_count_, p, q).to(param_.scalar_type());
+  const at::Tensor param = param_.given().to(at::kDouble);
+  const at::Tensor p = param_.is_probs() ? param : at::sigmoid(param);
+  const at::Tensor q = param_.is_probs() ? 1 - param : at::sigmoid(-param);
+  return detail::binomial_entropy(total_count_, p, q).to(param_.given().scalar_type());
 }
 
 at::Tensor Binomial::mean() const { return total_count_ * probs(); }
@@ -137,15 +119,7 @@ at::Tensor Binomial::variance() const {
 
 at::Tensor Binomial::enumerate_support(bool expand) const {
   const int64_t n = homogeneous_total_count("enumerate_support");
-  return arange_support(n, batch_shape(), param_.options(), expand);
-}
-
-Binomial Binomial::expand(at::IntArrayRef batch_shape) const {
-  Binomial out(*this);
-  out.total_count_ = total_count_.expand(batch_shape);
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
+  return arange_support(n, batch_shape(), param_.given().options(), expand);
 }
 
 }  // namespace torchdist

@@ -55,7 +55,7 @@ at::Tensor one_plus_d_log_one_plus_d_minus_d(const at::Tensor& d) {
 // d = (x - m) / m, for any count. The caller computes x - m without
 // cancellation: for a count of 1e12 the rounding of x alone moves bd0 by
 // 1e-10, and X and n - X must deviate by exactly opposite amounts.
-at::Tensor log_poisson_direct(const at::Tensor& x, const at::Tensor& /*deviation*/, const at::Tensor& m) {
+at::Tensor log_poisson_direct(const at::Tensor& x, const at::Tensor& m) {
   return at::xlogy(x, m) - m - at::lgamma(x + 1);
 }
 at::Tensor log_poisson_stirling(const at::Tensor& x, const at::Tensor& deviation, const at::Tensor& m) {
@@ -147,7 +147,9 @@ at::Tensor multinomial_entropy(const at::Tensor& total_count, const at::Tensor& 
   const at::Tensor pf = floored(p), qf = floored(q);
 
   const Nodes nodes = support_nodes(n, pf.detach(), qf.detach());
-  const auto log_poisson = nodes.stirling ? &log_poisson_stirling : &log_poisson_direct;
+  const auto log_poisson = [&](const at::Tensor& x, const at::Tensor& deviation, const at::Tensor& mean) {
+    return nodes.stirling ? log_poisson_stirling(x, deviation, mean) : log_poisson_direct(x, mean);
+  };
   // log Bin(k; n, p) = log Poi(k; n p) + log Poi(n - k; n q) - log Poi(n; n).
   const at::Tensor m = n * pf, m_complement = n * qf;
   // The deviations' values come from the nodes; their gradients are those of

@@ -32,41 +32,26 @@ at::Tensor categorical_param(const ProbsOrLogits& param, const char* distributio
 }
 }  // namespace detail
 
-Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+Categorical::Categorical(ProbsOrLogits param, c10::optional<bool> validate_args) : Family({}, {}, validate_args) {
   at::Tensor p = detail::categorical_param(param, "Categorical");
   // Whether the normalized logits may hold a NaN: the fused kernel knows it
   // from its row sums, and then the validation below need not scan them.
   bool maybe_nan = true;
-  if (is_probs_) {
-    param_ = p / p.sum(-1, /*keepdim=*/true);
+  at::Tensor normalized;
+  if (param.is_probs()) {
+    normalized = p / p.sum(-1, /*keepdim=*/true);
   } else {
     // log_softmax is p - logsumexp(p) in one kernel (torch writes the two).
     const at::Tensor fused = detail::kernels::fused_log_softmax(p, &maybe_nan);
-    param_ = fused.defined() ? fused : at::log_softmax(p, -1);
+    normalized = fused.defined() ? fused : at::log_softmax(p, -1);
   }
-  num_events_ = param_.size(-1);
-  set_batch_shape(param_.sizes().slice(0, param_.dim() - 1));
-  if (this->validate_args()) {
-    // After normalization, as torch: unnormalized nonnegative probs pass;
-    // negative, infinite or all-zero ones do not.
-    if (is_probs_) {
-      check_params({{"probs", param_, constraints::simplex()}});
-    } else if (maybe_nan) {
-      // real_vector() is "no NaN": the same check and message as before.
-      check_params({{"logits", param_, constraints::real_vector(), /*allow_infinite=*/true}});
-    }
-  }
-}
-
-const at::Tensor& Categorical::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_); });
-}
-
-const at::Tensor& Categorical::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_); });
+  num_events_ = normalized.size(-1);
+  set_batch_shape(normalized.sizes().slice(0, normalized.dim() - 1));
+  param_ = ProbsLogitsParam(std::move(normalized), param.is_probs(), ProbsLogitsParam::kCategorical);
+  // After normalization, as torch: unnormalized nonnegative probs pass;
+  // negative, infinite or all-zero ones do not. real_vector() is "no NaN":
+  // logits known to hold none need no scan.
+  if (this->validate_args() && (param_.is_probs() || maybe_nan)) validate_params();
 }
 
 ConstraintPtr Categorical::support() const {
@@ -96,7 +81,7 @@ at::Tensor Categorical::log_prob(const at::Tensor& value) const {
 at::Tensor Categorical::entropy() const { return categorical_entropy(probs(), logits()); }
 
 at::Tensor Categorical::mean() const {
-  return at::full(batch_shape(), std::numeric_limits<double>::quiet_NaN(), param_.options());
+  return at::full(batch_shape(), std::numeric_limits<double>::quiet_NaN(), param_.given().options());
 }
 
 at::Tensor Categorical::variance() const { return mean(); }
@@ -106,16 +91,9 @@ at::Tensor Categorical::mode() const { return probs().argmax(-1); }
 at::Tensor Categorical::enumerate_support(bool expand) const {
   std::vector<int64_t> shape(batch_shape().size() + 1, 1);
   shape[0] = num_events_;
-  at::Tensor values = at::arange(num_events_, param_.options().dtype(at::kLong)).view(shape);
+  at::Tensor values = at::arange(num_events_, param_.given().options().dtype(at::kLong)).view(shape);
   if (!expand) return values;
   return values.expand(concat_shapes({num_events_}, batch_shape()));
-}
-
-Categorical Categorical::expand(at::IntArrayRef batch_shape) const {
-  Categorical out(*this);
-  out.param_ = param_.expand(concat_shapes(batch_shape, {num_events_}));
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -39,14 +39,8 @@ at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Ten
 }
 
 Cauchy::Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("Cauchy", {{"loc", loc}, {"scale", scale}});
-  loc_ = std::move(params[0]);
-  scale_ = std::move(params[1]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()}, {"scale", scale_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(scale)});
 }
 
 at::Tensor Cauchy::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -72,13 +66,5 @@ at::Tensor Cauchy::icdf(const at::Tensor& value) const {
 at::Tensor Cauchy::entropy() const { return scale_.log() + std::log(4 * kPi); }
 at::Tensor Cauchy::mean() const { return at::full(extended_shape(), NAN, loc_.options()); }
 at::Tensor Cauchy::variance() const { return at::full(extended_shape(), INFINITY, loc_.options()); }
-
-Cauchy Cauchy::expand(at::IntArrayRef batch_shape) const {
-  Cauchy out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 }  // namespace torchdist

@@ -9,14 +9,8 @@ Chi2::Chi2(ScalarOrTensor df, c10::optional<bool> validate_args)
     : Chi2(Unchecked{}, broadcast_all({std::move(df)})[0], validate_args) {}
 
 Chi2::Chi2(Unchecked, const at::Tensor& df, c10::optional<bool> validate_args)
-    : Gamma(Unchecked{}, df * 0.5, 0.5, validate_args) {
+    : Family(Unchecked{}, df * 0.5, 0.5, validate_args) {
   if (this->validate_args()) check_params({{"df", df, constraints::positive()}});
-}
-
-Chi2 Chi2::expand(at::IntArrayRef batch_shape) const {
-  Chi2 out(*this);
-  out.expand_in_place(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

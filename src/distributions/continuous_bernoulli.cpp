@@ -128,30 +128,20 @@ ContinuousBernoulli::ContinuousBernoulli(ProbsOrLogits param, c10::optional<bool
 
 ContinuousBernoulli::ContinuousBernoulli(ProbsOrLogits param, ContinuousBernoulliLims lims,
                                          c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args), is_probs_(param.is_probs()), lims_(lims) {
+    : Family({}, {}, validate_args),
+      // The kind before init_params fills it: the declaration depends on it.
+      param_({}, param.is_probs(), ProbsLogitsParam::kBinary, /*clamp_derived_probs=*/true),
+      lims_(lims) {
   param.check_defined("ContinuousBernoulli");
   TORCH_CHECK_VALUE(0 < lims.first && lims.first < 0.5 && 0.5 < lims.second && lims.second < 1,
                     "ContinuousBernoulli: lims must satisfy 0 < lims.first < 0.5 < lims.second < 1, got (",
                     lims.first, ", ", lims.second, ")");
-  param_ = broadcast_all({param.value()})[0];
-  set_batch_shape(param_.sizes());
-  if (is_probs_) {
-    // Validate before clamping: clamped probs would always pass.
-    if (this->validate_args()) check_params({{"probs", param_, constraints::unit_interval()}});
-    param_ = clamp_probs(param_);
-  } else if (this->validate_args()) {
-    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
+  init_params({param.value()});
+  // Clamped after validation: clamped probs would always pass.
+  if (param_.is_probs()) {
+    param_ = ProbsLogitsParam(clamp_probs(param_.given()), /*is_probs=*/true, ProbsLogitsParam::kBinary,
+                              /*clamp_derived_probs=*/true);
   }
-}
-
-const at::Tensor& ContinuousBernoulli::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([this] { return clamp_probs(logits_to_probs(param_, /*is_binary=*/true)); });
-}
-
-const at::Tensor& ContinuousBernoulli::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([this] { return probs_to_logits(param_, /*is_binary=*/true); });
 }
 
 at::Tensor ContinuousBernoulli::outside_unstable_region() const { return outside_region(probs(), lims_); }
@@ -241,13 +231,6 @@ at::Tensor ContinuousBernoulli::entropy() const {
   return mean() * log1mp_minus_logp(p) - continuous_bernoulli_log_normalizer(p, lims_) - at::log1p(-p);
 }
 
-ContinuousBernoulli ContinuousBernoulli::expand(at::IntArrayRef batch_shape) const {
-  ContinuousBernoulli out(*this);  // the copy's derived parameter starts empty
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
-
 namespace {
 
 // F(eta) = log((e^eta - 1) / eta), the log normalizer in the natural
@@ -296,6 +279,6 @@ at::Tensor ContinuousBernoulli::log_normalizer(const std::vector<at::Tensor>& na
   return cb_log_normalizer_natural(natural_params[0]);
 }
 
-at::Tensor ContinuousBernoulli::mean_carrier_measure() const { return at::zeros_like(param_); }
+at::Tensor ContinuousBernoulli::mean_carrier_measure() const { return at::zeros_like(param_.given()); }
 
 }  // namespace torchdist

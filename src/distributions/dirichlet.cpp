@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "beta_math.h"
-#include "gamma_sampling.h"
+#include "sampling.h"
 
 namespace torchdist {
 namespace {
@@ -78,12 +78,11 @@ at::Tensor dirichlet_mode(const at::Tensor& concentration) {
 }
 
 Dirichlet::Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args)
-    : ExponentialFamily(batch_shape_of(concentration), event_shape_of(concentration), validate_args) {
+    : Family(batch_shape_of(concentration), event_shape_of(concentration), validate_args) {
   // broadcast_all of one tensor: integer tensors become the default dtype.
+  // Not init_params: the last dimension is the event.
   concentration_ = broadcast_all({concentration})[0];
-  if (this->validate_args()) {
-    check_params({{"concentration", concentration_, constraints::independent(constraints::positive(), 1)}});
-  }
+  if (this->validate_args()) validate_params();
 }
 
 at::Tensor Dirichlet::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -117,13 +116,6 @@ at::Tensor Dirichlet::mode() const { return dirichlet_mode(concentration_); }
 at::Tensor Dirichlet::variance() const {
   const at::Tensor c0 = concentration_.sum(-1, /*keepdim=*/true);
   return concentration_ * (c0 - concentration_) / (c0.pow(2) * (c0 + 1));
-}
-
-Dirichlet Dirichlet::expand(at::IntArrayRef batch_shape) const {
-  Dirichlet out(*this);
-  out.concentration_ = concentration_.expand(concat_shapes(batch_shape, event_shape()));
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 // theta = c, t(x) = log x and k(x) = -sum_i log x_i: the density

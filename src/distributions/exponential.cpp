@@ -5,10 +5,8 @@ namespace torchdist {
 at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate) { return rate.log() - rate * x; }
 
 Exponential::Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args) {
-  rate_ = std::move(broadcast_all({rate})[0]);
-  set_batch_shape(rate_.sizes());
-  if (this->validate_args()) check_params({{"rate", rate_, constraints::positive()}});
+    : Family({}, {}, validate_args) {
+  init_params({std::move(rate)});
 }
 
 at::Tensor Exponential::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -32,13 +30,6 @@ at::Tensor Exponential::icdf(const at::Tensor& value) const {
 }
 
 at::Tensor Exponential::entropy() const { return 1 - rate_.log(); }
-
-Exponential Exponential::expand(at::IntArrayRef batch_shape) const {
-  Exponential out(*this);
-  out.rate_ = rate_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 // theta = -rate, t(x) = x, k = 0: rate e^(-rate x) = exp(theta x + log(-theta)).
 std::vector<at::Tensor> Exponential::natural_params() const { return {-rate_}; }

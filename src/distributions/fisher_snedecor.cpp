@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "gamma_sampling.h"
+#include "sampling.h"
 
 namespace torchdist {
 
@@ -21,14 +21,8 @@ at::Tensor fisher_snedecor_log_prob(const at::Tensor& x, const at::Tensor& df1, 
 }
 
 FisherSnedecor::FisherSnedecor(ScalarOrTensor df1, ScalarOrTensor df2, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("FisherSnedecor", {{"df1", df1}, {"df2", df2}});
-  df1_ = std::move(params[0]);
-  df2_ = std::move(params[1]);
-  set_batch_shape(df1_.sizes());
-  if (this->validate_args()) {
-    check_params({{"df1", df1_, constraints::positive()}, {"df2", df2_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(df1), std::move(df2)});
 }
 
 at::Tensor FisherSnedecor::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -82,14 +76,6 @@ at::Tensor FisherSnedecor::variance() const {
   const at::Tensor d2 = at::where(defined, df2_, 5.0);
   const at::Tensor v = 2 * d2.pow(2) * (df1_ + d2 - 2) / (df1_ * (d2 - 2).pow(2) * (d2 - 4));
   return at::where(defined, v, kNaN);
-}
-
-FisherSnedecor FisherSnedecor::expand(at::IntArrayRef batch_shape) const {
-  FisherSnedecor out(*this);
-  out.df1_ = df1_.expand(batch_shape);
-  out.df2_ = df2_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

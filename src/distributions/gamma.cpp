@@ -3,7 +3,7 @@
 #include "../kernels/fused.h"
 
 #include "gamma_math.h"
-#include "gamma_sampling.h"
+#include "sampling.h"
 
 namespace torchdist {
 
@@ -18,8 +18,9 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
   return detail::gamma_p(concentration, rate * x.clamp_min(0));
 }
 
+// init_params would validate: this is its broadcast-and-store half.
 Gamma::Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args) {
+    : Family({}, {}, validate_args) {
   auto params = broadcast_all("Gamma", {{"concentration", concentration}, {"rate", rate}});
   concentration_ = std::move(params[0]);
   rate_ = std::move(params[1]);
@@ -28,10 +29,7 @@ Gamma::Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::
 
 Gamma::Gamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)
     : Gamma(Unchecked{}, std::move(concentration), std::move(rate), validate_args) {
-  if (this->validate_args()) {
-    check_params({{"concentration", concentration_, constraints::positive()},
-                  {"rate", rate_, constraints::positive()}});
-  }
+  if (this->validate_args()) validate_params();
 }
 
 at::Tensor Gamma::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -46,7 +44,7 @@ at::Tensor Gamma::rsample(at::IntArrayRef sample_shape, c10::optional<at::Genera
 at::Tensor Gamma::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   const at::Tensor x = value.to(rate_.options());
-  const at::Tensor fused = detail::kernels::fused_gamma_log_prob(x, concentration_, rate_);
+  const at::Tensor fused = detail::kernels::fused_gamma_log_prob(x, concentration_, rate_, &gamma_log_prob);
   return fused.defined() ? fused : gamma_log_prob(x, concentration_, rate_);
 }
 
@@ -58,18 +56,6 @@ at::Tensor Gamma::cdf(const at::Tensor& value) const {
 at::Tensor Gamma::entropy() const {
   return concentration_ - at::log(rate_) + at::lgamma(concentration_) +
          (1 - concentration_) * at::digamma(concentration_);
-}
-
-void Gamma::expand_in_place(at::IntArrayRef batch_shape) {
-  concentration_ = concentration_.expand(batch_shape);
-  rate_ = rate_.expand(batch_shape);
-  set_batch_shape(batch_shape);
-}
-
-Gamma Gamma::expand(at::IntArrayRef batch_shape) const {
-  Gamma out(*this);
-  out.expand_in_place(batch_shape);
-  return out;
 }
 
 // theta = (c - 1, -r), t(x) = (log x, x), k = 0: the density

@@ -62,17 +62,8 @@ at::Tensor generalized_pareto_log_prob(const at::Tensor& x, const at::Tensor& lo
 
 GeneralizedPareto::GeneralizedPareto(ScalarOrTensor loc, ScalarOrTensor scale, ScalarOrTensor concentration,
                                      c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("GeneralizedPareto", {{"loc", loc}, {"scale", scale}, {"concentration", concentration}});
-  loc_ = std::move(params[0]);
-  scale_ = std::move(params[1]);
-  concentration_ = std::move(params[2]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()},
-                  {"scale", scale_, constraints::positive()},
-                  {"concentration", concentration_, constraints::real()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(scale), std::move(concentration)});
 }
 
 ConstraintPtr GeneralizedPareto::support() const {
@@ -141,15 +132,6 @@ at::Tensor GeneralizedPareto::mode() const {
   const at::Tensor to_upper = concentration_ < -1;
   const at::Tensor k = at::where(to_upper, concentration_, -2.0);
   return at::where(to_upper, loc_ + scale_ * -k.reciprocal(), loc_);
-}
-
-GeneralizedPareto GeneralizedPareto::expand(at::IntArrayRef batch_shape) const {
-  GeneralizedPareto out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.concentration_ = concentration_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

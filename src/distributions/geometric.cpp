@@ -38,47 +38,34 @@ at::Tensor geometric_log_prob_logits(const at::Tensor& value, const at::Tensor& 
   return k_log_q + at::log_sigmoid(logits);
 }
 
+// param_ knows its kind before init_params fills it: the declaration (its
+// name, its constraint) depends on it.
 Geometric::Geometric(ProbsOrLogits param, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : Family({}, {}, validate_args), param_({}, param.is_probs(), ProbsLogitsParam::kBinary) {
   param.check_defined("Geometric");
-  param_ = broadcast_all({param.value()})[0];
-  set_batch_shape(param_.sizes());
-  if (!this->validate_args()) return;
-  if (is_probs_) {
-    // p = 0 never stops: torch checks positivity on top of unit_interval.
-    check_params({{"probs", param_, constraints::unit_interval()}, {"probs", param_, constraints::positive()}});
-  } else {
-    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
-  }
-}
-
-const at::Tensor& Geometric::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
-}
-
-const at::Tensor& Geometric::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+  init_params({param.value()});
+  // p = 0 never stops: torch checks positivity on top of unit_interval.
+  if (this->validate_args() && param_.is_probs()) check_params({{"probs", param_.given(), constraints::positive()}});
 }
 
 at::Tensor Geometric::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
   const std::vector<int64_t> shape = extended_shape(sample_shape);
   // log(1 - p) in double: from the logits when given (accurate for p near 1).
-  at::Tensor p64 = param_.detach().to(at::kDouble);
-  at::Tensor log_q = is_probs_ ? at::log1p(-p64) : at::log_sigmoid(-p64);
+  at::Tensor p64 = param_.given().detach().to(at::kDouble);
+  at::Tensor log_q = param_.is_probs() ? at::log1p(-p64) : at::log_sigmoid(-p64);
   at::Tensor u = at::empty(shape, p64.options()).uniform_(finfo_tiny(at::kDouble), 1, std::move(generator));
-  return (u.log() / log_q).floor().to(param_.scalar_type());
+  return (u.log() / log_q).floor().to(param_.given().scalar_type());
 }
 
 at::Tensor Geometric::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  const at::Tensor& given = param_.given();
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), given.scalar_type()));
   // Without validation: -inf at a negative or fractional k (the formula
   // extends to them).
   const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
-  at::Tensor lp = is_probs_ ? geometric_log_prob(v, param_) : geometric_log_prob_logits(v, param_);
+  at::Tensor lp = param_.is_probs() ? geometric_log_prob(v, given) : geometric_log_prob_logits(v, given);
   return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }
 
@@ -86,8 +73,9 @@ at::Tensor Geometric::entropy() const {
   // H = -log p - ((1 - p) / p) log(1 - p) = -log p + (1 - p) r(-p) with
   // r(x) = log1p(x) / x, which is 1 at p -> 0: (1 - p) / p overflows for
   // tiny p (float p = 1e-40 gave inf), and r stays exact.
-  if (!is_probs_) {
-    const at::Tensor& l = param_;
+  const at::Tensor& given = param_.given();
+  if (!param_.is_probs()) {
+    const at::Tensor& l = given;
     // l < 0: e^-l log sigmoid(-l) = -r(e^l), which would be inf * 0 for l far below 0.
     const at::Tensor below = l < 0;
     const at::Tensor l_neg = at::where(below, l, at::zeros({}, l.options()));
@@ -98,30 +86,24 @@ at::Tensor Geometric::entropy() const {
   }
   // At p = 1 the second term is 0 * -inf; H is exactly 0 there. The safe p
   // keeps the unused branch (and its gradient) finite.
-  const at::Tensor one = param_ == 1;
-  at::Tensor p = at::where(one, at::full({}, 0.5, param_.options()), param_);
+  const at::Tensor one = given == 1;
+  at::Tensor p = at::where(one, at::full({}, 0.5, given.options()), given);
   at::Tensor h = -p.log() + (1 - p) * log1p_over_x(-p);
   return at::where(one, at::zeros({}, h.options()), h);
 }
 
 at::Tensor Geometric::mean() const {
-  if (!is_probs_) return at::exp(-param_);
-  return 1 / param_ - 1;
+  if (!param_.is_probs()) return at::exp(-param_.given());
+  return 1 / param_.given() - 1;
 }
 
 at::Tensor Geometric::variance() const {
-  if (!is_probs_) {
-    at::Tensor odds_inv = at::exp(-param_);  // (1 - p) / p
+  const at::Tensor& given = param_.given();
+  if (!param_.is_probs()) {
+    at::Tensor odds_inv = at::exp(-given);  // (1 - p) / p
     return odds_inv * (1 + odds_inv);
   }
-  return (1 / param_ - 1) / param_;
-}
-
-Geometric Geometric::expand(at::IntArrayRef batch_shape) const {
-  Geometric out(*this);
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
+  return (1 / given - 1) / given;
 }
 
 }  // namespace torchdist

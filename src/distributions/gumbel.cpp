@@ -16,14 +16,8 @@ at::Tensor gumbel_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 }
 
 Gumbel::Gumbel(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("Gumbel", {{"loc", loc}, {"scale", scale}});
-  loc_ = std::move(params[0]);
-  scale_ = std::move(params[1]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()}, {"scale", scale_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(scale)});
 }
 
 at::Tensor Gumbel::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -65,13 +59,5 @@ at::Tensor Gumbel::entropy() const { return scale_.log() + (1 + kEulerMascheroni
 at::Tensor Gumbel::mean() const { return loc_ + scale_ * kEulerMascheroni; }
 at::Tensor Gumbel::stddev() const { return scale_ * (kPi / std::sqrt(6.0)); }
 at::Tensor Gumbel::variance() const { return stddev().pow(2); }
-
-Gumbel Gumbel::expand(at::IntArrayRef batch_shape) const {
-  Gumbel out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 }  // namespace torchdist

@@ -8,23 +8,19 @@
 namespace torchdist {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
-
-at::Tensor checked_scale(const ScalarOrTensor& scale, c10::optional<bool> validate_args) {
-  at::Tensor s = broadcast_all({scale})[0];
-  if (validate_args.value_or(default_validate_args())) {
-    detail::check_param("HalfCauchy", "scale", s, constraints::positive());
-  }
-  return s;
-}
 }  // namespace
 
 HalfCauchy::HalfCauchy(ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : HalfCauchy(Checked{}, checked_scale(scale, validate_args), validate_args.value_or(default_validate_args())) {}
+    : HalfCauchy(Broadcast{}, broadcast_all({scale})[0], validate_args) {}
 
-HalfCauchy::HalfCauchy(Checked, at::Tensor scale, bool validate_args)
-    : TransformedDistribution(std::make_shared<Cauchy>(0.0, scale, /*validate_args=*/false),
-                              {std::make_shared<AbsTransform>()}, validate_args),
-      scale_(std::move(scale)) {}
+// The base skips its own check, which would name "Cauchy"; this family's
+// follows, once the base (which cannot fail) is built.
+HalfCauchy::HalfCauchy(Broadcast, at::Tensor scale, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Cauchy>(0.0, scale, /*validate_args=*/false), {std::make_shared<AbsTransform>()},
+             validate_args),
+      scale_(std::move(scale)) {
+  if (this->validate_args()) validate_params();
+}
 
 at::Tensor HalfCauchy::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
@@ -54,9 +50,5 @@ at::Tensor HalfCauchy::icdf(const at::Tensor& value) const {
 at::Tensor HalfCauchy::entropy() const { return scale_.log() + std::log(2 * kPi); }
 at::Tensor HalfCauchy::mean() const { return at::full(extended_shape(), INFINITY, scale_.options()); }
 at::Tensor HalfCauchy::variance() const { return at::full(extended_shape(), INFINITY, scale_.options()); }
-
-HalfCauchy HalfCauchy::expand(at::IntArrayRef batch_shape) const {
-  return HalfCauchy(Checked{}, scale_.expand(batch_shape), validate_args());
-}
 
 }  // namespace torchdist

@@ -20,20 +20,17 @@ at::Tensor half_normal_log_prob(const at::Tensor& x, const at::Tensor& scale) {
   return at::where(x >= 0, lp, at::full({}, -std::numeric_limits<double>::infinity(), lp.options()));
 }
 
-DistributionPtr HalfNormal::make_base(const at::Tensor& scale, bool check) {
-  // Checked here, under this family's name, because the base is built
-  // before this object exists; the base skips its own check.
-  if (check) detail::check_param("HalfNormal", "scale", scale, constraints::positive());
-  return std::make_shared<Normal>(0.0, scale, /*validate_args=*/false);
+// The base skips its own check, which would name "Normal"; this family's
+// follows, once the base (which cannot fail) is built.
+HalfNormal::HalfNormal(Broadcast, const at::Tensor& scale, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Normal>(0.0, scale, /*validate_args=*/false),
+             std::vector<TransformPtr>{std::make_shared<AbsTransform>()}, validate_args),
+      scale_(scale) {
+  if (this->validate_args()) validate_params();
 }
 
-HalfNormal::HalfNormal(const at::Tensor& scale, bool check, c10::optional<bool> validate_args)
-    : TransformedDistribution(make_base(scale, check), std::vector<TransformPtr>{std::make_shared<AbsTransform>()},
-                              validate_args),
-      scale_(scale) {}
-
 HalfNormal::HalfNormal(ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : HalfNormal(broadcast_all({scale})[0], validate_args.value_or(default_validate_args()), validate_args) {}
+    : HalfNormal(Broadcast{}, broadcast_all({scale})[0], validate_args) {}
 
 at::Tensor HalfNormal::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
@@ -66,9 +63,5 @@ at::Tensor HalfNormal::mean() const { return scale_ * kSqrt2OverPi; }
 at::Tensor HalfNormal::mode() const { return at::zeros_like(scale_); }
 
 at::Tensor HalfNormal::variance() const { return scale_.pow(2) * kOneMinus2OverPi; }
-
-HalfNormal HalfNormal::expand(at::IntArrayRef batch_shape) const {
-  return HalfNormal(scale_.expand(batch_shape), /*check=*/false, validate_args());
-}
 
 }  // namespace torchdist

@@ -12,30 +12,23 @@
 namespace torchdist {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-std::vector<at::Tensor> checked_params(const ScalarOrTensor& concentration, const ScalarOrTensor& rate,
-                                       c10::optional<bool> validate_args) {
-  std::vector<at::Tensor> params = broadcast_all("InverseGamma", {{"concentration", concentration}, {"rate", rate}});
-  if (validate_args.value_or(default_validate_args())) {
-    detail::check_param("InverseGamma", "concentration", params[0], constraints::positive());
-    detail::check_param("InverseGamma", "rate", params[1], constraints::positive());
-  }
-  return params;
-}
 }  // namespace
 
 InverseGamma::InverseGamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args)
-    : InverseGamma(Checked{}, checked_params(concentration, rate, validate_args),
-                   validate_args.value_or(default_validate_args())) {}
+    : InverseGamma(Broadcast{}, broadcast_all("InverseGamma", {{"concentration", concentration}, {"rate", rate}}),
+                   validate_args) {}
 
 // The exponent is a 0-dim tensor of the parameters' dtype: a double one
-// would promote 0-dim float samples to double.
-InverseGamma::InverseGamma(Checked, std::vector<at::Tensor> params, bool validate_args)
-    : TransformedDistribution(std::make_shared<Gamma>(params[0], params[1], /*validate_args=*/false),
-                              {std::make_shared<PowerTransform>(-at::ones({}, params[1].options()))},
-                              validate_args),
+// would promote 0-dim float samples to double. The base skips its own
+// check, which would name "Gamma"; this family's follows, once the base
+// (which cannot fail) is built.
+InverseGamma::InverseGamma(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Gamma>(params[0], params[1], /*validate_args=*/false),
+             {std::make_shared<PowerTransform>(-at::ones({}, params[1].options()))}, validate_args),
       concentration_(std::move(params[0])),
-      rate_(std::move(params[1])) {}
+      rate_(std::move(params[1])) {
+  if (this->validate_args()) validate_params();
+}
 
 at::Tensor InverseGamma::log_prob(const at::Tensor& value) const {
   if (validate_args()) return TransformedDistribution::log_prob(value);
@@ -86,10 +79,6 @@ at::Tensor InverseGamma::variance() const {
   const at::Tensor finite = concentration_ > 2;
   const at::Tensor c = at::where(finite, concentration_, 3.0);
   return at::where(finite, rate_.pow(2) / ((c - 1).pow(2) * (c - 2)), kInf);
-}
-
-InverseGamma InverseGamma::expand(at::IntArrayRef batch_shape) const {
-  return InverseGamma(Checked{}, {concentration_.expand(batch_shape), rate_.expand(batch_shape)}, validate_args());
 }
 
 }  // namespace torchdist

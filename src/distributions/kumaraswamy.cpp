@@ -78,17 +78,12 @@ at::Tensor kumaraswamy_cdf(const at::Tensor& x, const at::Tensor& concentration1
 
 Kumaraswamy::Params Kumaraswamy::broadcast(const ScalarOrTensor& concentration1,
                                            const ScalarOrTensor& concentration0) {
-  std::vector<at::Tensor> p = broadcast_all("Kumaraswamy", {{"concentration1", concentration1}, {"concentration0", concentration0}});
+  std::vector<at::Tensor> p =
+      broadcast_all("Kumaraswamy", {{"concentration1", concentration1}, {"concentration0", concentration0}});
   return Params{std::move(p[0]), std::move(p[1])};
 }
 
-DistributionPtr Kumaraswamy::make_base(const Params& params, bool check) {
-  // Checked here, under this family's name, because the base is built
-  // before this object exists.
-  if (check) {
-    detail::check_param("Kumaraswamy", "concentration1", params.concentration1, constraints::positive());
-    detail::check_param("Kumaraswamy", "concentration0", params.concentration0, constraints::positive());
-  }
+DistributionPtr Kumaraswamy::make_base(const Params& params) {
   const at::Tensor& b = params.concentration0;
   return std::make_shared<Uniform>(at::zeros(b.sizes(), b.options()), at::ones(b.sizes(), b.options()),
                                    /*validate_args=*/false);
@@ -100,15 +95,17 @@ std::vector<TransformPtr> Kumaraswamy::make_transforms(const Params& params) {
           std::make_shared<PowerTransform>(params.concentration1.reciprocal())};
 }
 
-Kumaraswamy::Kumaraswamy(const Params& params, bool check, c10::optional<bool> validate_args)
-    : TransformedDistribution(make_base(params, check), make_transforms(params), validate_args),
+// Validated once the base and the transforms (which cannot fail) are built.
+Kumaraswamy::Kumaraswamy(const Params& params, c10::optional<bool> validate_args)
+    : Family(make_base(params), make_transforms(params), validate_args),
       concentration1_(params.concentration1),
-      concentration0_(params.concentration0) {}
+      concentration0_(params.concentration0) {
+  if (this->validate_args()) validate_params();
+}
 
 Kumaraswamy::Kumaraswamy(ScalarOrTensor concentration1, ScalarOrTensor concentration0,
                          c10::optional<bool> validate_args)
-    : Kumaraswamy(broadcast(concentration1, concentration0), validate_args.value_or(default_validate_args()),
-                  validate_args) {}
+    : Kumaraswamy(broadcast(concentration1, concentration0), validate_args) {}
 
 at::Tensor Kumaraswamy::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
@@ -164,11 +161,6 @@ at::Tensor Kumaraswamy::mode() const {
   // a = b = 1 is the flat density: no single mode.
   const at::Tensor undefined = (a < 1).logical_or(b < 1).logical_or((a == 1).logical_and(b == 1));
   return at::where(undefined, at::full({}, std::numeric_limits<double>::quiet_NaN(), mode.options()), mode);
-}
-
-Kumaraswamy Kumaraswamy::expand(at::IntArrayRef batch_shape) const {
-  return Kumaraswamy(Params{concentration1_.expand(batch_shape), concentration0_.expand(batch_shape)},
-                     /*check=*/false, validate_args());
 }
 
 }  // namespace torchdist

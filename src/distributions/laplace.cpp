@@ -9,14 +9,8 @@ at::Tensor laplace_log_prob(const at::Tensor& x, const at::Tensor& loc, const at
 }
 
 Laplace::Laplace(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("Laplace", {{"loc", loc}, {"scale", scale}});
-  loc_ = std::move(params[0]);
-  scale_ = std::move(params[1]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()}, {"scale", scale_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(scale)});
 }
 
 at::Tensor Laplace::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -53,13 +47,5 @@ at::Tensor Laplace::icdf(const at::Tensor& value) const {
 }
 
 at::Tensor Laplace::entropy() const { return 1 + (2 * scale_).log(); }
-
-Laplace Laplace::expand(at::IntArrayRef batch_shape) const {
-  Laplace out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 }  // namespace torchdist

@@ -38,12 +38,9 @@ at::Tensor lkj_cholesky_log_prob(const at::Tensor& value, const at::Tensor& conc
 }
 
 LKJCholesky::LKJCholesky(int64_t dim, ScalarOrTensor concentration, c10::optional<bool> validate_args)
-    : Distribution({}, {checked_dim(dim), dim}, validate_args), dim_(dim) {
-  TORCH_CHECK_VALUE(concentration.is_scalar() || concentration.tensor().defined(), kName,
-                    ": concentration must be a defined tensor");
-  concentration_ = broadcast_all({concentration})[0];
-  set_batch_shape(concentration_.sizes());
-  if (this->validate_args()) check_params({{"concentration", concentration_, constraints::positive()}});
+    : Family({}, {checked_dim(dim), dim}, validate_args), dim_(dim) {
+  // Throws "LKJCholesky: concentration must be a defined tensor" for an undefined one.
+  init_params({std::move(concentration)});
 }
 
 at::Tensor LKJCholesky::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -69,13 +66,6 @@ at::Tensor LKJCholesky::sample(at::IntArrayRef sample_shape, c10::optional<at::G
 at::Tensor LKJCholesky::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   return lkj_cholesky_log_prob(value, concentration_);
-}
-
-LKJCholesky LKJCholesky::expand(at::IntArrayRef batch_shape) const {
-  LKJCholesky out(*this);
-  out.concentration_ = concentration_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -5,22 +5,15 @@
 
 namespace torchdist {
 
-DistributionPtr LogNormal::make_base(const Params& params, bool check) {
-  // The base is built before this object exists, so the parameters are
-  // checked here, under this family's name; the base then skips its own
-  // check, which would report "Normal".
-  if (check) {
-    detail::check_param("LogNormal", "loc", params.loc, constraints::real());
-    detail::check_param("LogNormal", "scale", params.scale, constraints::positive());
-  }
-  return std::make_shared<Normal>(params.loc, params.scale, /*validate_args=*/false);
-}
-
-LogNormal::LogNormal(const Params& params, bool check, c10::optional<bool> validate_args)
-    : TransformedDistribution(make_base(params, check), std::vector<TransformPtr>{std::make_shared<ExpTransform>()},
-                              validate_args),
+// The base skips its own check, which would report "Normal"; this family's
+// follows, once the base (which cannot fail) is built.
+LogNormal::LogNormal(const Params& params, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Normal>(params.loc, params.scale, /*validate_args=*/false),
+             std::vector<TransformPtr>{std::make_shared<ExpTransform>()}, validate_args),
       loc_(params.loc),
-      scale_(params.scale) {}
+      scale_(params.scale) {
+  if (this->validate_args()) validate_params();
+}
 
 LogNormal::Params LogNormal::broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale) {
   std::vector<at::Tensor> p = broadcast_all("LogNormal", {{"loc", loc}, {"scale", scale}});
@@ -28,7 +21,7 @@ LogNormal::Params LogNormal::broadcast(const ScalarOrTensor& loc, const ScalarOr
 }
 
 LogNormal::LogNormal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : LogNormal(broadcast(loc, scale), validate_args.value_or(default_validate_args()), validate_args) {}
+    : LogNormal(broadcast(loc, scale), validate_args) {}
 
 at::Tensor LogNormal::mean() const { return (loc_ + scale_.pow(2) / 2).exp(); }
 
@@ -42,9 +35,5 @@ at::Tensor LogNormal::variance() const {
 }
 
 at::Tensor LogNormal::entropy() const { return base_dist()->entropy() + loc_; }
-
-LogNormal LogNormal::expand(at::IntArrayRef batch_shape) const {
-  return LogNormal(Params{loc_.expand(batch_shape), scale_.expand(batch_shape)}, /*check=*/false, validate_args());
-}
 
 }  // namespace torchdist

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "gamma_sampling.h"
+#include "sampling.h"
 #include "linalg_helpers.h"
 
 namespace torchdist {
@@ -43,8 +43,8 @@ at::Tensor add_identity(const at::Tensor& m) {
 
 LowRankMultivariateNormal::LowRankMultivariateNormal(at::Tensor loc, at::Tensor cov_factor, at::Tensor cov_diag,
                                                      c10::optional<bool> validate_args)
-    : Distribution(checked_batch_shape(loc, cov_factor, cov_diag), checked_event_shape(loc, cov_factor, cov_diag),
-                   validate_args) {
+    : Family(checked_batch_shape(loc, cov_factor, cov_diag), checked_event_shape(loc, cov_factor, cov_diag),
+             validate_args) {
   const at::ScalarType dtype = detail::float_type_of({loc, cov_factor, cov_diag});
   const std::vector<int64_t> vec_shape = concat_shapes(batch_shape(), event_shape());
   unbroadcasted_W_ = cov_factor.to(dtype);
@@ -53,6 +53,9 @@ LowRankMultivariateNormal::LowRankMultivariateNormal(at::Tensor loc, at::Tensor 
   cov_factor_ = unbroadcasted_W_.expand(concat_shapes(vec_shape, {cov_factor.size(-1)}));
   cov_diag_ = unbroadcasted_d_.expand(vec_shape);
   if (this->validate_args()) {
+    // The declared constraints, but W and d checked as given: the message
+    // reports their shape and counts their bad elements once, not per copy
+    // of the broadcast.
     check_params({{"loc", loc_, constraints::real_vector()},
                   {"cov_factor", unbroadcasted_W_, constraints::independent(constraints::real(), 2)},
                   {"cov_diag", unbroadcasted_d_, constraints::independent(constraints::positive(), 1)}});
@@ -129,16 +132,6 @@ at::Tensor LowRankMultivariateNormal::entropy() const {
 
 at::Tensor LowRankMultivariateNormal::variance() const {
   return (unbroadcasted_W_.pow(2).sum(-1) + unbroadcasted_d_).expand(concat_shapes(batch_shape(), event_shape()));
-}
-
-LowRankMultivariateNormal LowRankMultivariateNormal::expand(at::IntArrayRef batch_shape) const {
-  LowRankMultivariateNormal out(*this);
-  const std::vector<int64_t> vec_shape = concat_shapes(batch_shape, event_shape());
-  out.loc_ = loc_.expand(vec_shape);
-  out.cov_diag_ = cov_diag_.expand(vec_shape);
-  out.cov_factor_ = cov_factor_.expand(concat_shapes(vec_shape, {cov_factor_.size(-1)}));
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -38,28 +38,12 @@ Multinomial::Multinomial(int64_t total_count, ProbsOrLogits param, c10::optional
     : Multinomial(total_count, normalized_param(total_count, param), param.is_probs(), validate_args) {}
 
 Multinomial::Multinomial(int64_t total_count, at::Tensor normalized, bool is_probs, c10::optional<bool> validate_args)
-    : Distribution(normalized.sizes().slice(0, normalized.dim() - 1), {normalized.size(-1)}, validate_args),
+    : Family(normalized.sizes().slice(0, normalized.dim() - 1), {normalized.size(-1)}, validate_args),
       total_count_(total_count),
-      param_(std::move(normalized)),
-      is_probs_(is_probs) {
-  if (!this->validate_args()) return;
+      param_(std::move(normalized), is_probs, ProbsLogitsParam::kCategorical) {
   // After normalization, as torch: unnormalized nonnegative probs pass;
   // negative, infinite or all-zero ones do not.
-  if (is_probs_) {
-    check_params({{"probs", param_, constraints::simplex()}});
-  } else {
-    check_params({{"logits", param_, constraints::real_vector(), /*allow_infinite=*/true}});
-  }
-}
-
-const at::Tensor& Multinomial::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_); });
-}
-
-const at::Tensor& Multinomial::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_); });
+  if (this->validate_args()) validate_params();
 }
 
 ConstraintPtr Multinomial::support() const { return constraints::multinomial(total_count_); }
@@ -81,7 +65,7 @@ at::Tensor Multinomial::log_prob(const at::Tensor& value) const {
     TORCH_CHECK_VALUE(ok.all().item<bool>(), name(), ": value must sum to total_count = ", total_count_,
                       " over its last dimension, got ", detail::describe_violation(value, ok, 1));
   }
-  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.given().scalar_type()));
   return multinomial_log_prob(v, logits());
 }
 
@@ -95,13 +79,6 @@ at::Tensor Multinomial::mean() const { return probs() * static_cast<double>(tota
 at::Tensor Multinomial::variance() const {
   const at::Tensor& p = probs();
   return static_cast<double>(total_count_) * p * (1 - p);
-}
-
-Multinomial Multinomial::expand(at::IntArrayRef batch_shape) const {
-  Multinomial out(*this);
-  out.param_ = param_.expand(concat_shapes(batch_shape, {num_events()}));
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

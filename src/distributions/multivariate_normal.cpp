@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "gamma_sampling.h"
+#include "sampling.h"
 #include "linalg_helpers.h"
 
 namespace torchdist {
@@ -50,15 +50,28 @@ at::Tensor multivariate_normal_entropy(const at::Tensor& scale_tril) {
 }
 
 MultivariateNormal::MultivariateNormal(at::Tensor loc, MatrixParam matrix, c10::optional<bool> validate_args)
-    : Distribution(checked_batch_shape(loc, matrix), checked_event_shape(loc, matrix), validate_args),
+    : Family(checked_batch_shape(loc, matrix), checked_event_shape(loc, matrix), validate_args),
       kind_(matrix.kind()) {
   const at::ScalarType dtype = detail::float_type_of({loc, matrix.value()});
   loc_ = loc.to(dtype).expand(concat_shapes(batch_shape(), event_shape()));
   param_ = matrix.value().to(dtype);
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real_vector()}, {matrix.arg_name(), param_, constraint_of(kind_)}});
-  }
+  // Before the factorization, so that a bad matrix is reported as such.
+  if (this->validate_args()) validate_params();
   unbroadcasted_scale_tril_ = detail::scale_tril_of(kind_, param_);
+}
+
+Distribution::ParamList MultivariateNormal::params() const {
+  return {{"loc", &loc_, constraints::real_vector(), 1},
+          {MatrixParam::arg_name(kind_), &param_, constraint_of(kind_), 2}};
+}
+
+std::vector<Distribution::ArgConstraint> MultivariateNormal::arg_constraints() const {
+  std::vector<ArgConstraint> out{{"loc", constraints::real_vector()}};
+  for (const MatrixParam::Kind kind :
+       {MatrixParam::Kind::kCovarianceMatrix, MatrixParam::Kind::kPrecisionMatrix, MatrixParam::Kind::kScaleTril}) {
+    out.push_back({MatrixParam::arg_name(kind), constraint_of(kind)});
+  }
+  return out;
 }
 
 std::vector<int64_t> MultivariateNormal::matrix_shape() const {
@@ -100,13 +113,6 @@ at::Tensor MultivariateNormal::entropy() const {
 
 at::Tensor MultivariateNormal::variance() const {
   return unbroadcasted_scale_tril_.pow(2).sum(-1).expand(concat_shapes(batch_shape(), event_shape()));
-}
-
-MultivariateNormal MultivariateNormal::expand(at::IntArrayRef batch_shape) const {
-  MultivariateNormal out(*this);
-  out.loc_ = loc_.expand(concat_shapes(batch_shape, event_shape()));
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -1,7 +1,7 @@
 #include "torchdist/distributions/negative_binomial.h"
 
 #include "count_support.h"
-#include "gamma_sampling.h"
+#include "sampling.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
@@ -28,7 +28,7 @@ at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor&
 
 NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits param,
                                    c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : Family({}, {}, validate_args) {
   param.check_defined("NegativeBinomial");
   TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
                     "NegativeBinomial: total_count must be a defined tensor");
@@ -40,28 +40,15 @@ NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits par
   const at::ScalarType dtype =
       !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
   total_count_ = b[0].to(dtype);
-  param_ = b[1].to(dtype);
-  set_batch_shape(param_.sizes());
-  if (!this->validate_args()) return;
-  check_params({{"total_count", total_count_, constraints::greater_than_eq(0.0)}});
-  if (is_probs_) {
-    check_params({{"probs", param_, constraints::half_open_interval(0.0, 1.0)}});
-  } else {
-    check_params({{"logits", param_, constraints::real(), /*allow_infinite=*/true}});
-  }
+  param_ = ProbsLogitsParam(b[1].to(dtype), param.is_probs(), ProbsLogitsParam::kBinary);
+  set_batch_shape(param_.given().sizes());
+  if (this->validate_args()) validate_params();
 }
 
-const at::Tensor& NegativeBinomial::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
+at::Tensor NegativeBinomial::odds() const {
+  const at::Tensor& given = param_.given();
+  return param_.is_probs() ? given / (1 - given) : at::exp(given);
 }
-
-const at::Tensor& NegativeBinomial::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
-}
-
-at::Tensor NegativeBinomial::odds() const { return is_probs_ ? param_ / (1 - param_) : at::exp(param_); }
 
 at::Tensor NegativeBinomial::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
@@ -74,19 +61,20 @@ at::Tensor NegativeBinomial::sample(at::IntArrayRef sample_shape, c10::optional<
 
 at::Tensor NegativeBinomial::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  at::Tensor v = value.to(at::promote_types(value.scalar_type(), param_.scalar_type()));
+  const at::Tensor& given = param_.given();
+  at::Tensor v = value.to(at::promote_types(value.scalar_type(), given.scalar_type()));
   // Without validation: -inf at a negative or fractional k.
   const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
   at::Tensor lp;
-  if (!is_probs_) {
+  if (!param_.is_probs()) {
     lp = negative_binomial_log_prob(v, total_count_, logits());
   } else {
     // From the probs themselves: the logits clamp p to [eps, 1 - eps], which
     // doubles 1 - p at p = 1 - 2^-53 (log_prob r log 2 too high). p = 0
     // with k = 0 is the point mass, exactly 0 with gradient 0 (as through
     // torch's clamp); the formula runs at p = 1/2 there, where it is finite.
-    const at::Tensor certain = (param_ == 0).logical_and(v == 0);
-    const at::Tensor p = at::where(certain, at::full({}, 0.5, param_.options()), param_);
+    const at::Tensor certain = (given == 0).logical_and(v == 0);
+    const at::Tensor p = at::where(certain, at::full({}, 0.5, given.options()), given);
     lp = at::special_xlog1py(total_count_, -p) + at::xlogy(v, p) - log_normalizer(v, total_count_);
     lp = at::where(certain, at::zeros({}, lp.options()), lp);
   }
@@ -102,16 +90,8 @@ at::Tensor NegativeBinomial::mode() const {
 
 at::Tensor NegativeBinomial::variance() const {
   // mean / (1 - p), with 1 - p = sigmoid(-l) for logits.
-  at::Tensor one_minus_p = is_probs_ ? 1 - param_ : at::sigmoid(-param_);
+  at::Tensor one_minus_p = param_.is_probs() ? 1 - param_.given() : at::sigmoid(-param_.given());
   return mean() / one_minus_p;
-}
-
-NegativeBinomial NegativeBinomial::expand(at::IntArrayRef batch_shape) const {
-  NegativeBinomial out(*this);
-  out.total_count_ = total_count_.expand(batch_shape);
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

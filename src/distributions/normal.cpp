@@ -4,8 +4,8 @@
 
 #include "../core/math_constants.h"
 #include "../kernels/fused.h"
-#include "../kernels/normal_scalar.h"
-#include "gamma_sampling.h"
+#include "../kernels/normal_one_element.h"
+#include "sampling.h"
 
 namespace torchdist {
 using detail::kHalfLog2Pi;
@@ -25,19 +25,21 @@ Normal::Normal(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> val
 
 at::Tensor Normal::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   const std::vector<int64_t> shape = extended_shape(sample_shape);
-  // One element: scalar arithmetic and one recorded node (~3x faster).
-  const at::Tensor scalar = detail::kernels::scalar_normal_rsample(loc_, scale_, shape, generator);
+  // One element: scalar arithmetic and one recorded node, where the per-op
+  // overhead of ATen and autograd is the whole cost.
+  const at::Tensor scalar = detail::kernels::one_element_normal_rsample(loc_, scale_, shape, generator);
   if (scalar.defined()) return scalar;
   const at::Tensor eps = detail::standard_normal(shape, loc_.options(), generator);
-  // loc + eps * scale as one recorded op (two cost ~1 us more on small tensors).
+  // loc + eps * scale as one recorded op: on small tensors each op's
+  // dispatch costs more than its arithmetic.
   return at::addcmul(loc_, eps, scale_);
 }
 
 at::Tensor Normal::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  const at::Tensor scalar = detail::kernels::scalar_normal_log_prob(value, loc_, scale_);
+  const at::Tensor scalar = detail::kernels::one_element_normal_log_prob(value, loc_, scale_);
   if (scalar.defined()) return scalar;
-  const at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_);
+  const at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_, &normal_log_prob);
   return fused.defined() ? fused : normal_log_prob(value, loc_, scale_);
 }
 

@@ -23,23 +23,19 @@ OneHotCategorical::OneHotCategorical(ProbsOrLogits param, c10::optional<bool> va
 
 OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args,
                                      const char* distribution)
-    : Distribution(categorical.batch_shape(), {categorical.num_events()}, validate_args),
+    : Family(categorical.batch_shape(), {categorical.num_events()}, validate_args),
       categorical_(std::move(categorical)) {
   // Inside this constructor name() is OneHotCategorical's even for a derived
-  // family, hence the explicit name.
+  // family, hence the explicit name instead of validate_params().
   if (this->validate_args()) {
-    if (categorical_.is_probs_) {
-      detail::check_param(distribution, "probs", categorical_.param_, constraints::simplex());
-    } else {
-      detail::check_param(distribution, "logits", categorical_.param_, constraints::real_vector(), /*allow_infinite=*/true);
-    }
+    for (const Param& p : params()) detail::check_param(distribution, p.name, *p.value, p.constraint, p.allow_infinite);
   }
 }
 
 at::Tensor OneHotCategorical::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::Tensor indices = categorical_.sample(sample_shape, std::move(generator));
   at::NoGradGuard no_grad;
-  return at::one_hot(indices, categorical_.num_events()).to(categorical_.param_.scalar_type());
+  return at::one_hot(indices, categorical_.num_events()).to(categorical_.param().given().scalar_type());
 }
 
 at::Tensor OneHotCategorical::log_prob(const at::Tensor& value) const {
@@ -64,16 +60,14 @@ at::Tensor OneHotCategorical::enumerate_support(bool expand) const {
   std::vector<int64_t> shape(batch_shape().size() + 2, 1);
   shape.front() = n;
   shape.back() = n;
-  at::Tensor values = at::eye(n, categorical_.param_.options()).view(shape);
+  at::Tensor values = at::eye(n, categorical_.param().given().options()).view(shape);
   if (!expand) return values;
   return values.expand(concat_shapes(concat_shapes({n}, batch_shape()), {n}));
 }
 
-OneHotCategorical OneHotCategorical::expand(at::IntArrayRef batch_shape) const {
-  OneHotCategorical out(*this);
-  out.categorical_ = categorical_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
+void OneHotCategorical::expand_params(at::IntArrayRef batch_shape) {
+  categorical_ = categorical_.expand(batch_shape);
+  set_batch_shape(batch_shape);
 }
 
 }  // namespace torchdist

@@ -7,29 +7,21 @@
 #include "torchdist/transforms/elementwise.h"
 
 namespace torchdist {
-namespace {
-std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& alpha,
-                                       c10::optional<bool> validate_args) {
-  std::vector<at::Tensor> params = broadcast_all("Pareto", {{"scale", scale}, {"alpha", alpha}});
-  if (validate_args.value_or(default_validate_args())) {
-    detail::check_param("Pareto", "alpha", params[1], constraints::positive());
-    detail::check_param("Pareto", "scale", params[0], constraints::positive());
-  }
-  return params;
-}
-
-}  // namespace
-
+// Broadcast in the constructor's order (scale, alpha), which a broadcast
+// error lists; validated in the declared order (alpha, scale), as torch.
 Pareto::Pareto(ScalarOrTensor scale, ScalarOrTensor alpha, c10::optional<bool> validate_args)
-    : Pareto(Checked{}, checked_params(scale, alpha, validate_args), validate_args.value_or(default_validate_args())) {}
+    : Pareto(Broadcast{}, broadcast_all("Pareto", {{"scale", scale}, {"alpha", alpha}}), validate_args) {}
 
-Pareto::Pareto(Checked, std::vector<at::Tensor> params, bool validate_args)
-    : TransformedDistribution(
-          std::make_shared<Exponential>(params[1], /*validate_args=*/false),
-          {std::make_shared<ExpTransform>(), std::make_shared<AffineTransform>(0.0, params[0])},
-          validate_args),
+// The base is built unvalidated, so that a bad alpha is reported as
+// Pareto's; building it checks no values, so validating afterwards reports
+// what validating first did.
+Pareto::Pareto(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Exponential>(params[1], /*validate_args=*/false),
+             {std::make_shared<ExpTransform>(), std::make_shared<AffineTransform>(0.0, params[0])}, validate_args),
       scale_(std::move(params[0])),
-      alpha_(std::move(params[1])) {}
+      alpha_(std::move(params[1])) {
+  if (this->validate_args()) validate_params();
+}
 
 at::Tensor Pareto::entropy() const { return (scale_ / alpha_).log() + (1 + alpha_.reciprocal()); }
 
@@ -48,10 +40,6 @@ at::Tensor Pareto::variance() const {
   at::Tensor finite = alpha_ > 2;
   at::Tensor a = at::where(finite, alpha_, 3.0);
   return at::where(finite, scale_.pow(2) * a / ((a - 1).pow(2) * (a - 2)), INFINITY);
-}
-
-Pareto Pareto::expand(at::IntArrayRef batch_shape) const {
-  return Pareto(Checked{}, {scale_.expand(batch_shape), alpha_.expand(batch_shape)}, validate_args());
 }
 
 }  // namespace torchdist

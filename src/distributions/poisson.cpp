@@ -18,10 +18,8 @@ at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
 }
 
 Poisson::Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args)
-    : ExponentialFamily({}, {}, validate_args) {
-  rate_ = std::move(broadcast_all({rate})[0]);
-  set_batch_shape(rate_.sizes());
-  if (this->validate_args()) check_params({{"rate", rate_, constraints::nonnegative()}});
+    : Family({}, {}, validate_args) {
+  init_params({std::move(rate)});
 }
 
 at::Tensor Poisson::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -44,7 +42,7 @@ at::Tensor Poisson::log_prob(const at::Tensor& value) const {
   // Integer counts (or float counts next to double rates) are computed in
   // the common floating dtype: lgamma of an int64 tensor is an error.
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), rate_.scalar_type()));
-  const at::Tensor fused = detail::kernels::fused_poisson_log_prob(v, rate_);
+  const at::Tensor fused = detail::kernels::fused_poisson_log_prob(v, rate_, &poisson_log_prob);
   return fused.defined() ? fused : poisson_log_prob(v, rate_);
 }
 
@@ -58,13 +56,6 @@ at::Tensor Poisson::cdf(const at::Tensor& value) const {
   at::Tensor q = at::special_gammaincc(shape.detach(), b[1]);
   q = at::where(b[0] < 1, at::zeros({}, q.options()), q);
   return at::where(b[0] == INFINITY, at::ones({}, q.options()), q);
-}
-
-Poisson Poisson::expand(at::IntArrayRef batch_shape) const {
-  Poisson out(*this);
-  out.rate_ = rate_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 at::Tensor Poisson::entropy() const { not_implemented("entropy"); }

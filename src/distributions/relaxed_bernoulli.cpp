@@ -5,20 +5,10 @@
 #include <limits>
 
 #include "torchdist/transforms/elementwise.h"
+#include "../core/broadcast_shapes.h"
 
 namespace torchdist {
 namespace {
-
-// at::infer_size, with a ValueError naming the distribution instead of
-// ATen's RuntimeError.
-template <class... Message>
-std::vector<int64_t> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b, const Message&... message) {
-  try {
-    return at::infer_size(a, b);
-  } catch (const c10::Error&) {
-    TORCH_CHECK_VALUE(false, message...);
-  }
-}
 
 struct Prepared {
   at::Tensor temperature;  // in its own shape, the common dtype
@@ -36,8 +26,8 @@ Prepared prepare(const char* distribution, const ScalarOrTensor& temperature, co
   const char* arg = param.is_probs() ? "probs" : "logits";
   const at::IntArrayRef t_shape = temperature.is_scalar() ? at::IntArrayRef() : temperature.tensor().sizes();
   const at::IntArrayRef p_shape = param.value().is_scalar() ? at::IntArrayRef() : param.value().tensor().sizes();
-  broadcast_shapes(t_shape, p_shape, distribution, ": temperature of shape ", t_shape, " does not broadcast with ", arg,
-                   " of shape ", p_shape);
+  TORCH_CHECK_VALUE(detail::broadcast_shapes(t_shape, p_shape), distribution, ": temperature of shape ", t_shape,
+                    " does not broadcast with ", arg, " of shape ", p_shape);
   std::vector<at::Tensor> b = broadcast_all({temperature, param.value()});
   Prepared out;
   out.param = std::move(b[1]);
@@ -92,21 +82,14 @@ at::Tensor relaxed_bernoulli_log_prob(const at::Tensor& y, const at::Tensor& log
 
 LogitRelaxedBernoulli::LogitRelaxedBernoulli(ScalarOrTensor temperature, ProbsOrLogits param,
                                              c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args), is_probs_(param.is_probs()) {
+    : Family({}, {}, validate_args) {
+  // prepare validates, as it does for RelaxedBernoulli: the temperature (not
+  // a declared parameter) first, and infinite probs reported as outside
+  // unit_interval rather than as not finite.
   Prepared p = prepare("LogitRelaxedBernoulli", temperature, param, this->validate_args());
   temperature_ = std::move(p.temperature);
-  param_ = std::move(p.param);
-  set_batch_shape(param_.sizes());
-}
-
-const at::Tensor& LogitRelaxedBernoulli::probs() const {
-  if (is_probs_) return param_;
-  return derived_.get([&] { return logits_to_probs(param_, /*is_binary=*/true); });
-}
-
-const at::Tensor& LogitRelaxedBernoulli::logits() const {
-  if (!is_probs_) return param_;
-  return derived_.get([&] { return probs_to_logits(param_, /*is_binary=*/true); });
+  param_ = ProbsLogitsParam(std::move(p.param), param.is_probs(), ProbsLogitsParam::kBinary);
+  set_batch_shape(param_.given().sizes());
 }
 
 at::Tensor LogitRelaxedBernoulli::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -135,13 +118,6 @@ at::Tensor LogitRelaxedBernoulli::icdf(const at::Tensor& value) const {
   return (logits() + (value.log() - (-value).log1p())) / temperature_;
 }
 
-LogitRelaxedBernoulli LogitRelaxedBernoulli::expand(at::IntArrayRef batch_shape) const {
-  LogitRelaxedBernoulli out(*this);
-  out.param_ = param_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // RelaxedBernoulli
 
@@ -150,8 +126,7 @@ RelaxedBernoulli::RelaxedBernoulli(ScalarOrTensor temperature, ProbsOrLogits par
                        validate_args.value_or(default_validate_args())) {}
 
 RelaxedBernoulli::RelaxedBernoulli(std::shared_ptr<const LogitRelaxedBernoulli> base, bool validate_args)
-    : TransformedDistribution(base, {std::make_shared<SigmoidTransform>()}, validate_args),
-      logit_base_(std::move(base)) {}
+    : Family(std::move(base), {std::make_shared<SigmoidTransform>()}, validate_args) {}
 
 at::Tensor RelaxedBernoulli::log_prob(const at::Tensor& value) const {
   if (validate_args()) {
@@ -176,11 +151,6 @@ at::Tensor RelaxedBernoulli::cdf(const at::Tensor& input) const {
   const at::Tensor y = at::where(below.logical_or(above), 0.5, value);
   const at::Tensor u = at::sigmoid((y.log() - (-y).log1p()) * temperature() - logits());
   return at::where(below, 0, at::where(above, 1, u));
-}
-
-RelaxedBernoulli RelaxedBernoulli::expand(at::IntArrayRef batch_shape) const {
-  return RelaxedBernoulli(std::make_shared<const LogitRelaxedBernoulli>(logit_base_->expand(batch_shape)),
-                          validate_args());
 }
 
 }  // namespace torchdist

@@ -5,27 +5,25 @@
 #include <cmath>
 
 #include "torchdist/transforms/elementwise.h"
-#include "../kernels/noise.h"
+#include "../core/broadcast_shapes.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 namespace {
 
-// at::infer_size, with a ValueError naming the distribution instead of
-// ATen's RuntimeError.
-template <class... Message>
-std::vector<int64_t> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b, const Message&... message) {
-  try {
-    return at::infer_size(a, b);
-  } catch (const c10::Error&) {
-    TORCH_CHECK_VALUE(false, message...);
-  }
+// Checks the parts under `distribution`'s name: the temperature, then the
+// probs or logits after normalization (as torch's Categorical checks them).
+void check_parts(const char* distribution, const at::Tensor& temperature, const ProbsLogitsParam& param) {
+  detail::check_param(distribution, "temperature", temperature, constraints::positive());
+  const Distribution::Param d = param.declare();
+  detail::check_param(distribution, d.name, *d.value, d.constraint, d.allow_infinite);
 }
 
-// The temperature (own shape, common dtype) and an unvalidated Categorical
-// whose batch is broadcast with the temperature; checked under
-// `distribution`'s name when `validate`.
-std::pair<at::Tensor, Categorical> prepare(const char* distribution, const ScalarOrTensor& temperature,
-                                           const ProbsOrLogits& param, bool validate) {
+// The temperature (own shape, common dtype) and the parameter normalized
+// as Categorical does it, its batch broadcast with the temperature; checked
+// under `distribution`'s name when `validate`.
+ExpRelaxedCategorical::Parts prepare(const char* distribution, const ScalarOrTensor& temperature,
+                                     const ProbsOrLogits& param, bool validate) {
   at::Tensor p = detail::categorical_param(param, distribution);
   TORCH_CHECK_VALUE(temperature.is_scalar() || temperature.tensor().defined(), distribution,
                     ": temperature must be a defined tensor");
@@ -41,21 +39,15 @@ std::pair<at::Tensor, Categorical> prepare(const char* distribution, const Scala
   }
   const char* arg = param.is_probs() ? "probs" : "logits";
   const at::IntArrayRef p_batch = p.sizes().slice(0, p.dim() - 1);
-  const std::vector<int64_t> batch =
-      broadcast_shapes(t.sizes(), p_batch, distribution, ": temperature of shape ", t.sizes(),
-                       " does not broadcast with the batch shape ", p_batch, " of ", arg, " of shape ", p.sizes());
+  const c10::optional<std::vector<int64_t>> shape = detail::broadcast_shapes(t.sizes(), p_batch);
+  TORCH_CHECK_VALUE(shape, distribution, ": temperature of shape ", t.sizes(), " does not broadcast with the batch shape ",
+                    p_batch, " of ", arg, " of shape ", p.sizes());
+  const std::vector<int64_t>& batch = *shape;
   if (at::IntArrayRef(batch) != p_batch) p = p.expand(concat_shapes(batch, {p.size(-1)}));
-  if (validate) detail::check_param(distribution, "temperature", t, constraints::positive());
   Categorical c(param.is_probs() ? ProbsOrLogits(Probs{p}) : ProbsOrLogits(Logits{p}), /*validate_args=*/false);
-  // After normalization, as torch's Categorical checks.
-  if (validate) {
-    if (param.is_probs()) {
-      detail::check_param(distribution, "probs", c.probs(), constraints::simplex());
-    } else {
-      detail::check_param(distribution, "logits", c.logits(), constraints::real_vector(), /*allow_infinite=*/true);
-    }
-  }
-  return {std::move(t), std::move(c)};
+  ExpRelaxedCategorical::Parts parts{std::move(t), c.param()};
+  if (validate) check_parts(distribution, parts.temperature, parts.param);
+  return parts;
 }
 
 }  // namespace
@@ -86,15 +78,15 @@ at::Tensor relaxed_one_hot_categorical_log_prob(const at::Tensor& y, const at::T
 
 ExpRelaxedCategorical::ExpRelaxedCategorical(ScalarOrTensor temperature, ProbsOrLogits param,
                                              c10::optional<bool> validate_args)
-    : ExpRelaxedCategorical(
-          prepare("ExpRelaxedCategorical", temperature, param, validate_args.value_or(default_validate_args())),
-          validate_args) {}
+    : ExpRelaxedCategorical(prepare("ExpRelaxedCategorical", temperature, param, /*validate=*/false), validate_args) {}
 
-ExpRelaxedCategorical::ExpRelaxedCategorical(std::pair<at::Tensor, Categorical> parts,
-                                             c10::optional<bool> validate_args)
-    : Distribution(parts.second.batch_shape(), {parts.second.num_events()}, validate_args),
-      temperature_(std::move(parts.first)),
-      categorical_(std::move(parts.second)) {}
+ExpRelaxedCategorical::ExpRelaxedCategorical(Parts parts, c10::optional<bool> validate_args)
+    : Family(parts.param.given().sizes().slice(0, parts.param.given().dim() - 1), {parts.param.given().size(-1)},
+             validate_args),
+      temperature_(std::move(parts.temperature)),
+      param_(std::move(parts.param)) {
+  if (this->validate_args()) check_parts("ExpRelaxedCategorical", temperature_, param_);
+}
 
 at::Tensor ExpRelaxedCategorical::gumbel_scores(at::IntArrayRef sample_shape,
                                                 c10::optional<at::Generator> generator) const {
@@ -121,21 +113,14 @@ at::Tensor ExpRelaxedCategorical::log_prob(const at::Tensor& value) const {
   return exp_relaxed_categorical_log_prob(value, logits(), temperature_);
 }
 
-ExpRelaxedCategorical ExpRelaxedCategorical::expand(at::IntArrayRef batch_shape) const {
-  ExpRelaxedCategorical out(*this);
-  out.categorical_ = categorical_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // RelaxedOneHotCategorical
 
 std::shared_ptr<const ExpRelaxedCategorical> RelaxedOneHotCategorical::make_base(const ScalarOrTensor& temperature,
                                                                                  const ProbsOrLogits& param,
                                                                                  bool validate) {
-  return std::shared_ptr<const ExpRelaxedCategorical>(new ExpRelaxedCategorical(
-      prepare("RelaxedOneHotCategorical", temperature, param, validate), /*validate_args=*/false));
+  ExpRelaxedCategorical::Parts parts = prepare("RelaxedOneHotCategorical", temperature, param, validate);
+  return std::make_shared<const ExpRelaxedCategorical>(std::move(parts), /*validate_args=*/false);
 }
 
 RelaxedOneHotCategorical::RelaxedOneHotCategorical(ScalarOrTensor temperature, ProbsOrLogits param,
@@ -145,7 +130,7 @@ RelaxedOneHotCategorical::RelaxedOneHotCategorical(ScalarOrTensor temperature, P
 
 RelaxedOneHotCategorical::RelaxedOneHotCategorical(std::shared_ptr<const ExpRelaxedCategorical> base,
                                                    bool validate_args)
-    : TransformedDistribution(base, {std::make_shared<ExpTransform>()}, validate_args), exp_base_(std::move(base)) {}
+    : Family(std::move(base), {std::make_shared<ExpTransform>()}, validate_args) {}
 
 at::Tensor RelaxedOneHotCategorical::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
@@ -156,18 +141,13 @@ at::Tensor RelaxedOneHotCategorical::rsample(at::IntArrayRef sample_shape,
                                              c10::optional<at::Generator> generator) const {
   // exp of the base's sample, log_softmax(scores), is softmax(scores): one
   // kernel instead of two.
-  return at::softmax(exp_base_->gumbel_scores(sample_shape, std::move(generator)), -1);
+  return at::softmax(exp_base().gumbel_scores(sample_shape, std::move(generator)), -1);
 }
 
 at::Tensor RelaxedOneHotCategorical::sample(at::IntArrayRef sample_shape,
                                             c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
   return rsample(sample_shape, std::move(generator));
-}
-
-RelaxedOneHotCategorical RelaxedOneHotCategorical::expand(at::IntArrayRef batch_shape) const {
-  return RelaxedOneHotCategorical(std::make_shared<const ExpRelaxedCategorical>(exp_base_->expand(batch_shape)),
-                                  validate_args());
 }
 
 }  // namespace torchdist

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "gamma_sampling.h"
+#include "sampling.h"
 
 namespace torchdist {
 
@@ -24,17 +24,8 @@ at::Tensor student_t_log_prob(const at::Tensor& x, const at::Tensor& df, const a
 }
 
 StudentT::StudentT(ScalarOrTensor df, ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("StudentT", {{"df", df}, {"loc", loc}, {"scale", scale}});
-  df_ = std::move(params[0]);
-  loc_ = std::move(params[1]);
-  scale_ = std::move(params[2]);
-  set_batch_shape(df_.sizes());
-  if (this->validate_args()) {
-    check_params({{"df", df_, constraints::positive()},
-                  {"loc", loc_, constraints::real()},
-                  {"scale", scale_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(df), std::move(loc), std::move(scale)});
 }
 
 at::Tensor StudentT::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -89,15 +80,6 @@ at::Tensor StudentT::variance() const {
   const at::Tensor infinite_or_nan =
       at::where(df_ > 1, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN());
   return at::where(finite, v, infinite_or_nan.to(v.scalar_type()));
-}
-
-StudentT StudentT::expand(at::IntArrayRef batch_shape) const {
-  StudentT out(*this);
-  out.df_ = df_.expand(batch_shape);
-  out.loc_ = loc_.expand(batch_shape);
-  out.scale_ = scale_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -40,16 +40,10 @@ at::Tensor uniform_log_prob(const at::Tensor& x, const at::Tensor& low, const at
 }
 
 Uniform::Uniform(ScalarOrTensor low, ScalarOrTensor high, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("Uniform", {{"low", low}, {"high", high}});
-  low_ = std::move(params[0]);
-  high_ = std::move(params[1]);
-  set_batch_shape(low_.sizes());
-  if (this->validate_args()) {
-    // torch's constraints: both dependent (on each other); here also finite.
-    check_params({{"low", low_, constraints::dependent()}, {"high", high_, constraints::dependent()}});
-    check_low_less_than_high(low_, high_);
-  }
+    : Family({}, {}, validate_args) {
+  // Checks each parameter on its own (finite) first, then the pair.
+  init_params({std::move(low), std::move(high)});
+  if (this->validate_args()) check_low_less_than_high(low_, high_);
 }
 
 ConstraintPtr Uniform::support() const { return constraints::interval(low_, high_); }
@@ -79,13 +73,5 @@ at::Tensor Uniform::mean() const { return (low_ + high_) / 2; }
 at::Tensor Uniform::mode() const { return at::full_like(high_, NAN); }
 at::Tensor Uniform::stddev() const { return (high_ - low_) / std::sqrt(12.0); }
 at::Tensor Uniform::variance() const { return (high_ - low_).pow(2) / 12; }
-
-Uniform Uniform::expand(at::IntArrayRef batch_shape) const {
-  Uniform out(*this);
-  out.low_ = low_.expand(batch_shape);
-  out.high_ = high_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
-}
 
 }  // namespace torchdist

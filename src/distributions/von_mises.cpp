@@ -40,14 +40,8 @@ at::Tensor von_mises_log_prob(const at::Tensor& x, const at::Tensor& loc, const 
 }
 
 VonMises::VonMises(ScalarOrTensor loc, ScalarOrTensor concentration, c10::optional<bool> validate_args)
-    : Distribution({}, {}, validate_args) {
-  auto params = broadcast_all("VonMises", {{"loc", loc}, {"concentration", concentration}});
-  loc_ = std::move(params[0]);
-  concentration_ = std::move(params[1]);
-  set_batch_shape(loc_.sizes());
-  if (this->validate_args()) {
-    check_params({{"loc", loc_, constraints::real()}, {"concentration", concentration_, constraints::positive()}});
-  }
+    : Family({}, {}, validate_args) {
+  init_params({std::move(loc), std::move(concentration)});
 }
 
 at::Tensor VonMises::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
@@ -111,14 +105,6 @@ at::Tensor VonMises::entropy() const {
   const at::Tensor k = concentration_.to(at::kDouble);
   const at::Tensor h = kLog2Pi + at::special_i0e(k).log() + k * one_minus_bessel_ratio(k);
   return h.to(concentration_.scalar_type());
-}
-
-VonMises VonMises::expand(at::IntArrayRef batch_shape) const {
-  VonMises out(*this);
-  out.loc_ = loc_.expand(batch_shape);
-  out.concentration_ = concentration_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 }  // namespace torchdist

@@ -12,13 +12,9 @@ namespace torchdist {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::vector<at::Tensor> checked_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration,
-                                       c10::optional<bool> validate_args) {
+// {scale, concentration, 1 / concentration}, broadcast.
+std::vector<at::Tensor> broadcast_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration) {
   std::vector<at::Tensor> params = broadcast_all("Weibull", {{"scale", scale}, {"concentration", concentration}});
-  if (validate_args.value_or(default_validate_args())) {
-    detail::check_param("Weibull", "scale", params[0], constraints::positive());
-    detail::check_param("Weibull", "concentration", params[1], constraints::positive());
-  }
   params.push_back(params[1].reciprocal());
   return params;
 }
@@ -47,17 +43,25 @@ at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const 
 }
 
 Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args)
-    : Weibull(Checked{}, checked_params(scale, concentration, validate_args),
-              validate_args.value_or(default_validate_args())) {}
+    : Weibull(Broadcast{}, broadcast_params(scale, concentration), validate_args) {}
 
-Weibull::Weibull(Checked, std::vector<at::Tensor> params, bool validate_args)
-    : TransformedDistribution(std::make_shared<Exponential>(unit_rate(params[0]), /*validate_args=*/false),
-                              {std::make_shared<PowerTransform>(params[2]),
-                               std::make_shared<AffineTransform>(0.0, params[0])},
-                              validate_args),
+// The base is built unvalidated, so that a bad parameter is reported as
+// Weibull's; building it checks no values, so validating afterwards reports
+// what validating first did.
+Weibull::Weibull(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args)
+    : Family(std::make_shared<Exponential>(unit_rate(params[0]), /*validate_args=*/false),
+             {std::make_shared<PowerTransform>(params[2]), std::make_shared<AffineTransform>(0.0, params[0])},
+             validate_args),
       scale_(std::move(params[0])),
       concentration_(std::move(params[1])),
-      concentration_reciprocal_(std::move(params[2])) {}
+      concentration_reciprocal_(std::move(params[2])) {
+  if (this->validate_args()) validate_params();
+}
+
+void Weibull::expand_params(at::IntArrayRef batch_shape) {
+  TransformedDistribution::expand_params(batch_shape);
+  concentration_reciprocal_ = concentration_reciprocal_.expand(batch_shape);
+}
 
 at::Tensor Weibull::log_prob(const at::Tensor& value) const {
   if (validate_args()) {
@@ -87,13 +91,6 @@ at::Tensor Weibull::mode() const {
 at::Tensor Weibull::variance() const {
   return scale_.pow(2) *
          (at::lgamma(1 + 2 * concentration_reciprocal_).exp() - (2 * at::lgamma(1 + concentration_reciprocal_)).exp());
-}
-
-Weibull Weibull::expand(at::IntArrayRef batch_shape) const {
-  return Weibull(
-      Checked{},
-      {scale_.expand(batch_shape), concentration_.expand(batch_shape), concentration_reciprocal_.expand(batch_shape)},
-      validate_args());
 }
 
 }  // namespace torchdist

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "gamma_sampling.h"
+#include "sampling.h"
 #include "linalg_helpers.h"
 
 namespace torchdist {
@@ -97,18 +97,36 @@ at::Tensor wishart_entropy(const at::Tensor& df, const at::Tensor& scale_tril) {
 }
 
 Wishart::Wishart(ScalarOrTensor df, MatrixParam matrix, c10::optional<bool> validate_args)
-    : ExponentialFamily(checked_batch_shape(df, matrix), checked_event_shape(df, matrix), validate_args),
+    : Family(checked_batch_shape(df, matrix), checked_event_shape(df, matrix), validate_args),
       kind_(matrix.kind()) {
   const at::ScalarType dtype =
       df.is_scalar() ? detail::float_type_of({matrix.value()}) : detail::float_type_of({matrix.value(), df.tensor()});
   param_ = matrix.value().to(dtype);
   df_ = df.to_tensor(param_.options()).to(dtype).expand(batch_shape());
-  const int64_t p = event_shape()[0];
   if (this->validate_args()) {
-    check_params({{"df", df_, constraints::greater_than(static_cast<double>(p - 1))},
-                  {matrix.arg_name(), param_, constraint_of(kind_)}});
+    // df first, as torch checks it (before its dict's checks), although the
+    // declaration lists the matrix first; both before the factorization.
+    check_params({{"df", df_, df_constraint()}, {matrix.arg_name(), param_, constraint_of(kind_)}});
   }
   unbroadcasted_scale_tril_ = detail::scale_tril_of(kind_, param_);
+}
+
+ConstraintPtr Wishart::df_constraint() const {
+  return constraints::greater_than(static_cast<double>(event_shape()[0] - 1));
+}
+
+Distribution::ParamList Wishart::params() const {
+  return {{MatrixParam::arg_name(kind_), &param_, constraint_of(kind_), 2}, {"df", &df_, df_constraint()}};
+}
+
+std::vector<Distribution::ArgConstraint> Wishart::arg_constraints() const {
+  std::vector<ArgConstraint> out;
+  for (const MatrixParam::Kind kind :
+       {MatrixParam::Kind::kCovarianceMatrix, MatrixParam::Kind::kPrecisionMatrix, MatrixParam::Kind::kScaleTril}) {
+    out.push_back({MatrixParam::arg_name(kind), constraint_of(kind)});
+  }
+  out.push_back({"df", df_constraint()});
+  return out;
 }
 
 const at::Tensor& Wishart::scale_tril() const {
@@ -178,13 +196,6 @@ at::Tensor Wishart::variance() const {
   const at::Tensor& V = covariance_matrix();
   const at::Tensor diag = V.diagonal(0, -2, -1);
   return df_.unsqueeze(-1).unsqueeze(-1) * (V.pow(2) + diag.unsqueeze(-1) * diag.unsqueeze(-2));
-}
-
-Wishart Wishart::expand(at::IntArrayRef batch_shape) const {
-  Wishart out(*this);
-  out.df_ = df_.expand(batch_shape);
-  out.set_batch_shape(batch_shape);
-  return out;
 }
 
 // theta = (-S^{-1} / 2, (nu - p - 1) / 2), t(X) = (X, log det X), k = 0:

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "torchdist/core/utils.h"
-#include "../kernels/noise.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 

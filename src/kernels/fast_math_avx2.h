@@ -1,7 +1,7 @@
 #pragma once
 // Internal, for the AVX2 kernel files: log and exp of eight floats in fewer
 // instructions than Sleef's (which ATen's Vectorized<float> calls), within
-// 1 ulp like Sleef's (tests/kernels/test_noise.cpp measures both: log over
+// 1 ulp like Sleef's (tests/kernels/test_samplers.cpp measures both: log over
 // every float in [0.5, 2) and a sample of the whole range, exp over a dense
 // grid of its range). Lanes outside the common range (subnormal, zero,
 // negative, infinite or NaN for log; results that overflow or are subnormal

@@ -3,9 +3,9 @@
 // doubles, for Beta's log-density of float values, which is computed in
 // double because lgamma(a + b) - lgamma(a) - lgamma(b) cancels (in float,
 // digits of the result are lost once the concentrations reach the tens).
-// Sleef's double lgamma (ATen's Vectorized<double>) costs 24 ns per element
-// here, fast_lgamma 5.6, and fast_lbeta does the work of three of those in
-// 0.7 of their time. Their absolute error stays below 1e-15 (x + 8) log(x + 8), the size of
+// They replace Sleef's double lgamma (ATen's Vectorized<double>), the bulk
+// of that kernel's time (BENCHMARKS.md, "Kernel building blocks"), and
+// fast_lbeta shares the work of its three lgammas. Their absolute error stays below 1e-15 (x + 8) log(x + 8), the size of
 // the Stirling term they sum (tests/kernels/test_fast_math.cpp, against
 // lgammal): far below what a float result holds, though not Sleef's 1 ulp,
 // so double kernels keep Sleef's.
@@ -19,8 +19,7 @@
 // log x = k log 2 + log c + log1p(z / c - 1), where |z / c - 1| <= 2^-8 makes
 // six series terms exact to 2^-56. z / c is z times a stored 1/c (one FMA)
 // and the stored log c is -log(1/c) of that stored value, so no division is
-// left; 2.3 times faster than the atanh reduction with a division it
-// replaces. The subinterval around 1 has c = 1, so that log 1 = 0 and the
+// left, where the atanh reduction it replaces had a division per call. The subinterval around 1 has c = 1, so that log 1 = 0 and the
 // error near 1 is relative. Absolute error 3e-16 max(1, |log x|).
 
 #include <ATen/cpu/vec/vec.h>

@@ -15,12 +15,6 @@
 
 #include "elementwise.h"
 #include "raw_kernels.h"
-#include "torchdist/distributions/bernoulli.h"
-#include "torchdist/distributions/beta.h"
-#include "torchdist/distributions/gamma.h"
-#include "torchdist/distributions/normal.h"
-#include "torchdist/distributions/poisson.h"
-#include "../kl/kl_rules.h"
 
 namespace torchdist {
 namespace detail {
@@ -40,12 +34,29 @@ at::Tensor run_forward(ForwardKernel kernel, const ElementwisePlan& plan) {
   return out;
 }
 
+// The caller's formula, of as many tensors as `in` holds. It travels
+// through the autograd context as an integer (a function pointer cast back
+// to its own type).
+using AnyFormula = void (*)();
+at::Tensor call_formula(int64_t formula, const std::vector<at::Tensor>& in) {
+  const auto f = reinterpret_cast<AnyFormula>(static_cast<intptr_t>(formula));
+  switch (in.size()) {
+    case 2: return reinterpret_cast<Formula2>(f)(in[0], in[1]);
+    case 3: return reinterpret_cast<Formula3>(f)(in[0], in[1], in[2]);
+    case 4: return reinterpret_cast<Formula4>(f)(in[0], in[1], in[2], in[3]);
+    default: TORCH_INTERNAL_ASSERT(false, "fused kernels: no formula of ", in.size(), " tensors");
+  }
+}
+template <class Formula>
+int64_t formula_id(Formula f) {
+  return static_cast<int64_t>(reinterpret_cast<intptr_t>(reinterpret_cast<AnyFormula>(f)));
+}
+
 // Gradients by autograd through the ATen formula: on the saved inputs
 // themselves when the backward is itself recorded (create_graph), else on
 // detached copies.
 variable_list reference_backward(const std::vector<at::Tensor>& inputs, const at::Tensor& grad,
-                                 const std::vector<bool>& needs,
-                                 at::Tensor (*reference)(const std::vector<at::Tensor>&)) {
+                                 const std::vector<bool>& needs, int64_t reference) {
   const bool create_graph = at::GradMode::is_enabled();
   at::AutoGradMode enable_grad(true);
   std::vector<at::Tensor> leaves, wrt;
@@ -53,7 +64,7 @@ variable_list reference_backward(const std::vector<at::Tensor>& inputs, const at
     leaves.push_back(create_graph ? inputs[i] : inputs[i].detach().requires_grad_(needs[i]));
     if (needs[i]) wrt.push_back(leaves.back());
   }
-  const at::Tensor out = reference(leaves);
+  const at::Tensor out = call_formula(reference, leaves);
   const variable_list grads = torch::autograd::grad({out}, wrt, {grad}, /*retain_graph=*/create_graph,
                                                     create_graph, /*allow_unused=*/true);
   variable_list result(inputs.size());
@@ -64,13 +75,14 @@ variable_list reference_backward(const std::vector<at::Tensor>& inputs, const at
 }
 
 // Spec: kForward, kBackward (null: reference gradients only), kFusedGrads
-// (the inputs the fused backward differentiates), extras(inputs) (more
-// operands for the backward kernel; WithoutExtras gives none) and
-// reference(inputs).
+// (the inputs the fused backward differentiates) and extras(inputs) (more
+// operands for the backward kernel; WithoutExtras gives none). `reference`
+// is the caller's formula (formula_id).
 template <class Spec>
 struct FusedElementwise : public torch::autograd::Function<FusedElementwise<Spec>> {
   template <class... Tensors>
-  static at::Tensor forward(AutogradContext* ctx, const Tensors&... inputs) {
+  static at::Tensor forward(AutogradContext* ctx, int64_t reference, const Tensors&... inputs) {
+    ctx->saved_data["reference"] = reference;
     ctx->save_for_backward({inputs...});
     auto plan = plan_elementwise({inputs...});
     TORCH_INTERNAL_ASSERT(plan.has_value());
@@ -108,20 +120,26 @@ struct FusedElementwise : public torch::autograd::Function<FusedElementwise<Spec
         for (size_t i = 0; i < inputs.size(); ++i) {
           if (needs[i]) result[i] = full[i].sum_to_size(inputs[i].sizes());
         }
-        return result;
+        return with_reference_slot(std::move(result));
       }
     }
-    return reference_backward(inputs, grad, needs, &Spec::reference);
+    return with_reference_slot(reference_backward(inputs, grad, needs, ctx->saved_data["reference"].toInt()));
+  }
+
+  // No gradient for the reference argument, which comes first.
+  static variable_list with_reference_slot(variable_list grads) {
+    grads.insert(grads.begin(), at::Tensor());
+    return grads;
   }
 };
 
 // The fused result, or undefined when the kernels do not take these inputs.
-template <class Spec, class... Tensors>
-at::Tensor fused(const Tensors&... inputs) {
+template <class Spec, class Formula, class... Tensors>
+at::Tensor fused(Formula reference, const Tensors&... inputs) {
   auto plan = plan_elementwise({inputs...});
   if (!plan) return {};
   if (!any_requires_grad({inputs...})) return run_forward(Spec::kForward, *plan);
-  return FusedElementwise<Spec>::apply(inputs...);
+  return FusedElementwise<Spec>::apply(formula_id(reference), inputs...);
 }
 
 // The default of a Spec: no operands beyond grad and the inputs.
@@ -133,14 +151,12 @@ struct NormalSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &normal_log_prob_kernel;
   static constexpr BackwardKernel kBackward = &normal_log_prob_backward_kernel;
   static constexpr bool kFusedGrads[3] = {true, true, true};
-  static at::Tensor reference(const std::vector<at::Tensor>& in) { return normal_log_prob(in[0], in[1], in[2]); }
 };
 
 struct BernoulliSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &bernoulli_log_prob_kernel;
   static constexpr BackwardKernel kBackward = &bernoulli_log_prob_backward_kernel;
   static constexpr bool kFusedGrads[2] = {true, true};
-  static at::Tensor reference(const std::vector<at::Tensor>& in) { return bernoulli_log_prob(in[0], in[1]); }
 };
 
 struct GammaSpec {
@@ -150,7 +166,6 @@ struct GammaSpec {
   // digamma(concentration) has the parameters' shape: one ATen pass over
   // the batch, not over the samples.
   static std::vector<at::Tensor> extras(const std::vector<at::Tensor>& in) { return {at::digamma(in[1])}; }
-  static at::Tensor reference(const std::vector<at::Tensor>& in) { return gamma_log_prob(in[0], in[1], in[2]); }
 };
 
 struct PoissonSpec : WithoutExtras {
@@ -158,64 +173,57 @@ struct PoissonSpec : WithoutExtras {
   static constexpr BackwardKernel kBackward = &poisson_log_prob_backward_kernel;
   // A count's gradient (rarely wanted) comes from the reference.
   static constexpr bool kFusedGrads[2] = {false, true};
-  static at::Tensor reference(const std::vector<at::Tensor>& in) { return poisson_log_prob(in[0], in[1]); }
 };
 
 struct BetaSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &beta_log_prob_kernel;
   static constexpr BackwardKernel kBackward = nullptr;
   static constexpr bool kFusedGrads[3] = {false, false, false};
-  static at::Tensor reference(const std::vector<at::Tensor>& in) { return beta_log_prob(in[0], in[1], in[2]); }
 };
 
 struct NormalNormalKlSpec : WithoutExtras {
   static constexpr ForwardKernel kForward = &normal_normal_kl_kernel;
   static constexpr BackwardKernel kBackward = &normal_normal_kl_backward_kernel;
   static constexpr bool kFusedGrads[4] = {true, true, true, true};
-  static at::Tensor reference(const std::vector<at::Tensor>& in) {
-    return normal_normal_kl_formula(in[0], in[1], in[2], in[3]);
-  }
 };
 
 }  // namespace
 
-at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  return fused<NormalSpec>(x, loc, scale);
+at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale,
+                                 Formula3 reference) {
+  return fused<NormalSpec>(reference, x, loc, scale);
 }
-at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits) {
-  return fused<BernoulliSpec>(value, logits);
+at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference) {
+  return fused<BernoulliSpec>(reference, value, logits);
 }
-at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate) {
-  return fused<GammaSpec>(x, concentration, rate);
+at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate,
+                                Formula3 reference) {
+  return fused<GammaSpec>(reference, x, concentration, rate);
 }
-at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
-  return fused<PoissonSpec>(value, rate);
+at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate, Formula2 reference) {
+  return fused<PoissonSpec>(reference, value, rate);
 }
 at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1,
-                               const at::Tensor& concentration0) {
-  return fused<BetaSpec>(x, concentration1, concentration0);
+                               const at::Tensor& concentration0, Formula3 reference) {
+  return fused<BetaSpec>(reference, x, concentration1, concentration0);
 }
 
 at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
-                                  const at::Tensor& scale_q) {
-  return fused<NormalNormalKlSpec>(loc_p, scale_p, loc_q, scale_q);
+                                  const at::Tensor& scale_q, Formula4 reference) {
+  return fused<NormalNormalKlSpec>(reference, loc_p, scale_p, loc_q, scale_q);
 }
 
 #else  // built without the AVX2 kernels: every caller takes its ATen formula
 
-at::Tensor fused_normal_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_bernoulli_log_prob(const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_gamma_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_poisson_log_prob(const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_beta_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_normal_normal_kl(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&) {
+at::Tensor fused_normal_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&, Formula3) { return {}; }
+at::Tensor fused_bernoulli_log_prob(const at::Tensor&, const at::Tensor&, Formula2) { return {}; }
+at::Tensor fused_gamma_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&, Formula3) { return {}; }
+at::Tensor fused_poisson_log_prob(const at::Tensor&, const at::Tensor&, Formula2) { return {}; }
+at::Tensor fused_beta_log_prob(const at::Tensor&, const at::Tensor&, const at::Tensor&, Formula3) { return {}; }
+at::Tensor fused_normal_normal_kl(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                                  Formula4) {
   return {};
 }
-at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&) { return {}; }
-at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c10::optional<at::Generator>&) {
-  return {};
-}
-at::Tensor fused_log_softmax(const at::Tensor&, bool*) { return {}; }
 
 #endif
 

@@ -1,12 +1,14 @@
 #pragma once
 // Internal: the formulas with a fused kernel (log_prob of some families, KL
 // of some pairs). Each returns the same values as the ATen formula it
-// replaces (normal_log_prob, ...) by one pass over memory, with a fused
-// backward where autograd records it, or an undefined tensor when the fast
-// path does not apply; the caller then runs its formula. Example
-// (Normal::log_prob):
+// replaces by one pass over memory, with a fused backward where autograd
+// records it, or an undefined tensor when the fast path does not apply; the
+// caller then runs its formula. The caller also passes the formula itself,
+// its reference: the backward falls back to autograd through it where the
+// fused backward does not apply (double backward, say). The kernels thus
+// never include a family header. Example (Normal::log_prob):
 //
-//   at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_);
+//   at::Tensor fused = detail::kernels::fused_normal_log_prob(value, loc_, scale_, &normal_log_prob);
 //   return fused.defined() ? fused : normal_log_prob(value, loc_, scale_);
 
 #include <ATen/ATen.h>
@@ -16,12 +18,19 @@ namespace torchdist {
 namespace detail {
 namespace kernels {
 
-at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale);
-at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits);
-at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate);
-at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate);
+/// A family's ATen formula of two, three or four tensors.
+using Formula2 = at::Tensor (*)(const at::Tensor&, const at::Tensor&);
+using Formula3 = at::Tensor (*)(const at::Tensor&, const at::Tensor&, const at::Tensor&);
+using Formula4 = at::Tensor (*)(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&);
+
+at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale,
+                                 Formula3 reference);
+at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference);
+at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate,
+                                Formula3 reference);
+at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate, Formula2 reference);
 at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1,
-                               const at::Tensor& concentration0);
+                               const at::Tensor& concentration0, Formula3 reference);
 
 /// Categorical log_prob (the log-normalized logit of each value) for int64
 /// values of shape sample_shape + batch_shape, when autograd does not record
@@ -44,7 +53,7 @@ at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan = nullptr);
 
 /// KL(N(loc_p, scale_p) || N(loc_q, scale_q)) as kl_normal_normal computes it.
 at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
-                                  const at::Tensor& scale_q);
+                                  const at::Tensor& scale_q, Formula4 reference);
 
 }  // namespace kernels
 }  // namespace detail

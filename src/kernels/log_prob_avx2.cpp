@@ -215,7 +215,7 @@ struct PoissonBackward {
 // (b - 1) log1p(-x) - log B(a, b), where on an end the vanishing log is 0
 // and the limit (-inf, 0 or +inf by the sign of the exponent) is added. For
 // float storage the logs and log B are the kernels' (fast_math_double_avx2.h;
-// Sleef's three lgammas and two logs were 75 of the 77 ms per 1e6), on
+// Sleef's three lgammas and two logs were nearly all of the time), on
 // vectors whose x all lie in [0, 1]; an x outside (unvalidated input) takes
 // Sleef's path, whose logs give the reference's NaN.
 template <typename T>

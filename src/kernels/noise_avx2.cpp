@@ -1,8 +1,8 @@
 // Random noise kernels (AVX2 + FMA): the stream of random_stream.h (Philox
 // seeds, xoshiro128++ words) eight lanes at a time, turned into uniforms and
 // Gumbel noise in the same pass. at::rand draws one mt19937 number at a time
-// (about 2.5 ns per float here) and the two logs of the Gumbel transform are
-// two more passes with Sleef's log (1 ns each); this is one pass.
+// and the two logs of the Gumbel transform are two more passes over memory
+// with Sleef's log; this is one pass.
 
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>

@@ -1,6 +1,7 @@
 #pragma once
-// Internal: the fused kernels (log_prob_avx2.cpp, kl_avx2.cpp, noise_avx2.cpp,
-// fast_math_avx2.cpp).
+// Internal: the raw kernels (the *_avx2.cpp files): pointers and sizes in,
+// pointers out; no tensors and no checks (their entry points in fused.cpp,
+// categorical.cpp and samplers.cpp do that).
 // Each elementwise kernel reads the plan's operands in the order listed and
 // writes one pass over the output; a backward kernel's first operand is the
 // incoming gradient and it writes the gradient of each input to grads[k]
@@ -41,6 +42,18 @@ void beta_log_prob_kernel(const ElementwisePlan& plan, void* out);
 void normal_normal_kl_kernel(const ElementwisePlan& plan, void* out);
 // operands: grad, loc_p, scale_p, loc_q, scale_q; grads: the four parameters
 void normal_normal_kl_backward_kernel(const ElementwisePlan& plan, void* const* grads);
+
+// Categorical draws out[j], j in [begin, end), by the inverse CDF of row
+// j % rows of probs (rows x categories, not necessarily normalized), with
+// uniforms[j] in (0, 1]; false when a row holds a negative, NaN or infinite
+// probability or sums to zero (categorical_avx2.cpp).
+template <typename T>
+bool categorical_draw_kernel(const T* probs, int64_t categories, int64_t rows, const double* uniforms, int64_t* out,
+                             int64_t begin, int64_t end);
+
+// log_softmax of rows [begin, end) of in (rows of length k) into out;
+// returns whether one of them holds a NaN (softmax_avx2.cpp).
+bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end);
 
 // Fills out[0, n) (float or double) with -log(-log(u)), u element i's
 // uniform of the Philox stream under `key` (random_stream.h) clamped to [lo, hi],

@@ -2,19 +2,17 @@
 // FMA): per row one max pass, one pass summing exp(x - max) with the
 // kernels' fast exp (fast_math_avx2.h) and one pass writing
 // x - max - log(sum): ATen's kernel makes the same passes with Sleef's exp,
-// which is most of its time.
+// which is most of its time. The entry point, fused_log_softmax, is in
+// categorical.cpp.
 
-#include <ATen/Parallel.h>
 #include <immintrin.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 
-#include "elementwise.h"
 #include "fast_math_avx2.h"
-#include "fused.h"
+#include "raw_kernels.h"
 
 namespace torchdist {
 namespace detail {
@@ -112,27 +110,13 @@ double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next
 
 }  // namespace
 
-at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
-  if (!fused_kernels_enabled() || !x.defined() || any_requires_grad({x}) || !x.device().is_cpu() ||
-      x.layout() != at::kStrided || !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 ||
-      x.numel() == 0) {
-    return {};
+bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end) {
+  bool nan = false;
+  for (int64_t r = begin; r < end; ++r) {
+    const bool prefetch = r + 1 < end && k <= kPrefetchMaxRow;
+    nan |= std::isnan(log_softmax_row(in + r * k, out + r * k, k, prefetch));
   }
-  const int64_t k = x.size(-1), rows = x.numel() / k;
-  at::Tensor out = at::empty_like(x);
-  const float* in = x.data_ptr<float>();
-  float* o = out.data_ptr<float>();
-  std::atomic<bool> nan_row{false};
-  at::parallel_for(0, rows, std::max<int64_t>(1, at::internal::GRAIN_SIZE / k), [&](int64_t begin, int64_t end) {
-    bool nan = false;
-    for (int64_t r = begin; r < end; ++r) {
-      const bool prefetch = r + 1 < end && k <= kPrefetchMaxRow;
-      nan |= std::isnan(log_softmax_row(in + r * k, o + r * k, k, prefetch));
-    }
-    if (nan) nan_row.store(true, std::memory_order_relaxed);
-  });
-  if (has_nan != nullptr) *has_nan = nan_row.load(std::memory_order_relaxed);
-  return out;
+  return nan;
 }
 
 }  // namespace kernels

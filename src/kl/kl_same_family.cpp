@@ -58,7 +58,8 @@ at::Tensor normal_normal_kl_formula(const at::Tensor& loc_p, const at::Tensor& s
 namespace {
 
 at::Tensor kl_normal_normal(const Normal& p, const Normal& q) {
-  const at::Tensor fused = kernels::fused_normal_normal_kl(p.loc(), p.scale(), q.loc(), q.scale());
+  const at::Tensor fused =
+      kernels::fused_normal_normal_kl(p.loc(), p.scale(), q.loc(), q.scale(), &normal_normal_kl_formula);
   return fused.defined() ? fused : normal_normal_kl_formula(p.loc(), p.scale(), q.loc(), q.scale());
 }
 

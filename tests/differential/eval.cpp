@@ -15,8 +15,9 @@
 // path) and the value, null where the output does not depend on it. Methods:
 // log_prob, cdf, icdf (with "value"); entropy, mean, mode, variance, stddev,
 // perplexity; enumerate_support ("expand"); sample and rsample
-// ("sample_shape", "seed"); shapes (only the shapes). Each case is isolated:
-// whatever it throws becomes its result.
+// ("sample_shape", "seed"); shapes (only the shapes, and "arg_constraints":
+// [[name, constraint name], ...]). Each case is isolated: whatever it throws
+// becomes its result.
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -78,6 +79,11 @@ json evaluate(const json& c) {
     d = td::differential::make_distribution(c.at("dist"), leaves);
     result["batch_shape"] = d->batch_shape().vec();
     result["event_shape"] = d->event_shape().vec();
+    if (c.at("method") == "shapes") {
+      json args = json::array();
+      for (const auto& a : d->arg_constraints()) args.push_back({a.name, a.constraint->name()});
+      result["arg_constraints"] = args;
+    }
     stage = "method";
     at::Tensor value;
     if (c.contains("value")) {

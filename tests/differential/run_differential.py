@@ -313,6 +313,32 @@ def call_torch(d, method, case, value):
     raise KeyError(method)
 
 
+def constraint_name(c):
+    """torchdist's name for torch's constraint object: "positive()", "independent(positive(), 1)"."""
+    def bound(x):
+        return "%g" % float(x)
+    if isinstance(c, C.independent):
+        base = constraint_name(c.base_constraint)
+        n = c.reinterpreted_batch_ndims
+        return "real_vector()" if base == "real()" and n == 1 else "independent(%s, %d)" % (base, n)
+    kind = type(c).__name__.lstrip("_")
+    if kind == "GreaterThan":
+        return "positive()" if c.lower_bound == 0 else "greater_than(%s)" % bound(c.lower_bound)
+    if kind == "GreaterThanEq":
+        return "nonnegative()" if c.lower_bound == 0 else "greater_than_eq(%s)" % bound(c.lower_bound)
+    if kind == "Interval":
+        if (c.lower_bound, c.upper_bound) == (0, 1):
+            return "unit_interval()"
+        return "interval(%s, %s)" % (bound(c.lower_bound), bound(c.upper_bound))
+    if kind == "HalfOpenInterval":
+        return "half_open_interval(%s, %s)" % (bound(c.lower_bound), bound(c.upper_bound))
+    if kind == "IntegerGreaterThan":
+        return {0: "nonnegative_integer()", 1: "positive_integer()"}[c.lower_bound]
+    simple = {"Real": "real()", "Simplex": "simplex()", "PositiveDefinite": "positive_definite()",
+              "LowerCholesky": "lower_cholesky()", "CorrCholesky": "corr_cholesky()", "Dependent": "dependent()"}
+    return simple[kind]
+
+
 def error_class(e):
     """The class the evaluator reports for the same condition (torch.linalg's
     LinAlgError is a RuntimeError, NotImplementedError is one too)."""
@@ -331,6 +357,8 @@ def evaluate_torch(case):
     try:
         d = build_torch(case["dist"], leaves, grad)
         res["batch_shape"], res["event_shape"] = list(d.batch_shape), list(d.event_shape)
+        if case["method"] == "shapes":
+            res["arg_constraints"] = [[k, constraint_name(c)] for k, c in d.arg_constraints.items()]
         stage = "method"
         value = None
         if "value" in case:
@@ -1156,6 +1184,9 @@ def checks_for(case, ref, got, dev=None):
             shape_err = "output %s %s vs reference %s %s" % (got["out"]["dtype"], got["out"]["shape"],
                                                               ref["out"]["dtype"], ref["out"]["shape"])
     out.append(("shape", shape_err))
+    if "arg_constraints" in ref:
+        out.append(("arg_constraints", None if ref["arg_constraints"] == got.get("arg_constraints") else
+                    "arg_constraints %s vs torch's %s" % (got.get("arg_constraints"), ref["arg_constraints"])))
     if shape_err or "out" not in ref:
         return out
     if case["method"] in ("sample", "rsample"):
@@ -1970,6 +2001,7 @@ def main():
     t_eval = time.time() - start - t_torch
 
     tally = collections.Counter()
+    arg_constraints_checked = set()
     exclusions = collections.Counter()
     failures, defects_seen, deviations_seen = [], collections.Counter(), collections.Counter()
     conventions_seen = collections.Counter()
@@ -1986,6 +2018,8 @@ def main():
             except Exception as e:  # a driver bug is a failure, never a crash
                 checks.append(("goodness of fit", "the test itself raised %s: %s" % (type(e).__name__, e)))
         for check, detail in checks:
+            if check == "arg_constraints":
+                arg_constraints_checked.add(case["meta"]["family"])
             if detail is not None and detail.startswith("EXCLUDED: "):
                 exclusions[detail[len("EXCLUDED: "):]] += 1
                 continue
@@ -2009,6 +2043,13 @@ def main():
                 continue
             tally["failed"] += 1
             failures.append((case, check, detail))
+
+    # Every family's arg_constraints() is compared with torch's (names, order, constraints).
+    for fam in sorted({c["meta"]["family"] for c in cases} - arg_constraints_checked):
+        tally["checks"] += 1
+        tally["failed"] += 1
+        failures.append(({"meta": {"family": fam, "label": "-", "dtype": "-", "method": "shapes", "kind": "-"}},
+                         "arg_constraints", "no valid parameter set compared arg_constraints() with torch's"))
 
     # A defect entry that no longer matches any failure has been fixed: remove it.
     for i, e in enumerate(KNOWN_TORCHDIST_DEFECTS):
@@ -2055,6 +2096,7 @@ def main():
     print("exclusions (not compared): %d" % sum(exclusions.values()))
     for why, n in sorted(exclusions.items()):
         print("  %5d  %s" % (n, why))
+    print("arg_constraints() compared with torch's for %d families" % len(arg_constraints_checked))
     print("runtime %.1f s" % (time.time() - start))
     print("%d passed, %d failed" % (tally["passed"], tally["failed"]))
     return 1 if tally["failed"] else 0

@@ -177,7 +177,7 @@ TEST(NegativeBinomial, GradientsMatchFiniteDifferences) {
 
 TEST(NegativeBinomial, ValidationErrorsNameDistributionArgumentAndConstraint) {
   EXPECT_THROW_MSG(td::NegativeBinomial(tensor_of({1, -1}, {2}), td::probs(0.5)), c10::ValueError,
-                   "NegativeBinomial: total_count must satisfy greater_than_eq(0), got -1 at index [1]");
+                   "NegativeBinomial: total_count must satisfy nonnegative(), got -1 at index [1]");
   EXPECT_THROW_MSG(td::NegativeBinomial(2.0, td::probs(tensor_of({0.5, 1.0}, {2}))), c10::ValueError,
                    "NegativeBinomial: probs must satisfy half_open_interval(0, 1), got 1 at index [1]");
   EXPECT_THROW_MSG(td::NegativeBinomial(2.0, td::logits(tensor_of({NAN}))), c10::ValueError,

@@ -138,7 +138,7 @@ TEST(Normal, ExtremeParametersStayFinite) {
   EXPECT_TRUE(at::isfinite(n.entropy()).all().item<bool>());
 }
 
-// ---- One-element parameters: the scalar path (src/kernels/normal_scalar.cpp)
+// ---- One-element parameters: the scalar path (src/kernels/normal_one_element.cpp)
 // against the ATen formulas it replaces, on the same inputs.
 
 // d out / d inputs (create_graph) and the derivative of each of those

@@ -20,6 +20,7 @@
 
 #include "../../src/kernels/elementwise.h"
 #include "../../src/kernels/fused.h"
+#include "../../src/kl/kl_rules.h"
 #include "../support/testing.h"
 
 namespace td = torchdist;
@@ -27,6 +28,27 @@ namespace tk = torchdist::detail::kernels;
 using td::testing::all_close;
 
 namespace {
+
+// The entry points with the families' formulas as their references, as the families call them.
+at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
+  return tk::fused_normal_log_prob(x, loc, scale, &td::normal_log_prob);
+}
+at::Tensor fused_bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits) {
+  return tk::fused_bernoulli_log_prob(value, logits, &td::bernoulli_log_prob);
+}
+at::Tensor fused_gamma_log_prob(const at::Tensor& x, const at::Tensor& concentration, const at::Tensor& rate) {
+  return tk::fused_gamma_log_prob(x, concentration, rate, &td::gamma_log_prob);
+}
+at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rate) {
+  return tk::fused_poisson_log_prob(value, rate, &td::poisson_log_prob);
+}
+at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& a, const at::Tensor& b) {
+  return tk::fused_beta_log_prob(x, a, b, &td::beta_log_prob);
+}
+at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,
+                                  const at::Tensor& scale_q) {
+  return tk::fused_normal_normal_kl(loc_p, scale_p, loc_q, scale_q, &td::detail::normal_normal_kl_formula);
+}
 
 using Inputs = std::vector<at::Tensor>;
 using LogProb = std::function<at::Tensor(const Inputs&)>;
@@ -147,10 +169,10 @@ TEST_F(FusedKernels, NormalMatchesTheFormula) {
                   shaped(uniform(p.param_shape, 0.2, 3.0, 3, dtype), p)};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_normal_log_prob(in[0], in[1], in[2]).defined()) << name;
+    ASSERT_TRUE(fused_normal_log_prob(in[0], in[1], in[2]).defined()) << name;
     expect_paths_agree(name, [](const Inputs& x) { return td::Normal(x[1], x[2]).log_prob(x[0]); }, in,
                        {true, true, true});
-    EXPECT_TRUE(all_close(tk::fused_normal_log_prob(in[0], in[1], in[2]), td::normal_log_prob(in[0], in[1], in[2]),
+    EXPECT_TRUE(all_close(fused_normal_log_prob(in[0], in[1], in[2]), td::normal_log_prob(in[0], in[1], in[2]),
                           rtol_for(in[0].scalar_type()), atol_for(in[0].scalar_type())))
         << name;
   });
@@ -163,7 +185,7 @@ TEST_F(FusedKernels, BernoulliLogitsMatchTheFormula) {
     return Inputs{value, shaped(gaussian(p.param_shape, 20.0, 5, dtype), p)};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_bernoulli_log_prob(in[0], in[1]).defined()) << name;
+    ASSERT_TRUE(fused_bernoulli_log_prob(in[0], in[1]).defined()) << name;
     expect_paths_agree(name, [](const Inputs& x) { return td::Bernoulli(td::logits(x[1])).log_prob(x[0]); }, in,
                        {false, true});
     // The value's gradient (a relaxed value) is fused too.
@@ -183,7 +205,7 @@ TEST_F(FusedKernels, GammaMatchesTheFormula) {
                   shaped(uniform(p.param_shape, 0.2, 3.0, 10, dtype), p)};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_gamma_log_prob(in[0], in[1], in[2]).defined()) << name;
+    ASSERT_TRUE(fused_gamma_log_prob(in[0], in[1], in[2]).defined()) << name;
     expect_paths_agree(name, [](const Inputs& x) { return td::Gamma(x[1], x[2]).log_prob(x[0]); }, in,
                        {true, true, true});
   });
@@ -191,7 +213,7 @@ TEST_F(FusedKernels, GammaMatchesTheFormula) {
   for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
     const at::Tensor c = at::tensor({1.0, 0.5, 2.0}, opts(dtype)), r = at::tensor({2.0, 1.0, 3.0}, opts(dtype));
     const at::Tensor x = at::zeros({3}, opts(dtype));
-    const at::Tensor fused = tk::fused_gamma_log_prob(x, c, r);
+    const at::Tensor fused = fused_gamma_log_prob(x, c, r);
     EXPECT_TRUE(all_close(fused, td::gamma_log_prob(x, c, r))) << fused;
   }
 }
@@ -203,7 +225,7 @@ TEST_F(FusedKernels, PoissonMatchesTheFormula) {
     return Inputs{value, rate};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_poisson_log_prob(in[0], in[1]).defined()) << name;
+    ASSERT_TRUE(fused_poisson_log_prob(in[0], in[1]).defined()) << name;
     expect_paths_agree(name, [](const Inputs& x) { return td::Poisson(x[1]).log_prob(x[0]); }, in, {false, true});
     // A count's gradient comes from the reference inside the fused function.
     expect_paths_agree(name + " value grad", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
@@ -214,17 +236,17 @@ TEST_F(FusedKernels, PoissonMatchesTheFormula) {
   for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
     const at::Tensor k = at::tensor({0.0, 3.0, 255.0, 256.0, 300.0, 1e4, 7.0, 1.0, 2.5, 12.0, 255.5}, opts(dtype));
     const at::Tensor rate = uniform({11}, 0.5, 300.0, 19, dtype);
-    EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(k, rate), td::poisson_log_prob(k, rate), rtol_for(dtype),
+    EXPECT_TRUE(all_close(fused_poisson_log_prob(k, rate), td::poisson_log_prob(k, rate), rtol_for(dtype),
                           atol_for(dtype)));
     const at::Tensor small = k.narrow(0, 0, 3);  // one vector, all in the table
-    EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(small, rate.narrow(0, 0, 3)),
+    EXPECT_TRUE(all_close(fused_poisson_log_prob(small, rate.narrow(0, 0, 3)),
                           td::poisson_log_prob(small, rate.narrow(0, 0, 3)), rtol_for(dtype), atol_for(dtype)));
   }
   // Rate 0: log_prob is 0 at k = 0 and -inf above; the rate gradient at k = 0 is -1.
   const Inputs zero_rate{at::tensor({0.0, 0.0, 3.0}), at::tensor({0.0, 2.0, 0.0})};
   expect_paths_agree("zero rate", [](const Inputs& x) { return td::poisson_log_prob(x[0], x[1]); },
                      {zero_rate[0], at::tensor({0.0, 2.0, 1.0})}, {false, true});
-  EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(zero_rate[0], zero_rate[1]),
+  EXPECT_TRUE(all_close(fused_poisson_log_prob(zero_rate[0], zero_rate[1]),
                         td::poisson_log_prob(zero_rate[0], zero_rate[1])));
 }
 
@@ -235,7 +257,7 @@ TEST_F(FusedKernels, BetaMatchesTheFormula) {
                   shaped(uniform(p.param_shape, 0.05, 40.0, 15, dtype), p)};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_beta_log_prob(in[0], in[1], in[2]).defined()) << name;
+    ASSERT_TRUE(fused_beta_log_prob(in[0], in[1], in[2]).defined()) << name;
     expect_paths_agree(name, [](const Inputs& x) { return td::Beta(x[1], x[2]).log_prob(x[0]); }, in,
                        {true, true, true});
   });
@@ -244,7 +266,7 @@ TEST_F(FusedKernels, BetaMatchesTheFormula) {
     const at::Tensor x = at::tensor({0.0, 0.0, 0.0, 1.0, 1.0, 1.0}, opts(dtype));
     const at::Tensor a = at::tensor({0.5, 1.0, 2.0, 3.0, 3.0, 3.0}, opts(dtype));
     const at::Tensor b = at::tensor({2.0, 2.0, 2.0, 0.5, 1.0, 2.0}, opts(dtype));
-    EXPECT_TRUE(all_close(tk::fused_beta_log_prob(x, a, b), td::beta_log_prob(x, a, b)));
+    EXPECT_TRUE(all_close(fused_beta_log_prob(x, a, b), td::beta_log_prob(x, a, b)));
   }
   // Float storage leaves its fast double math for Sleef's where x is outside
   // [0, 1] (unvalidated input; NaN as the formula) or a concentration is
@@ -256,11 +278,11 @@ TEST_F(FusedKernels, BetaMatchesTheFormula) {
   // (but the subnormal) leave the fast log B; then those four alone.
   for (int64_t n : {8, 4}) {
     const at::Tensor xs = x.narrow(0, 8 - n, n), as = a.narrow(0, 8 - n, n), bs = b.narrow(0, 8 - n, n);
-    EXPECT_TRUE(all_close(tk::fused_beta_log_prob(xs, as, bs), td::beta_log_prob(xs, as, bs))) << n;
+    EXPECT_TRUE(all_close(fused_beta_log_prob(xs, as, bs), td::beta_log_prob(xs, as, bs))) << n;
   }
   // Beta(1, 1) is the uniform density: 0 exactly, as the formula gives.
   const at::Tensor uniform_x = at::rand({37});
-  EXPECT_EQ(tk::fused_beta_log_prob(uniform_x, at::ones({37}), at::ones({37})).abs().max().item<float>(), 0.0f);
+  EXPECT_EQ(fused_beta_log_prob(uniform_x, at::ones({37}), at::ones({37})).abs().max().item<float>(), 0.0f);
 }
 
 TEST_F(FusedKernels, NormalNormalKlMatchesTheFormula) {
@@ -276,7 +298,7 @@ TEST_F(FusedKernels, NormalNormalKlMatchesTheFormula) {
                   shaped(uniform(p.param_shape, 0.3, 3.0, 27, dtype), p)};
   };
   for_each_case(draw, [](const std::string& name, const Inputs& in) {
-    ASSERT_TRUE(tk::fused_normal_normal_kl(in[0], in[1], in[2], in[3]).defined()) << name;
+    ASSERT_TRUE(fused_normal_normal_kl(in[0], in[1], in[2], in[3]).defined()) << name;
     expect_paths_agree(
         name, [](const Inputs& x) { return td::kl_divergence(td::Normal(x[0], x[1]), td::Normal(x[2], x[3])); }, in,
         {true, true, true, true});
@@ -284,7 +306,7 @@ TEST_F(FusedKernels, NormalNormalKlMatchesTheFormula) {
   // p = q exactly: 0 with zero gradient, in both dtypes.
   for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
     const at::Tensor m = gaussian({10}, 1.0, 28, dtype), s = uniform({10}, 0.5, 2.0, 29, dtype);
-    EXPECT_TRUE(all_close(tk::fused_normal_normal_kl(m, s, m, s), at::zeros({10}, opts(dtype)), 0, 0));
+    EXPECT_TRUE(all_close(fused_normal_normal_kl(m, s, m, s), at::zeros({10}, opts(dtype)), 0, 0));
   }
 }
 
@@ -446,11 +468,11 @@ TEST_F(FusedKernels, LogSoftmaxReportsNan) {
 TEST_F(FusedKernels, NanPropagatesLikeTheFormula) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const at::Tensor x = at::tensor({nan, 0.5, 0.5}), p1 = at::tensor({1.0, nan, 1.0}), p2 = at::tensor({1.0, 1.0, nan});
-  EXPECT_TRUE(all_close(tk::fused_normal_log_prob(x, p1, p2), td::normal_log_prob(x, p1, p2)));
-  EXPECT_TRUE(all_close(tk::fused_gamma_log_prob(x, p1, p2), td::gamma_log_prob(x, p1, p2)));
-  EXPECT_TRUE(all_close(tk::fused_beta_log_prob(x, p1, p2), td::beta_log_prob(x, p1, p2)));
-  EXPECT_TRUE(all_close(tk::fused_poisson_log_prob(x, p1), td::poisson_log_prob(x, p1)));
-  EXPECT_TRUE(all_close(tk::fused_bernoulli_log_prob(x, p1), td::bernoulli_log_prob(x, p1)));
+  EXPECT_TRUE(all_close(fused_normal_log_prob(x, p1, p2), td::normal_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(fused_gamma_log_prob(x, p1, p2), td::gamma_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(fused_beta_log_prob(x, p1, p2), td::beta_log_prob(x, p1, p2)));
+  EXPECT_TRUE(all_close(fused_poisson_log_prob(x, p1), td::poisson_log_prob(x, p1)));
+  EXPECT_TRUE(all_close(fused_bernoulli_log_prob(x, p1), td::bernoulli_log_prob(x, p1)));
 }
 
 TEST_F(FusedKernels, ThreadsSplitRepeatedOperandsCorrectly) {
@@ -460,23 +482,23 @@ TEST_F(FusedKernels, ThreadsSplitRepeatedOperandsCorrectly) {
   const int64_t samples = 3 * at::internal::GRAIN_SIZE / 7 + 5;
   const at::Tensor x = gaussian({samples, 7}, 2.0, 16, at::kFloat);
   const at::Tensor loc = gaussian({7}, 1.0, 17, at::kFloat), scale = uniform({7}, 0.5, 2.0, 18, at::kFloat);
-  EXPECT_TRUE(all_close(tk::fused_normal_log_prob(x, loc, scale), td::normal_log_prob(x, loc, scale), 2e-5, 2e-5));
+  EXPECT_TRUE(all_close(fused_normal_log_prob(x, loc, scale), td::normal_log_prob(x, loc, scale), 2e-5, 2e-5));
   at::set_num_threads(previous);
 }
 
 TEST_F(FusedKernels, OtherInputsTakeTheFormula) {
   const at::Tensor x = at::randn({4, 3}), loc = at::zeros({3}), scale = at::ones({3});
   // Mixed dtypes, a transposed view, integer values, an empty tensor.
-  EXPECT_FALSE(tk::fused_normal_log_prob(x.to(at::kDouble), loc, scale).defined());
-  EXPECT_FALSE(tk::fused_normal_log_prob(at::randn({3, 4}).t(), loc, scale).defined());
-  EXPECT_FALSE(tk::fused_poisson_log_prob(at::zeros({3}, at::kLong), at::ones({3}, at::kLong)).defined());
-  EXPECT_FALSE(tk::fused_normal_log_prob(at::randn({0, 3}), loc, scale).defined());
+  EXPECT_FALSE(fused_normal_log_prob(x.to(at::kDouble), loc, scale).defined());
+  EXPECT_FALSE(fused_normal_log_prob(at::randn({3, 4}).t(), loc, scale).defined());
+  EXPECT_FALSE(fused_poisson_log_prob(at::zeros({3}, at::kLong), at::ones({3}, at::kLong)).defined());
+  EXPECT_FALSE(fused_normal_log_prob(at::randn({0, 3}), loc, scale).defined());
   // Through the family, such inputs still give the formula's values.
   const at::Tensor xt = at::randn({3, 4}).t();
   EXPECT_TRUE(all_close(td::Normal(loc, scale).log_prob(xt), td::normal_log_prob(xt, loc, scale)));
   // Switched off, no fused result.
   tk::set_fused_kernels_enabled(false);
-  EXPECT_FALSE(tk::fused_normal_log_prob(x, loc, scale).defined());
+  EXPECT_FALSE(fused_normal_log_prob(x, loc, scale).defined());
 }
 
 }  // namespace

@@ -42,7 +42,7 @@
 #include <torchdist/torchdist.h>
 
 #include "../../src/kernels/elementwise.h"
-#include "../../src/kernels/noise.h"
+#include "../../src/kernels/samplers.h"
 #include "../../src/kernels/random_stream.h"
 #include "../../src/kernels/sampler_reference.h"
 #include "../support/testing.h"

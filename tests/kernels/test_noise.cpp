@@ -22,7 +22,7 @@
 
 #include "../../src/kernels/elementwise.h"
 #include "../../src/kernels/fast_math.h"
-#include "../../src/kernels/noise.h"
+#include "../../src/kernels/samplers.h"
 #include "../../src/kernels/random_stream.h"
 #include "../support/testing.h"
 

@@ -29,7 +29,8 @@ class Bound {
 
  private:
   c10::optional<double> scalar_;
-  detail::LazyTensor tensor_;
+  at::Tensor given_;                // the bound given as a tensor
+  detail::LazyTensor from_scalar_;  // the bound given as a number, as a tensor on first use
 };
 
 /// real() (event_dim 0) and real_vector() (event_dim 1): not NaN.

@@ -28,13 +28,6 @@ class LazyTensor {
   LazyTensor(LazyTensor&&) noexcept = default;
   LazyTensor& operator=(LazyTensor&&) noexcept = default;
 
-  /// Sets the value now (for the parameter the user gave).
-  void set(at::Tensor value) {
-    state_ = std::make_shared<State>();
-    state_->value = std::move(value);
-    state_->ready.store(true, std::memory_order_release);
-  }
-
   /// Returns the cached value, computing it with `compute()` on first use.
   /// Gradient recording is on while computing, as in torch's lazy_property:
   /// the first use may happen inside `sample()`, under a no-grad guard, and
@@ -42,8 +35,8 @@ class LazyTensor {
   template <class F>
   const at::Tensor& get(F&& compute) const {
     // Double-checked with an atomic flag and a mutex rather than
-    // std::call_once, which costs ~2.5 us per flag in libstdc++ (a global
-    // mutex and a std::function): most of a small distribution's latency.
+    // std::call_once, which in libstdc++ takes a global mutex and builds a
+    // std::function on every call: most of a small distribution's latency.
     if (!state_->ready.load(std::memory_order_acquire)) {
       std::lock_guard<std::mutex> lock(state_->mutex);
       if (!state_->ready.load(std::memory_order_relaxed)) {

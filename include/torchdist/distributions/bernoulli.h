@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "torchdist/core/exponential_family.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -47,7 +46,7 @@ at::Tensor bernoulli_log_prob(const at::Tensor& value, const at::Tensor& logits)
 ///   at::Tensor lp = b.log_prob(x);      // [10, 2]
 ///   td::Bernoulli bl(td::logits(0.0));  // a fair coin, batch_shape []
 /// \endcode
-class Bernoulli : public ExponentialFamily {
+class Bernoulli : public Family<Bernoulli, ExponentialFamily> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` (a tensor or a number), or
   /// `td::ProbsOrLogits::from_optional("Bernoulli", probs, logits)`.
@@ -55,11 +54,11 @@ class Bernoulli : public ExponentialFamily {
 
   std::string name() const override { return "Bernoulli"; }
   /// Probability of 1, shape `batch_shape`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Log-odds log(p / (1 - p)), shape `batch_shape`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The shape of the parameter the distribution was built from.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 
   bool has_enumerate_support() const override { return true; }
   ConstraintPtr support() const override { return constraints::boolean(); }
@@ -83,16 +82,11 @@ class Bernoulli : public ExponentialFamily {
   /// 0: the carrier measure is k(x) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Bernoulli expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Bernoulli>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
-  at::Tensor param_;  // the user's probs or logits, as given
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;
 };
 
 }  // namespace torchdist

@@ -58,7 +58,7 @@ at::Tensor beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1, 
 ///   at::Tensor x = be.rsample({10});  // [10, 2], differentiable in both concentrations
 ///   at::Tensor lp = be.log_prob(x);   // [10, 2]
 /// \endcode
-class Beta : public ExponentialFamily {
+class Beta : public Family<Beta, ExponentialFamily> {
  public:
   Beta(ScalarOrTensor concentration1, ScalarOrTensor concentration0,
        c10::optional<bool> validate_args = c10::nullopt);
@@ -119,10 +119,10 @@ class Beta : public ExponentialFamily {
   /// (torch's Beta does not define it).
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Beta expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Beta>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"concentration1", &concentration1_, constraints::positive()},
+            {"concentration0", &concentration0_, constraints::positive()}};
   }
 
  private:

@@ -4,7 +4,6 @@
 /// independent trials.
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -50,7 +49,7 @@ at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_co
 ///   at::Tensor lp = b.log_prob(k);   // [100, 3]
 ///   td::Binomial bt(at::tensor({5.0, 20.0}), td::logits(0.0));  // batch_shape [2]
 /// \endcode
-class Binomial : public Distribution {
+class Binomial : public Family<Binomial> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)`, or
   /// `td::ProbsOrLogits::from_optional("Binomial", probs, logits)`.
@@ -60,11 +59,11 @@ class Binomial : public Distribution {
   /// Number of trials n, broadcast to `batch_shape`, in the parameter's dtype.
   const at::Tensor& total_count() const { return total_count_; }
   /// Success probability p, shape `batch_shape`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Log-odds log(p / (1 - p)), shape `batch_shape`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The shape of the (broadcast) parameter the distribution was built from.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 
   bool has_enumerate_support() const override { return true; }
   /// integer_interval(0, total_count).
@@ -86,10 +85,11 @@ class Binomial : public Distribution {
   /// the batch.
   at::Tensor enumerate_support(bool expand = true) const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Binomial expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Binomial>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    // Infinite counts fail the finiteness check (nonnegative_integer() alone
+    // lets +inf through: inf == floor(inf)).
+    return {{"total_count", &total_count_, constraints::nonnegative_integer()}, param_.declare()};
   }
 
  private:
@@ -99,9 +99,7 @@ class Binomial : public Distribution {
   at::Tensor log_prob_unchecked(const at::Tensor& value) const;
 
   at::Tensor total_count_;
-  at::Tensor param_;  // the user's probs or logits, broadcast with total_count
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;  // broadcast with total_count
 };
 
 }  // namespace torchdist

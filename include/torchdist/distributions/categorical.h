@@ -3,7 +3,6 @@
 /// The Categorical distribution over {0, ..., K - 1}.
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -62,7 +61,7 @@ at::Tensor categorical_param(const ProbsOrLogits& param, const char* distributio
 ///   auto loss = -m.log_prob(a) * reward;
 ///   loss.backward();
 /// \endcode
-class Categorical : public Distribution {
+class Categorical : public Family<Categorical> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D, or
   /// `td::ProbsOrLogits::from_optional("Categorical", probs, logits)`.
@@ -70,11 +69,14 @@ class Categorical : public Distribution {
 
   std::string name() const override { return "Categorical"; }
   /// Normalized probabilities, shape `batch_shape + [num_events]`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [num_events]`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
+  /// The normalized parameter as given (probs or logits), for wrappers that
+  /// need its form or dtype without deriving the other.
+  const ProbsLogitsParam& param() const { return param_; }
   /// `batch_shape + [num_events]`.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
   /// The number of categories K.
   int64_t num_events() const { return num_events_; }
 
@@ -98,19 +100,12 @@ class Categorical : public Distribution {
   /// `[K, 1, ..., 1]`.
   at::Tensor enumerate_support(bool expand = true) const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Categorical expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Categorical>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
-  friend class OneHotCategorical;  // reads param_ for dtypes without computing probs
-
-  at::Tensor param_;  // the normalized probs or logits
-  bool is_probs_;
+  ProbsLogitsParam param_;  // the normalized probs or logits
   int64_t num_events_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
 };
 
 }  // namespace torchdist

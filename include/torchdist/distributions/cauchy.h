@@ -62,7 +62,7 @@ at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Ten
 ///   at::Tensor lp = c.log_prob(x);   // [10, 3]
 ///   at::Tensor q = c.icdf(at::full({3}, 0.75));  // loc + scale
 /// \endcode
-class Cauchy : public Distribution {
+class Cauchy : public Family<Cauchy> {
  public:
   Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -87,10 +87,9 @@ class Cauchy : public Distribution {
   /// +inf everywhere, as in torch.
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Cauchy expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Cauchy>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:

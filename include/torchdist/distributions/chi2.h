@@ -20,7 +20,7 @@ namespace torchdist {
 ///   at::Tensor s = x2.rsample({1000});  // [1000, 2], differentiable in df
 ///   at::Tensor p = x2.cdf(at::tensor(3.84));  // ~[0.95, 0.57]
 /// \endcode
-class Chi2 : public Gamma {
+class Chi2 : public Family<Chi2, Gamma> {
  public:
   explicit Chi2(ScalarOrTensor df, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -28,11 +28,9 @@ class Chi2 : public Gamma {
   /// Degrees of freedom, 2 * concentration() (computed, as in torch).
   at::Tensor df() const { return concentration() * 2; }
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Chi2 expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Chi2>(expand(batch_shape));
-  }
+  /// `df` (positive()) alone, as torch lists it: the concentration and rate
+  /// that Chi2 stores (and declares, for `expand`) follow from it.
+  std::vector<ArgConstraint> arg_constraints() const override { return {{"df", constraints::positive()}}; }
 
  private:
   Chi2(Unchecked, const at::Tensor& df, c10::optional<bool> validate_args);

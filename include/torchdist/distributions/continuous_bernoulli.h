@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "torchdist/core/exponential_family.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -76,7 +75,7 @@ at::Tensor continuous_bernoulli_log_normalizer(const at::Tensor& probs, Continuo
 ///   td::ContinuousBernoulli wide(td::logits(0.3), {0.49, 0.51});  // wider Taylor region
 ///   td::ContinuousBernoulli fast(td::probs(0.3), /*validate_args=*/false);
 /// \endcode
-class ContinuousBernoulli : public ExponentialFamily {
+class ContinuousBernoulli : public Family<ContinuousBernoulli, ExponentialFamily> {
  public:
   /// `lims` defaults to {0.499, 0.501}.
   explicit ContinuousBernoulli(ProbsOrLogits param, c10::optional<bool> validate_args = c10::nullopt);
@@ -88,9 +87,9 @@ class ContinuousBernoulli : public ExponentialFamily {
 
   std::string name() const override { return "ContinuousBernoulli"; }
   /// The (clamped) probs parameter; computed from logits on first use.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// The logits parameter, logit(probs); computed from probs on first use.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The bounds of the Taylor region.
   ContinuousBernoulliLims lims() const { return lims_; }
 
@@ -119,11 +118,8 @@ class ContinuousBernoulli : public ExponentialFamily {
   /// 0: the carrier measure is k(x) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  ContinuousBernoulli expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<ContinuousBernoulli>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
   // true where probs lies outside the Taylor region (closed forms are safe).
@@ -137,10 +133,8 @@ class ContinuousBernoulli : public ExponentialFamily {
   // icdf without validation (rsample calls it).
   at::Tensor icdf_impl(const at::Tensor& value) const;
 
-  at::Tensor param_;  // the parameter as given: clamped probs, or logits
-  bool is_probs_;
+  ProbsLogitsParam param_;  // clamped probs, or logits (probs derived from them are clamped too)
   ContinuousBernoulliLims lims_;
-  detail::LazyTensor derived_;  // the other parameterization
 };
 
 }  // namespace torchdist

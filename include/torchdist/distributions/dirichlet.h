@@ -78,7 +78,7 @@ at::Tensor dirichlet_mode(const at::Tensor& concentration);
 ///   at::Tensor x = d.rsample({10});  // [10, 3], rows on the simplex
 ///   at::Tensor lp = d.log_prob(x);   // [10]
 /// \endcode
-class Dirichlet : public ExponentialFamily {
+class Dirichlet : public Family<Dirichlet, ExponentialFamily> {
  public:
   Dirichlet(at::Tensor concentration, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -125,10 +125,9 @@ class Dirichlet : public ExponentialFamily {
   /// (torch's Dirichlet does not define it).
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with `concentration` expanded to `batch_shape + [k]` (no copy).
-  Dirichlet expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Dirichlet>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"concentration", &concentration_, constraints::independent(constraints::positive(), 1), 1}};
   }
 
  private:

@@ -38,7 +38,7 @@ at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate);
 ///   at::Tensor x = e.rsample({100});  // [100, 2], differentiable in rate
 ///   at::Tensor lp = e.log_prob(x);    // [100, 2]
 /// \endcode
-class Exponential : public ExponentialFamily {
+class Exponential : public Family<Exponential, ExponentialFamily> {
  public:
   explicit Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -67,10 +67,9 @@ class Exponential : public ExponentialFamily {
   /// 0: the carrier measure is k(x) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with `rate` expanded to `batch_shape` (no copy).
-  Exponential expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Exponential>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"rate", &rate_, constraints::positive()}};
   }
 
  private:

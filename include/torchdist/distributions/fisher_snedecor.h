@@ -49,7 +49,7 @@ at::Tensor fisher_snedecor_log_prob(const at::Tensor& x, const at::Tensor& df1, 
 ///   at::Tensor lp = f.log_prob(x);    // [100, 2]
 ///   at::Tensor m = f.mean();          // [1.25, 1.25]
 /// \endcode
-class FisherSnedecor : public Distribution {
+class FisherSnedecor : public Family<FisherSnedecor> {
  public:
   FisherSnedecor(ScalarOrTensor df1, ScalarOrTensor df2, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -69,10 +69,9 @@ class FisherSnedecor : public Distribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  FisherSnedecor expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<FisherSnedecor>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"df1", &df1_, constraints::positive()}, {"df2", &df2_, constraints::positive()}};
   }
 
  private:

@@ -48,7 +48,7 @@ at::Tensor gamma_cdf(const at::Tensor& x, const at::Tensor& concentration, const
 ///   at::Tensor lp = g.log_prob(x);         // [100, 2]
 ///   at::Tensor p = g.cdf(at::tensor(1.0)); // [2], differentiable in c too
 /// \endcode
-class Gamma : public ExponentialFamily {
+class Gamma : public Family<Gamma, ExponentialFamily> {
  public:
   Gamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -79,19 +79,14 @@ class Gamma : public ExponentialFamily {
   /// 0: the carrier measure is k(x) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Gamma expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Gamma>(expand(batch_shape));
-  }
-
  protected:
+  ParamList params() const override {
+    return {{"concentration", &concentration_, constraints::positive()}, {"rate", &rate_, constraints::positive()}};
+  }
   /// Tag for the constructor that skips parameter validation, for subclasses
   /// that validate their own parameters (`Chi2` checks `df`).
   struct Unchecked {};
   Gamma(Unchecked, ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args);
-  /// Expands the parameters and the batch shape in place (for `expand`).
-  void expand_in_place(at::IntArrayRef batch_shape);
 
  private:
   at::Tensor concentration_, rate_;

@@ -62,7 +62,7 @@ at::Tensor generalized_pareto_log_prob(const at::Tensor& x, const at::Tensor& lo
 ///   at::Tensor lp = gp.log_prob(x);    // [100, 3]
 ///   at::Tensor m = gp.mean();          // [2/3, 1, 2]
 /// \endcode
-class GeneralizedPareto : public Distribution {
+class GeneralizedPareto : public Family<GeneralizedPareto> {
  public:
   GeneralizedPareto(ScalarOrTensor loc, ScalarOrTensor scale, ScalarOrTensor concentration,
                     c10::optional<bool> validate_args = c10::nullopt);
@@ -92,10 +92,11 @@ class GeneralizedPareto : public Distribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  GeneralizedPareto expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<GeneralizedPareto>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()},
+            {"scale", &scale_, constraints::positive()},
+            {"concentration", &concentration_, constraints::real()}};
   }
 
  private:

@@ -4,7 +4,6 @@
 /// success.
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -56,7 +55,7 @@ at::Tensor geometric_log_prob_logits(const at::Tensor& value, const at::Tensor& 
 ///   at::Tensor lp = g.log_prob(k);    // [10, 2]
 ///   td::Geometric gl(td::logits(-2.0));  // p = sigmoid(-2), batch_shape []
 /// \endcode
-class Geometric : public Distribution {
+class Geometric : public Family<Geometric> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` (a tensor or a number), or
   /// `td::ProbsOrLogits::from_optional("Geometric", probs, logits)`.
@@ -64,11 +63,11 @@ class Geometric : public Distribution {
 
   std::string name() const override { return "Geometric"; }
   /// Success probability p, shape `batch_shape`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Log-odds log(p / (1 - p)), shape `batch_shape`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The shape of the parameter the distribution was built from.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 
   ConstraintPtr support() const override { return constraints::nonnegative_integer(); }
 
@@ -80,19 +79,16 @@ class Geometric : public Distribution {
   at::Tensor entropy() const override;
   at::Tensor mean() const override;
   /// 0 of shape `batch_shape`.
-  at::Tensor mode() const override { return at::zeros_like(param_); }
+  at::Tensor mode() const override { return at::zeros_like(param_.given()); }
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Geometric expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Geometric>(expand(batch_shape));
-  }
+ protected:
+  /// probs in unit_interval, torch's constraint (the constructor also checks
+  /// positivity, as torch does).
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
-  at::Tensor param_;  // the user's probs or logits, as given
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;
 };
 
 }  // namespace torchdist

@@ -33,7 +33,7 @@ at::Tensor gumbel_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
 ///   at::Tensor x = g.rsample({10});  // [10, 3], differentiable in loc and scale
 ///   at::Tensor lp = g.log_prob(x);   // [10, 3]
 /// \endcode
-class Gumbel : public Distribution {
+class Gumbel : public Family<Gumbel> {
  public:
   Gumbel(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -57,10 +57,9 @@ class Gumbel : public Distribution {
   at::Tensor stddev() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Gumbel expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Gumbel>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:

@@ -29,7 +29,7 @@ namespace torchdist {
 ///   at::Tensor lp = h.log_prob(x);   // [10, 2]
 ///   at::Tensor med = h.icdf(at::full({2}, 0.5));  // the median: scale
 /// \endcode
-class HalfCauchy : public TransformedDistribution {
+class HalfCauchy : public Family<HalfCauchy, TransformedDistribution> {
  public:
   explicit HalfCauchy(ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -51,16 +51,14 @@ class HalfCauchy : public TransformedDistribution {
   /// +inf everywhere, as in torch.
   at::Tensor variance() const override;
 
-  /// This distribution with `scale` expanded to `batch_shape` (no copy).
-  HalfCauchy expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<HalfCauchy>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {{"scale", &scale_, constraints::positive()}}; }
 
  private:
-  // Builds from an already broadcast (and, if asked, validated) scale.
-  struct Checked {};
-  HalfCauchy(Checked, at::Tensor scale, bool validate_args);
+  // Builds from an already broadcast scale, which the base needs before
+  // this object's members exist.
+  struct Broadcast {};
+  HalfCauchy(Broadcast, at::Tensor scale, c10::optional<bool> validate_args);
 
   at::Tensor scale_;
 };

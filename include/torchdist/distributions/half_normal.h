@@ -37,7 +37,7 @@ at::Tensor half_normal_log_prob(const at::Tensor& x, const at::Tensor& scale);
 ///   at::Tensor lp = d.log_prob(y);   // [10, 2]
 ///   at::Tensor median = d.icdf(at::full({2}, 0.5));
 /// \endcode
-class HalfNormal : public TransformedDistribution {
+class HalfNormal : public Family<HalfNormal, TransformedDistribution> {
  public:
   /// Throws `c10::ValueError` "HalfNormal: scale must satisfy positive(),
   /// got ..." when validating.
@@ -59,17 +59,14 @@ class HalfNormal : public TransformedDistribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with `scale` expanded to `batch_shape` (no copy),
-  /// keeping `validate_args()`.
-  HalfNormal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<HalfNormal>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {{"scale", &scale_, constraints::positive()}}; }
 
  private:
-  // `check` says whether to validate `scale`; `expand` passes false.
-  HalfNormal(const at::Tensor& scale, bool check, c10::optional<bool> validate_args);
-  static DistributionPtr make_base(const at::Tensor& scale, bool check);
+  // Builds from an already broadcast scale, which the base needs before
+  // this object's members exist.
+  struct Broadcast {};
+  HalfNormal(Broadcast, const at::Tensor& scale, c10::optional<bool> validate_args);
 
   at::Tensor scale_;
 };

@@ -35,7 +35,7 @@ namespace torchdist {
 ///   at::Tensor lp = ig.log_prob(x);    // [100, 2]
 ///   at::Tensor m = ig.mean();          // [inf, 1]
 /// \endcode
-class InverseGamma : public TransformedDistribution {
+class InverseGamma : public Family<InverseGamma, TransformedDistribution> {
  public:
   InverseGamma(ScalarOrTensor concentration, ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -55,17 +55,16 @@ class InverseGamma : public TransformedDistribution {
   at::Tensor mode() const override { return rate_ / (concentration_ + 1); }
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  InverseGamma expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<InverseGamma>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"concentration", &concentration_, constraints::positive()}, {"rate", &rate_, constraints::positive()}};
   }
 
  private:
-  // Builds from already broadcast (and, if asked, validated) parameters
-  // {concentration, rate}.
-  struct Checked {};
-  InverseGamma(Checked, std::vector<at::Tensor> params, bool validate_args);
+  // Builds from already broadcast parameters {concentration, rate}, which
+  // the base needs before this object's members exist.
+  struct Broadcast {};
+  InverseGamma(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args);
 
   at::Tensor concentration_, rate_;
 };

@@ -55,7 +55,7 @@ at::Tensor kumaraswamy_cdf(const at::Tensor& x, const at::Tensor& concentration1
 ///   at::Tensor lp = d.log_prob(x);   // [10, 3]
 ///   at::Tensor q = d.icdf(at::full({3}, 0.9));
 /// \endcode
-class Kumaraswamy : public TransformedDistribution {
+class Kumaraswamy : public Family<Kumaraswamy, TransformedDistribution> {
  public:
   /// Throws `c10::ValueError` "Kumaraswamy: concentration1 must satisfy
   /// positive(), got ..." (likewise for concentration0) when validating.
@@ -83,21 +83,21 @@ class Kumaraswamy : public TransformedDistribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy),
-  /// keeping `validate_args()`.
-  Kumaraswamy expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Kumaraswamy>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"concentration1", &concentration1_, constraints::positive()},
+            {"concentration0", &concentration0_, constraints::positive()}};
   }
 
  private:
+  // The parameters broadcast together, which the base and the transforms
+  // need before this object's members exist.
   struct Params {
     at::Tensor concentration1, concentration0;
   };
-  // `check` says whether to validate the parameters; `expand` passes false.
-  Kumaraswamy(const Params& params, bool check, c10::optional<bool> validate_args);
+  Kumaraswamy(const Params& params, c10::optional<bool> validate_args);
   static Params broadcast(const ScalarOrTensor& concentration1, const ScalarOrTensor& concentration0);
-  static DistributionPtr make_base(const Params& params, bool check);
+  static DistributionPtr make_base(const Params& params);
   static std::vector<TransformPtr> make_transforms(const Params& params);
 
   at::Tensor concentration1_, concentration0_;

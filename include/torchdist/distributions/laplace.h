@@ -44,7 +44,7 @@ at::Tensor laplace_log_prob(const at::Tensor& x, const at::Tensor& loc, const at
 ///   at::Tensor lp = l.log_prob(x);    // [100, 2]
 ///   at::Tensor q = l.icdf(at::tensor(0.975));  // [2.996, 5.991]
 /// \endcode
-class Laplace : public Distribution {
+class Laplace : public Family<Laplace> {
  public:
   Laplace(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -68,10 +68,9 @@ class Laplace : public Distribution {
   at::Tensor variance() const override { return 2 * scale_.pow(2); }
   at::Tensor stddev() const override { return 1.4142135623730951 * scale_; }
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Laplace expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Laplace>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:

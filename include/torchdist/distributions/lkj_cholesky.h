@@ -58,7 +58,7 @@ at::Tensor lkj_cholesky_log_prob(const at::Tensor& value, const at::Tensor& conc
 ///   at::Tensor L = lkj.sample({10});  // [10, 3, 3]; L[k] L[k]^T is a correlation matrix
 ///   at::Tensor lp = lkj.log_prob(L);  // [10]
 /// \endcode
-class LKJCholesky : public Distribution {
+class LKJCholesky : public Family<LKJCholesky> {
  public:
   LKJCholesky(int64_t dim, ScalarOrTensor concentration = 1.0, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -77,11 +77,8 @@ class LKJCholesky : public Distribution {
   /// See `lkj_cholesky_log_prob`.
   at::Tensor log_prob(const at::Tensor& value) const override;
 
-  /// This distribution with `concentration` expanded to `batch_shape` (no copy).
-  LKJCholesky expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<LKJCholesky>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {{"concentration", &concentration_, constraints::positive()}}; }
 
  private:
   int64_t dim_;

@@ -30,7 +30,7 @@ namespace torchdist {
 ///   at::Tensor lp = d.log_prob(y);   // [10, 3]
 ///   at::Tensor m = d.mean();         // exp(scale^2 / 2)
 /// \endcode
-class LogNormal : public TransformedDistribution {
+class LogNormal : public Family<LogNormal, TransformedDistribution> {
  public:
   /// Throws `c10::ValueError` "LogNormal: scale must satisfy positive(),
   /// got ..." (or "loc must satisfy real()" for NaN) when validating.
@@ -50,21 +50,19 @@ class LogNormal : public TransformedDistribution {
   at::Tensor variance() const override;
   at::Tensor entropy() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy),
-  /// keeping `validate_args()`.
-  LogNormal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<LogNormal>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:
+  // The parameters broadcast together, which the base needs before this
+  // object's members exist.
   struct Params {
     at::Tensor loc, scale;
   };
-  // `check` says whether to validate the parameters; `expand` passes false.
-  LogNormal(const Params& params, bool check, c10::optional<bool> validate_args);
+  LogNormal(const Params& params, c10::optional<bool> validate_args);
   static Params broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale);
-  static DistributionPtr make_base(const Params& params, bool check);
 
   at::Tensor loc_, scale_;
 };

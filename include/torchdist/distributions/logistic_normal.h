@@ -31,7 +31,7 @@ namespace torchdist {
 ///   at::Tensor y = d.rsample({10});  // [10, 4], rows sum to 1
 ///   at::Tensor lp = d.log_prob(y);   // [10]
 /// \endcode
-class LogisticNormal : public TransformedDistribution {
+class LogisticNormal : public Family<LogisticNormal, TransformedDistribution> {
  public:
   /// Throws `c10::ValueError` "LogisticNormal: scale must satisfy
   /// positive(), got ..." (or "loc must satisfy real()" for NaN) when
@@ -53,21 +53,18 @@ class LogisticNormal : public TransformedDistribution {
   /// Throws `c10::NotImplementedError` "LogisticNormal does not implement icdf".
   at::Tensor icdf(const at::Tensor& value) const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy),
-  /// keeping `validate_args()`.
-  LogisticNormal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<LogisticNormal>(expand(batch_shape));
+ protected:
+  // The last dimension of both is the event's (K - 1 of the K coordinates).
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real(), 1}, {"scale", &scale_, constraints::positive(), 1}};
   }
 
  private:
-  struct Params {
-    at::Tensor loc, scale;
-  };
-  // `check` says whether to validate the parameters; `expand` passes false.
-  LogisticNormal(const Params& params, bool check, c10::optional<bool> validate_args);
-  static Params broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale);
-  static DistributionPtr make_base(const Params& params, bool check);
+  // Builds from the broadcast parameters {loc, scale} (at least one-
+  // dimensional): the base needs them before this object's members exist.
+  struct Broadcast {};
+  LogisticNormal(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args);
+  static std::vector<at::Tensor> broadcast(const ScalarOrTensor& loc, const ScalarOrTensor& scale);
 
   at::Tensor loc_, scale_;
 };

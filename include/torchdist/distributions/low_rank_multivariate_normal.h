@@ -41,7 +41,7 @@ namespace torchdist {
 ///   at::Tensor x = m.rsample({100});  // [100, 2]
 ///   at::Tensor lp = m.log_prob(x);    // [100]
 /// \endcode
-class LowRankMultivariateNormal : public Distribution {
+class LowRankMultivariateNormal : public Family<LowRankMultivariateNormal> {
  public:
   LowRankMultivariateNormal(at::Tensor loc, at::Tensor cov_factor, at::Tensor cov_diag,
                             c10::optional<bool> validate_args = c10::nullopt);
@@ -76,10 +76,11 @@ class LowRankMultivariateNormal : public Distribution {
   /// sum_k W_ik^2 + d_i, `batch_shape + [D]`.
   at::Tensor variance() const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no copy).
-  LowRankMultivariateNormal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<LowRankMultivariateNormal>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real_vector(), 1},
+            {"cov_factor", &cov_factor_, constraints::independent(constraints::real(), 2), 2},
+            {"cov_diag", &cov_diag_, constraints::independent(constraints::positive(), 1), 1}};
   }
 
  private:

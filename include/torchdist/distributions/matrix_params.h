@@ -80,8 +80,11 @@ class MatrixParam {
   /// The matrix as given.
   const at::Tensor& value() const { return value_; }
   /// "scale_tril", "covariance_matrix" or "precision_matrix", for messages.
-  const char* arg_name() const {
-    switch (kind_) {
+  const char* arg_name() const { return arg_name(kind_); }
+  /// The parameter name of a form: "scale_tril", "covariance_matrix" or
+  /// "precision_matrix".
+  static const char* arg_name(Kind kind) {
+    switch (kind) {
       case Kind::kScaleTril: return "scale_tril";
       case Kind::kCovarianceMatrix: return "covariance_matrix";
       case Kind::kPrecisionMatrix: return "precision_matrix";

@@ -3,7 +3,6 @@
 /// The Multinomial distribution: counts of `total_count` categorical draws.
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -76,7 +75,7 @@ at::Tensor multinomial_log_prob(const at::Tensor& value, const at::Tensor& logit
 ///   td::Multinomial big(1000000, td::logits(at::zeros({8, 3})));
 ///   at::Tensor y = big.sample({2});  // [2, 8, 3], O(K) per row, not O(1e6)
 /// \endcode
-class Multinomial : public Distribution {
+class Multinomial : public Family<Multinomial> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D,
   /// or `td::ProbsOrLogits::from_optional("Multinomial", probs, logits)`.
@@ -90,13 +89,13 @@ class Multinomial : public Distribution {
   /// The number of draws n.
   int64_t total_count() const { return total_count_; }
   /// Normalized probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// `batch_shape + [K]`.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
   /// The number of categories K.
-  int64_t num_events() const { return param_.size(-1); }
+  int64_t num_events() const { return param_.given().size(-1); }
 
   /// multinomial(total_count), event_dim 1.
   ConstraintPtr support() const override;
@@ -110,20 +109,15 @@ class Multinomial : public Distribution {
   at::Tensor mean() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Multinomial expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Multinomial>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
   // The public constructors check and normalize, then delegate here.
   Multinomial(int64_t total_count, at::Tensor normalized_param, bool is_probs, c10::optional<bool> validate_args);
 
   int64_t total_count_;
-  at::Tensor param_;  // the normalized probs or logits
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;  // the normalized probs or logits
 };
 
 }  // namespace torchdist

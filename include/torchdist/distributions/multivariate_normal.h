@@ -73,7 +73,7 @@ at::Tensor multivariate_normal_entropy(const at::Tensor& scale_tril);
 ///   at::Tensor lp = mvn.log_prob(x);    // [100]
 ///   at::Tensor P = mvn.precision_matrix();
 /// \endcode
-class MultivariateNormal : public Distribution {
+class MultivariateNormal : public Family<MultivariateNormal> {
  public:
   /// `matrix` is `td::scale_tril(L)`, `td::covariance_matrix(S)` or
   /// `td::precision_matrix(P)`, or
@@ -109,19 +109,20 @@ class MultivariateNormal : public Distribution {
   /// The diagonal of Sigma, `batch_shape + [D]`.
   at::Tensor variance() const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no
-  /// copy; the Cholesky factor is shared).
-  MultivariateNormal expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<MultivariateNormal>(expand(batch_shape));
-  }
+  /// loc and all three matrix forms (covariance_matrix, precision_matrix,
+  /// scale_tril), whichever was given, as torch lists them.
+  std::vector<ArgConstraint> arg_constraints() const override;
+
+ protected:
+  /// loc and the matrix as given.
+  ParamList params() const override;
 
  private:
   std::vector<int64_t> matrix_shape() const;
 
   at::Tensor loc_;
-  at::Tensor unbroadcasted_scale_tril_;  // the factor, with the matrix's own batch shape
-  at::Tensor param_;                     // the user's matrix, with its own batch shape
+  at::Tensor unbroadcasted_scale_tril_;  // the factor, with the matrix's own batch shape (expand shares it)
+  at::Tensor param_;                     // the user's matrix, with its own batch shape until expanded
   MatrixParam::Kind kind_;
   detail::LazyTensor scale_tril_, covariance_, precision_;
 };

@@ -4,7 +4,6 @@
 /// `total_count` failures.
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 
@@ -63,7 +62,7 @@ at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor&
 ///   at::Tensor k = nb.sample({10});  // [10, 2], nonnegative integers as floats
 ///   at::Tensor lp = nb.log_prob(k);  // [10, 2]
 /// \endcode
-class NegativeBinomial : public Distribution {
+class NegativeBinomial : public Family<NegativeBinomial> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)`, or
   /// `td::ProbsOrLogits::from_optional("NegativeBinomial", probs, logits)`.
@@ -74,11 +73,11 @@ class NegativeBinomial : public Distribution {
   /// Number of failures r, broadcast to `batch_shape`, in the parameter's dtype.
   const at::Tensor& total_count() const { return total_count_; }
   /// Success probability p, shape `batch_shape`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Log-odds log(p / (1 - p)), shape `batch_shape`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The shape of the (broadcast) parameter the distribution was built from.
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 
   ConstraintPtr support() const override { return constraints::nonnegative_integer(); }
 
@@ -90,10 +89,10 @@ class NegativeBinomial : public Distribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  NegativeBinomial expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<NegativeBinomial>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"total_count", &total_count_, constraints::nonnegative()},
+            param_.declare(constraints::half_open_interval(0.0, 1.0))};
   }
 
  private:
@@ -101,9 +100,7 @@ class NegativeBinomial : public Distribution {
   at::Tensor odds() const;
 
   at::Tensor total_count_;
-  at::Tensor param_;  // the user's probs or logits, broadcast with total_count
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;  // broadcast with total_count
 };
 
 }  // namespace torchdist

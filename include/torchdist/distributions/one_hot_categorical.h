@@ -24,7 +24,7 @@ namespace torchdist {
 ///   at::Tensor x = oh.sample({4});   // [4, 3], one 1.0 per row
 ///   at::Tensor lp = oh.log_prob(x);  // [4]
 /// \endcode
-class OneHotCategorical : public Distribution {
+class OneHotCategorical : public Family<OneHotCategorical> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D, or
   /// `td::ProbsOrLogits::from_optional("OneHotCategorical", probs, logits)`.
@@ -54,16 +54,15 @@ class OneHotCategorical : public Distribution {
   /// `[K] + batch_shape + [K]` (`expand`) or `[K, 1, ..., 1, K]`.
   at::Tensor enumerate_support(bool expand = true) const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  OneHotCategorical expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<OneHotCategorical>(expand(batch_shape));
-  }
-
  protected:
   /// For derived families (OneHotCategoricalStraightThrough): validates the
   /// parameter with messages naming `distribution`.
   OneHotCategorical(ProbsOrLogits param, c10::optional<bool> validate_args, const char* distribution);
+
+  /// The parameter lives in the inner Categorical.
+  ParamList params() const override { return {categorical_.param().declare()}; }
+  /// Expands the inner Categorical.
+  void expand_params(at::IntArrayRef batch_shape) override;
 
  private:
   OneHotCategorical(Categorical categorical, c10::optional<bool> validate_args,

@@ -2,8 +2,6 @@
 /// \file
 /// OneHotCategorical with the straight-through gradient estimator.
 
-#include <memory>
-
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/distributions/one_hot_categorical.h"
 
@@ -30,7 +28,7 @@ namespace torchdist {
 ///   at::Tensor a = d.rsample();        // one-hot, batch_shape + [K]
 ///   (a * values).sum().backward();     // scores.grad = d/dscores (softmax(scores) * values).sum()
 /// \endcode
-class OneHotCategoricalStraightThrough : public OneHotCategorical {
+class OneHotCategoricalStraightThrough : public Family<OneHotCategoricalStraightThrough, OneHotCategorical> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D, or
   /// `td::ProbsOrLogits::from_optional("OneHotCategoricalStraightThrough", probs, logits)`.
@@ -44,12 +42,6 @@ class OneHotCategoricalStraightThrough : public OneHotCategorical {
   /// gradient of `probs()`.
   at::Tensor rsample(at::IntArrayRef sample_shape = {},
                      c10::optional<at::Generator> generator = c10::nullopt) const override;
-
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  OneHotCategoricalStraightThrough expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<OneHotCategoricalStraightThrough>(expand(batch_shape));
-  }
 };
 
 }  // namespace torchdist

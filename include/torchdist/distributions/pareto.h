@@ -33,7 +33,7 @@ namespace torchdist {
 ///   at::Tensor lp = p.log_prob(x);    // [100, 2]
 ///   at::Tensor m = p.mean();          // [inf, 1.5]
 /// \endcode
-class Pareto : public TransformedDistribution {
+class Pareto : public Family<Pareto, TransformedDistribution> {
  public:
   Pareto(ScalarOrTensor scale, ScalarOrTensor alpha, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -51,17 +51,16 @@ class Pareto : public TransformedDistribution {
   at::Tensor mode() const override { return scale_; }
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Pareto expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Pareto>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"alpha", &alpha_, constraints::positive()}, {"scale", &scale_, constraints::positive()}};
   }
 
  private:
-  // Builds from already broadcast (and, if asked, validated) parameters
-  // {scale, alpha}.
-  struct Checked {};
-  Pareto(Checked, std::vector<at::Tensor> params, bool validate_args);
+  // Builds from the broadcast parameters {scale, alpha}: the base and the
+  // transforms need them before this object's members exist.
+  struct Broadcast {};
+  Pareto(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args);
 
   at::Tensor scale_, alpha_;
 };

@@ -54,7 +54,7 @@ at::Tensor poisson_log_prob(const at::Tensor& value, const at::Tensor& rate);
 ///   at::Tensor lp = p.log_prob(k);   // [10, 3]
 ///   at::Tensor c = p.cdf(k);         // [10, 3]
 /// \endcode
-class Poisson : public ExponentialFamily {
+class Poisson : public Family<Poisson, ExponentialFamily> {
  public:
   explicit Poisson(ScalarOrTensor rate, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -83,11 +83,8 @@ class Poisson : public ExponentialFamily {
   /// F(theta) = exp(theta).
   at::Tensor log_normalizer(const std::vector<at::Tensor>& natural_params) const override;
 
-  /// This distribution with `rate` expanded to `batch_shape` (no copy).
-  Poisson expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Poisson>(expand(batch_shape));
-  }
+ protected:
+  ParamList params() const override { return {{"rate", &rate_, constraints::nonnegative()}}; }
 
  private:
   at::Tensor rate_;

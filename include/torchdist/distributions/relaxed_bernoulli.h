@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "torchdist/core/distribution.h"
-#include "torchdist/core/lazy.h"
 #include "torchdist/core/probs_logits.h"
 #include "torchdist/core/utils.h"
 #include "torchdist/distributions/transformed_distribution.h"
@@ -81,7 +80,7 @@ at::Tensor relaxed_bernoulli_log_prob(const at::Tensor& y, const at::Tensor& log
 ///   at::Tensor x = d.rsample({8});  // [8, 2], real
 ///   at::Tensor lp = d.log_prob(x);  // [8, 2]
 /// \endcode
-class LogitRelaxedBernoulli : public Distribution {
+class LogitRelaxedBernoulli : public Family<LogitRelaxedBernoulli> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)`, or
   /// `td::ProbsOrLogits::from_optional("LogitRelaxedBernoulli", probs, logits)`.
@@ -92,11 +91,11 @@ class LogitRelaxedBernoulli : public Distribution {
   /// The relaxation temperature tau, in the shape it was given.
   const at::Tensor& temperature() const { return temperature_; }
   /// sigmoid(logits), shape `batch_shape`.
-  const at::Tensor& probs() const;
+  const at::Tensor& probs() const { return param_.probs(); }
   /// log(p / (1 - p)), shape `batch_shape`.
-  const at::Tensor& logits() const;
+  const at::Tensor& logits() const { return param_.logits(); }
   /// The shape of the probs or logits (`batch_shape`).
-  at::IntArrayRef param_shape() const { return param_.sizes(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 
   bool has_rsample() const override { return true; }
   ConstraintPtr support() const override { return constraints::real(); }
@@ -109,18 +108,14 @@ class LogitRelaxedBernoulli : public Distribution {
   /// (logits + log q - log(1 - q)) / tau: -inf at q = 0, +inf at q = 1.
   at::Tensor icdf(const at::Tensor& value) const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no
-  /// copy; the temperature keeps its shape, as in torch).
-  LogitRelaxedBernoulli expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<LogitRelaxedBernoulli>(expand(batch_shape));
-  }
+ protected:
+  /// The temperature is not declared (torch does not list it): `expand`
+  /// leaves it in its own shape, as torch does.
+  ParamList params() const override { return {param_.declare()}; }
 
  private:
   at::Tensor temperature_;
-  at::Tensor param_;  // the user's probs or logits, broadcast to batch_shape
-  bool is_probs_;
-  detail::LazyTensor derived_;  // the parameterization not given, computed on first use
+  ProbsLogitsParam param_;  // broadcast to batch_shape
 };
 
 /// The binary Concrete distribution, or RelaxedBernoulli (Maddison, Mnih &
@@ -162,7 +157,7 @@ class LogitRelaxedBernoulli : public Distribution {
 ///   at::Tensor y = d.rsample();     // [4], in (0, 1), differentiable in probs
 ///   at::Tensor lp = d.log_prob(y);  // [4]
 /// \endcode
-class RelaxedBernoulli : public TransformedDistribution {
+class RelaxedBernoulli : public Family<RelaxedBernoulli, TransformedDistribution> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)`, or
   /// `td::ProbsOrLogits::from_optional("RelaxedBernoulli", probs, logits)`.
@@ -170,13 +165,15 @@ class RelaxedBernoulli : public TransformedDistribution {
 
   std::string name() const override { return "RelaxedBernoulli"; }
   /// The relaxation temperature tau, in the shape it was given.
-  const at::Tensor& temperature() const { return logit_base_->temperature(); }
+  const at::Tensor& temperature() const { return logit_base().temperature(); }
   /// Probability of the relaxed "1", shape `batch_shape`.
-  const at::Tensor& probs() const { return logit_base_->probs(); }
+  const at::Tensor& probs() const { return logit_base().probs(); }
   /// Log-odds, shape `batch_shape`.
-  const at::Tensor& logits() const { return logit_base_->logits(); }
+  const at::Tensor& logits() const { return logit_base().logits(); }
   /// The shape of the probs or logits (`batch_shape`).
-  at::IntArrayRef param_shape() const { return logit_base_->param_shape(); }
+  at::IntArrayRef param_shape() const { return logit_base().param_shape(); }
+  /// probs and logits, as torch lists them: the base's (which holds them).
+  std::vector<ArgConstraint> arg_constraints() const override { return logit_base().arg_constraints(); }
 
   ConstraintPtr support() const override { return constraints::unit_interval(); }
 
@@ -185,16 +182,13 @@ class RelaxedBernoulli : public TransformedDistribution {
   /// sigmoid(tau logit(y) - logits); 0 at y <= 0, 1 at y >= 1.
   at::Tensor cdf(const at::Tensor& value) const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no copy).
-  RelaxedBernoulli expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<RelaxedBernoulli>(expand(batch_shape));
-  }
-
  private:
   RelaxedBernoulli(std::shared_ptr<const LogitRelaxedBernoulli> base, bool validate_args);
 
-  std::shared_ptr<const LogitRelaxedBernoulli> logit_base_;  // also base_dist()
+  // base_dist(), which is always a LogitRelaxedBernoulli: the sigmoid needs
+  // no Independent wrapper, and the base's expand keeps its type. Holding no
+  // second pointer to it, this class has nothing to refresh on expand.
+  const LogitRelaxedBernoulli& logit_base() const { return static_cast<const LogitRelaxedBernoulli&>(*base_dist()); }
 };
 
 }  // namespace torchdist

@@ -83,24 +83,37 @@ at::Tensor relaxed_one_hot_categorical_log_prob(const at::Tensor& y, const at::T
 ///   at::Tensor x = d.rsample({4});  // [4, 3], each row has logsumexp 0
 ///   at::Tensor lp = d.log_prob(x);  // [4]
 /// \endcode
-class ExpRelaxedCategorical : public Distribution {
+class ExpRelaxedCategorical : public Family<ExpRelaxedCategorical> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D, or
   /// `td::ProbsOrLogits::from_optional("ExpRelaxedCategorical", probs, logits)`.
   ExpRelaxedCategorical(ScalarOrTensor temperature, ProbsOrLogits param,
                         c10::optional<bool> validate_args = c10::nullopt);
 
+  /// The parameters as this class stores them: the temperature in the
+  /// parameter's dtype (and its own shape, which broadcasts with the batch)
+  /// and the probs or logits normalized over the last dimension.
+  struct Parts {
+    at::Tensor temperature;
+    ProbsLogitsParam param;
+  };
+  /// From parts already converted and normalized; with validation on, the
+  /// temperature and the probs or logits are checked as the other
+  /// constructor checks them. (RelaxedOneHotCategorical checks them under its
+  /// own name and builds its base from them without validation.)
+  explicit ExpRelaxedCategorical(Parts parts, c10::optional<bool> validate_args = c10::nullopt);
+
   std::string name() const override { return "ExpRelaxedCategorical"; }
   /// The relaxation temperature tau, in the shape it was given.
   const at::Tensor& temperature() const { return temperature_; }
   /// Normalized probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& probs() const { return categorical_.probs(); }
+  const at::Tensor& probs() const { return param_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& logits() const { return categorical_.logits(); }
+  const at::Tensor& logits() const { return param_.logits(); }
   /// `batch_shape + [K]`.
-  at::IntArrayRef param_shape() const { return categorical_.param_shape(); }
+  at::IntArrayRef param_shape() const { return param_.given().sizes(); }
   /// The number of categories K.
-  int64_t num_events() const { return categorical_.num_events(); }
+  int64_t num_events() const { return param_.given().size(-1); }
 
   bool has_rsample() const override { return true; }
   /// real_vector (the true support is the surface logsumexp(x) = 0).
@@ -110,26 +123,20 @@ class ExpRelaxedCategorical : public Distribution {
                      c10::optional<at::Generator> generator = c10::nullopt) const override;
   at::Tensor log_prob(const at::Tensor& value) const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no
-  /// copy; the temperature keeps its shape, as in torch).
-  ExpRelaxedCategorical expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<ExpRelaxedCategorical>(expand(batch_shape));
-  }
-
- private:
-  // Built from an already converted (and, if asked, validated) temperature
-  // and Categorical.
-  ExpRelaxedCategorical(std::pair<at::Tensor, Categorical> parts, c10::optional<bool> validate_args);
-  friend class RelaxedOneHotCategorical;  // builds its base from checked parts
-
-  // (logits + g) / temperature of shape sample_shape + batch_shape + [K],
-  // g standard Gumbel noise (not recorded by autograd): the sample before
-  // its (log-)normalization.
+  /// (logits + g) / temperature of shape `sample_shape + batch_shape + [K]`,
+  /// g standard Gumbel noise (not recorded by autograd): the sample before
+  /// its (log-)normalization, which `rsample` log-normalizes and
+  /// RelaxedOneHotCategorical normalizes.
   at::Tensor gumbel_scores(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const;
 
+ protected:
+  /// The temperature is not declared (torch does not list it): `expand`
+  /// leaves it in its own shape, as torch does.
+  ParamList params() const override { return {param_.declare()}; }
+
+ private:
   at::Tensor temperature_;
-  Categorical categorical_;  // never validates: this class checks with its own name
+  ProbsLogitsParam param_;
 };
 
 /// The Concrete, or Gumbel-Softmax, distribution (Maddison, Mnih & Teh
@@ -161,7 +168,7 @@ class ExpRelaxedCategorical : public Distribution {
 ///   at::Tensor y = d.rsample({8});  // [8, 4], rows on the simplex
 ///   at::Tensor lp = d.log_prob(y);  // [8]
 /// \endcode
-class RelaxedOneHotCategorical : public TransformedDistribution {
+class RelaxedOneHotCategorical : public Family<RelaxedOneHotCategorical, TransformedDistribution> {
  public:
   /// `param` is `td::probs(p)` or `td::logits(l)` with p, l at least 1-D, or
   /// `td::ProbsOrLogits::from_optional("RelaxedOneHotCategorical", probs, logits)`.
@@ -170,13 +177,15 @@ class RelaxedOneHotCategorical : public TransformedDistribution {
 
   std::string name() const override { return "RelaxedOneHotCategorical"; }
   /// The relaxation temperature tau, in the shape it was given.
-  const at::Tensor& temperature() const { return exp_base_->temperature(); }
+  const at::Tensor& temperature() const { return exp_base().temperature(); }
   /// Normalized probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& probs() const { return exp_base_->probs(); }
+  const at::Tensor& probs() const { return exp_base().probs(); }
   /// Normalized log probabilities, shape `batch_shape + [K]`.
-  const at::Tensor& logits() const { return exp_base_->logits(); }
+  const at::Tensor& logits() const { return exp_base().logits(); }
   /// `batch_shape + [K]`.
-  at::IntArrayRef param_shape() const { return exp_base_->param_shape(); }
+  at::IntArrayRef param_shape() const { return exp_base().param_shape(); }
+  /// probs and logits, as torch lists them: the base's (which holds them).
+  std::vector<ArgConstraint> arg_constraints() const override { return exp_base().arg_constraints(); }
 
   ConstraintPtr support() const override { return constraints::simplex(); }
 
@@ -191,12 +200,6 @@ class RelaxedOneHotCategorical : public TransformedDistribution {
   /// The Concrete log-density, finite where entries underflowed (see above).
   at::Tensor log_prob(const at::Tensor& value) const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no copy).
-  RelaxedOneHotCategorical expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<RelaxedOneHotCategorical>(expand(batch_shape));
-  }
-
  private:
   RelaxedOneHotCategorical(std::shared_ptr<const ExpRelaxedCategorical> base, bool validate_args);
   // Converts and (when `validate`) checks the parameters under this class's
@@ -204,7 +207,10 @@ class RelaxedOneHotCategorical : public TransformedDistribution {
   static std::shared_ptr<const ExpRelaxedCategorical> make_base(const ScalarOrTensor& temperature,
                                                                 const ProbsOrLogits& param, bool validate);
 
-  std::shared_ptr<const ExpRelaxedCategorical> exp_base_;  // also base_dist()
+  // base_dist(), which is always an ExpRelaxedCategorical: exp needs no
+  // Independent wrapper, and the base's expand keeps its type. Holding no
+  // second pointer to it, this class has nothing to refresh on expand.
+  const ExpRelaxedCategorical& exp_base() const { return static_cast<const ExpRelaxedCategorical&>(*base_dist()); }
 };
 
 }  // namespace torchdist

@@ -51,7 +51,7 @@ at::Tensor student_t_log_prob(const at::Tensor& x, const at::Tensor& df, const a
 ///   at::Tensor lp = t.log_prob(x);    // [100, 2]
 ///   at::Tensor v = t.variance();      // [nan, 5/3]
 /// \endcode
-class StudentT : public Distribution {
+class StudentT : public Family<StudentT> {
  public:
   explicit StudentT(ScalarOrTensor df, ScalarOrTensor loc = 0.0, ScalarOrTensor scale = 1.0,
                     c10::optional<bool> validate_args = c10::nullopt);
@@ -73,10 +73,11 @@ class StudentT : public Distribution {
   at::Tensor mode() const override { return loc_; }
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  StudentT expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<StudentT>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"df", &df_, constraints::positive()},
+            {"loc", &loc_, constraints::real()},
+            {"scale", &scale_, constraints::positive()}};
   }
 
  private:

@@ -30,7 +30,7 @@ at::Tensor uniform_log_prob(const at::Tensor& x, const at::Tensor& low, const at
 ///   at::Tensor x = u.rsample({10});  // [10, 3], differentiable in low and high
 ///   at::Tensor lp = u.log_prob(x);   // [10, 3]: -log(high - low)
 /// \endcode
-class Uniform : public Distribution {
+class Uniform : public Family<Uniform> {
  public:
   /// Throws `c10::ValueError` "Uniform: low must be less than high, ..." when
   /// validating and some `low >= high` (or either is NaN).
@@ -58,10 +58,11 @@ class Uniform : public Distribution {
   at::Tensor stddev() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Uniform expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Uniform>(expand(batch_shape));
+ protected:
+  // torch's constraints: both dependent (on each other). Validation checks
+  // them finite, then low < high, which no one-parameter constraint says.
+  ParamList params() const override {
+    return {{"low", &low_, constraints::dependent()}, {"high", &high_, constraints::dependent()}};
   }
 
  private:

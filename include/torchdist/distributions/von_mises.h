@@ -59,7 +59,7 @@ at::Tensor von_mises_log_prob(const at::Tensor& x, const at::Tensor& loc, const 
 ///   at::Tensor lp = v.log_prob(x);   // [100, 2]
 ///   at::Tensor cv = v.variance();    // ~[0.758, 0.010]
 /// \endcode
-class VonMises : public Distribution {
+class VonMises : public Family<VonMises> {
  public:
   VonMises(ScalarOrTensor loc, ScalarOrTensor concentration, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -80,10 +80,9 @@ class VonMises : public Distribution {
   at::Tensor mode() const override { return loc_; }
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  VonMises expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<VonMises>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"loc", &loc_, constraints::real()}, {"concentration", &concentration_, constraints::positive()}};
   }
 
  private:

@@ -51,7 +51,7 @@ at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const 
 ///   at::Tensor lp = w.log_prob(x);    // [100, 2]
 ///   at::Tensor p = w.cdf(at::ones({2}));
 /// \endcode
-class Weibull : public TransformedDistribution {
+class Weibull : public Family<Weibull, TransformedDistribution> {
  public:
   Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args = c10::nullopt);
 
@@ -72,17 +72,19 @@ class Weibull : public TransformedDistribution {
   at::Tensor mode() const override;
   at::Tensor variance() const override;
 
-  /// This distribution with parameters expanded to `batch_shape` (no copy).
-  Weibull expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Weibull>(expand(batch_shape));
+ protected:
+  ParamList params() const override {
+    return {{"scale", &scale_, constraints::positive()}, {"concentration", &concentration_, constraints::positive()}};
   }
+  /// Also expands `concentration_reciprocal`.
+  void expand_params(at::IntArrayRef batch_shape) override;
 
  private:
-  // Builds from already broadcast (and, if asked, validated) parameters
-  // {scale, concentration, 1 / concentration}.
-  struct Checked {};
-  Weibull(Checked, std::vector<at::Tensor> params, bool validate_args);
+  // Builds from the broadcast parameters {scale, concentration,
+  // 1 / concentration}: the base and the transforms need them before this
+  // object's members exist.
+  struct Broadcast {};
+  Weibull(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> validate_args);
 
   at::Tensor scale_, concentration_, concentration_reciprocal_;
 };

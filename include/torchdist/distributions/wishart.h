@@ -89,7 +89,7 @@ at::Tensor wishart_entropy(const at::Tensor& df, const at::Tensor& scale_tril);
 ///   at::Tensor lp = w.log_prob(X);   // [10]
 ///   at::Tensor m = w.mean();         // 5 S
 /// \endcode
-class Wishart : public ExponentialFamily {
+class Wishart : public Family<Wishart, ExponentialFamily> {
  public:
   /// `matrix` is `td::covariance_matrix(S)`, `td::precision_matrix(P)` or
   /// `td::scale_tril(L)`, or `td::MatrixParam::from_optional("Wishart", S, P, L)`.
@@ -135,16 +135,23 @@ class Wishart : public ExponentialFamily {
   /// 0: the carrier measure is k(X) = 0.
   at::Tensor mean_carrier_measure() const override;
 
-  /// This distribution with its parameters expanded to `batch_shape` (no copy).
-  Wishart expand(at::IntArrayRef batch_shape) const;
-  std::shared_ptr<Distribution> expand_shared(at::IntArrayRef batch_shape) const override {
-    return std::make_shared<Wishart>(expand(batch_shape));
-  }
+  /// All three matrix forms (covariance_matrix, precision_matrix,
+  /// scale_tril), whichever was given, then df: greater_than(p - 1), as
+  /// torch's instances list them.
+  std::vector<ArgConstraint> arg_constraints() const override;
+
+ protected:
+  /// The matrix as given, and df.
+  ParamList params() const override;
 
  private:
+  // greater_than(p - 1), what df is validated with (torch's class-level
+  // greater_than(0) is narrowed so in its constructor).
+  ConstraintPtr df_constraint() const;
+
   at::Tensor df_;                        // broadcast to batch_shape
-  at::Tensor unbroadcasted_scale_tril_;  // the matrix's own batch shape
-  at::Tensor param_;                     // the user's matrix (promoted)
+  at::Tensor unbroadcasted_scale_tril_;  // the matrix's own batch shape (expand shares it)
+  at::Tensor param_;                     // the user's matrix (promoted), its own batch shape until expanded
   MatrixParam::Kind kind_;
   detail::LazyTensor scale_tril_, covariance_, precision_, unbroadcasted_precision_;
 };

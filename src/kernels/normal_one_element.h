@@ -3,8 +3,7 @@
 // element each (0-dim, or all dimensions 1), the small-object case of a
 // policy or variational model that builds a distribution at every step.
 // There the cost is not arithmetic but the per-op overhead of ATen and
-// autograd (dispatch, TensorIterator, a recorded node per op: ~1 us each on
-// our machines). These do the arithmetic on C++ scalars and record one
+// autograd (dispatch, TensorIterator, a recorded node per op). These do the arithmetic on C++ scalars and record one
 // autograd node each, with the same values (to rounding) and the same
 // gradients as the ATen formulas, which stay the reference path and the
 // fallback. Each returns an undefined tensor when it does not apply (not a
@@ -23,13 +22,13 @@ namespace kernels {
 /// `generator` exactly as `at::empty(shape).normal_(0, 1, generator)` draws a
 /// single element (same stream, same value), differentiable in loc and scale
 /// like `at::addcmul(loc, eps, scale)`.
-at::Tensor scalar_normal_rsample(const at::Tensor& loc, const at::Tensor& scale, at::IntArrayRef shape,
+at::Tensor one_element_normal_rsample(const at::Tensor& loc, const at::Tensor& scale, at::IntArrayRef shape,
                                  const c10::optional<at::Generator>& generator);
 
 /// normal_log_prob(x, loc, scale) for one-element inputs, computed in double
 /// and rounded to their dtype, with first derivatives in closed form and a
 /// backward that autograd can differentiate again (create_graph).
-at::Tensor scalar_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale);
+at::Tensor one_element_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale);
 
 }  // namespace kernels
 }  // namespace detail

@@ -1,4 +1,4 @@
-#include "noise.h"
+#include "samplers.h"
 
 #include "cpu_generator.h"
 #include "elementwise.h"

@@ -1,9 +1,10 @@
-// One autograd node per call, scalar arithmetic inside: see normal_scalar.h.
+// One autograd node per call, scalar arithmetic inside: see normal_one_element.h.
 // The nodes are plain torch::autograd::Node subclasses (as ATen's generated
 // backward functions are) rather than torch::autograd::Function, whose apply
-// costs ~1 us of bookkeeping that a one-element op does not need.
+// does bookkeeping (saved variables, input checks) that a one-element op
+// does not need.
 
-#include "normal_scalar.h"
+#include "normal_one_element.h"
 
 #include <ATen/EmptyTensor.h>
 #include <ATen/core/DistributionsHelper.h>
@@ -132,7 +133,7 @@ double draw_standard_normal(const c10::optional<at::Generator>& generator, at::S
 
 }  // namespace
 
-at::Tensor scalar_normal_rsample(const at::Tensor& loc, const at::Tensor& scale, at::IntArrayRef shape,
+at::Tensor one_element_normal_rsample(const at::Tensor& loc, const at::Tensor& scale, at::IntArrayRef shape,
                                  const c10::optional<at::Generator>& generator) {
   if (!fused_kernels_enabled()) return {};
   const at::ScalarType dtype = loc.scalar_type();
@@ -161,7 +162,7 @@ at::Tensor scalar_normal_rsample(const at::Tensor& loc, const at::Tensor& scale,
   return out;
 }
 
-at::Tensor scalar_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
+at::Tensor one_element_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
   if (!fused_kernels_enabled()) return {};
   const at::ScalarType dtype = x.scalar_type();
   if ((dtype != at::kFloat && dtype != at::kDouble) || !is_one_element(x, dtype) || !is_one_element(loc, dtype) ||

@@ -20,13 +20,13 @@ namespace torchdist {
 namespace detail {
 
 /// Standard normal noise of `shape` in the dtype of `options` (never
-/// requiring grad): by the fused sampler (kernels/noise.h) for float on the
+/// requiring grad): by the fused sampler (kernels/samplers.h) for float on the
 /// CPU, else by at::randn.
 at::Tensor standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
                            const c10::optional<at::Generator>& generator);
 
 /// G ~ Gamma(alpha, 1), one draw per element of `alpha` (which must already
-/// have the output shape): by the fused sampler (kernels/noise.h) for float
+/// have the output shape): by the fused sampler (kernels/samplers.h) for float
 /// shapes that autograd does not record, else by at::_standard_gamma (which
 /// carries the implicit-reparameterization gradient).
 at::Tensor standard_gamma(const at::Tensor& alpha, const c10::optional<at::Generator>& generator);

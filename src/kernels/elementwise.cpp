@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "elementwise.h"
+#include "../core/broadcast_shapes.h"
 
 namespace torchdist {
 namespace detail {
@@ -26,18 +27,10 @@ std::atomic<bool> g_enabled{true};
 // The broadcast shape of `inputs`, or nullopt when they do not broadcast
 // (the reference path then raises ATen's usual error).
 c10::optional<std::vector<int64_t>> broadcast_shape(at::ArrayRef<at::Tensor> inputs) {
-  std::vector<int64_t> shape;
+  c10::optional<std::vector<int64_t>> shape = std::vector<int64_t>{};
   for (const at::Tensor& t : inputs) {
-    const int64_t dim = t.dim();
-    if (dim > static_cast<int64_t>(shape.size())) shape.insert(shape.begin(), dim - shape.size(), 1);
-    const int64_t offset = static_cast<int64_t>(shape.size()) - dim;
-    for (int64_t d = 0; d < dim; ++d) {
-      int64_t& out = shape[offset + d];
-      const int64_t size = t.size(d);
-      if (size == out || size == 1) continue;
-      if (out != 1) return c10::nullopt;
-      out = size;
-    }
+    shape = broadcast_shapes(*shape, t.sizes());
+    if (!shape) break;
   }
   return shape;
 }

@@ -1,10 +1,10 @@
-#include "gamma_sampling.h"
+#include "sampling.h"
 
 #include <c10/core/DefaultDtype.h>
 
 #include <limits>
 
-#include "../kernels/noise.h"
+#include "../kernels/samplers.h"
 #include "torchdist/core/utils.h"
 
 namespace torchdist {

@@ -1,8 +1,10 @@
 #pragma once
-// Internal: random noise from the vectorized Philox generator (random_stream.h,
-// noise_avx2.cpp, gamma_avx2.cpp), for the samplers whose cost is mostly the
-// noise (Gumbel-softmax, the relaxed categorical families) and for gamma
-// variates (Gamma, Chi2, Beta, NegativeBinomial). Like fused.h, each
+// Internal: the tensor-level entry points of the vectorized samplers, all
+// drawing from the kernels' Philox-seeded stream (random_stream.h): Gumbel
+// noise and standard normals (noise_avx2.cpp), for the samplers whose cost is
+// mostly the noise (Gumbel-softmax, the relaxed categorical families,
+// Normal); gamma variates (gamma_avx2.cpp: Gamma, Chi2, Beta, Dirichlet,
+// NegativeBinomial); binomial variates (binomial_avx2.cpp). Like fused.h, each
 // function returns an undefined tensor when the fast path does not apply
 // (not a CPU float/double tensor, or the kernels are off); the caller then
 // draws with at::rand as before. Example (td::gumbel_noise):
@@ -31,8 +33,7 @@ at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& op
                               const c10::optional<at::Generator>& generator, double lo, double hi);
 
 /// Standard normal floats of the given shape (Box-Muller in eight lanes,
-/// normals_avx2.h; 1e6 in about 0.7 ms against at::randn's 3.3) with the
-/// key drawn from `generator`; undefined when the fast path does not apply
+/// normals_avx2.h) with the key drawn from `generator`; undefined when the fast path does not apply
 /// (not float on the CPU, or the kernels off).
 at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
                                  const c10::optional<at::Generator>& generator);
@@ -41,8 +42,8 @@ at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions&
 at::Tensor standard_normal_with_key(at::IntArrayRef shape, uint64_t key);
 
 /// Binomial(count, probs) variates, count and probs of one shape (BTRS and
-/// inversion in four lanes, binomial_avx2.cpp; the methods of at::binomial,
-/// 7x faster) with the key drawn from `generator`; undefined when the fast
+/// inversion in four lanes, binomial_avx2.cpp; the methods of at::binomial)
+/// with the key drawn from `generator`; undefined when the fast
 /// path does not apply (not both float CPU tensors, or the kernels off).
 at::Tensor fused_binomial(const at::Tensor& count, const at::Tensor& probs,
                           const c10::optional<at::Generator>& generator);
@@ -51,7 +52,7 @@ at::Tensor fused_binomial(const at::Tensor& count, const at::Tensor& probs,
 at::Tensor binomial_with_key(const at::Tensor& count, const at::Tensor& probs, uint64_t key);
 
 /// Gamma(alpha, 1) variates of alpha's shape (Marsaglia-Tsang in eight
-/// lanes, gamma_avx2.cpp; 6-7x faster than at::_standard_gamma) with the key
+/// lanes, gamma_avx2.cpp; the method of at::_standard_gamma) with the key
 /// drawn from `generator`; undefined when the fast path does not apply:
 /// alpha not a float CPU tensor, the kernels off, or autograd recording
 /// alpha (at::_standard_gamma carries the reparameterization gradient).
