@@ -13,8 +13,9 @@ namespace torchdist {
 namespace detail {
 
 /// The shape that shapes `a` and `b` broadcast to (`at::infer_size`), or
-/// nullopt when they do not broadcast.
-c10::optional<std::vector<int64_t>> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b);
+/// nullopt when they do not broadcast. A DimVector, so that the checks on
+/// hot paths allocate nothing.
+c10::optional<at::DimVector> broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b);
 
 }  // namespace detail
 }  // namespace torchdist

@@ -35,6 +35,11 @@ void format_element(std::ostringstream& os, const at::Tensor& element) {
   if (shown < flat.numel()) os << ", ...";
   os << "]";
 }
+
+// Checks each declared parameter against its constraint, in order.
+void check_declared(const std::string& family, const Distribution::ParamList& declared) {
+  for (const auto& p : declared) detail::check_param(family, p.name, *p.value, p.constraint, p.allow_infinite);
+}
 }  // namespace
 
 void set_default_validate_args(bool value) { g_default_validate_args.store(value); }
@@ -133,13 +138,10 @@ void Distribution::init_params(std::initializer_list<ScalarOrTensor> values) {
   // The declaration points at this object's own members.
   for (size_t i = 0; i < declared.size(); ++i) *const_cast<at::Tensor*>(declared[i].value) = std::move(broadcast[i]);
   if (!declared.empty()) set_batch_shape(declared.front().value->sizes());
-  if (validate_args()) validate_params();
+  if (validate_args()) check_declared(name(), declared);
 }
 
-void Distribution::validate_params() const {
-  const std::string family = name();
-  for (const Param& p : params()) detail::check_param(family, p.name, *p.value, p.constraint, p.allow_infinite);
-}
+void Distribution::validate_params() const { check_declared(name(), params()); }
 
 void Distribution::expand_params(at::IntArrayRef batch_shape) {
   for (const Param& p : params()) {

@@ -52,21 +52,24 @@ std::vector<at::Tensor> broadcast_all(std::initializer_list<ScalarOrTensor> valu
   return broadcast_values(values.size(), [&](size_t i) -> const ScalarOrTensor& { return values.begin()[i]; });
 }
 
-c10::optional<std::vector<int64_t>> detail::broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b) {
+c10::optional<at::DimVector> detail::broadcast_shapes(at::IntArrayRef a, at::IntArrayRef b) {
   try {
-    const at::DimVector shape = at::infer_size_dimvector(a, b);
-    return std::vector<int64_t>(shape.begin(), shape.end());
+    return at::infer_size_dimvector(a, b);
   } catch (const c10::Error&) {
     return c10::nullopt;
   }
 }
 
 std::vector<int64_t> broadcast_shape(const char* owner, c10::ArrayRef<NamedParam> params) {
-  std::vector<int64_t> shape;
+  at::DimVector shape;
   bool broadcasts = true;
   for (const NamedParam& p : params) {
     if (p.value.is_scalar() || !p.value.tensor().defined()) continue;
-    c10::optional<std::vector<int64_t>> next = detail::broadcast_shapes(shape, p.value.tensor().sizes());
+    if (shape.empty()) {  // the first tensor, or 0-dim ones so far: nothing to check yet
+      shape.assign(p.value.tensor().sizes().begin(), p.value.tensor().sizes().end());
+      continue;
+    }
+    c10::optional<at::DimVector> next = detail::broadcast_shapes(shape, p.value.tensor().sizes());
     if (!next) {
       broadcasts = false;
       break;
@@ -87,7 +90,7 @@ std::vector<int64_t> broadcast_shape(const char* owner, c10::ArrayRef<NamedParam
     TORCH_CHECK_VALUE(p.value.is_scalar() || p.value.tensor().defined(), owner, ": ", p.name,
                       " must be a defined tensor");
   }
-  return shape;
+  return std::vector<int64_t>(shape.begin(), shape.end());
 }
 
 std::vector<at::Tensor> broadcast_all(const char* distribution, c10::ArrayRef<NamedParam> params) {

@@ -39,10 +39,10 @@ ExpRelaxedCategorical::Parts prepare(const char* distribution, const ScalarOrTen
   }
   const char* arg = param.is_probs() ? "probs" : "logits";
   const at::IntArrayRef p_batch = p.sizes().slice(0, p.dim() - 1);
-  const c10::optional<std::vector<int64_t>> shape = detail::broadcast_shapes(t.sizes(), p_batch);
+  const c10::optional<at::DimVector> shape = detail::broadcast_shapes(t.sizes(), p_batch);
   TORCH_CHECK_VALUE(shape, distribution, ": temperature of shape ", t.sizes(), " does not broadcast with the batch shape ",
                     p_batch, " of ", arg, " of shape ", p.sizes());
-  const std::vector<int64_t>& batch = *shape;
+  const at::IntArrayRef batch = *shape;
   if (at::IntArrayRef(batch) != p_batch) p = p.expand(concat_shapes(batch, {p.size(-1)}));
   Categorical c(param.is_probs() ? ProbsOrLogits(Probs{p}) : ProbsOrLogits(Logits{p}), /*validate_args=*/false);
   ExpRelaxedCategorical::Parts parts{std::move(t), c.param()};

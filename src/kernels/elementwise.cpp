@@ -27,12 +27,12 @@ std::atomic<bool> g_enabled{true};
 // The broadcast shape of `inputs`, or nullopt when they do not broadcast
 // (the reference path then raises ATen's usual error).
 c10::optional<std::vector<int64_t>> broadcast_shape(at::ArrayRef<at::Tensor> inputs) {
-  c10::optional<std::vector<int64_t>> shape = std::vector<int64_t>{};
+  c10::optional<at::DimVector> shape = at::DimVector{};
   for (const at::Tensor& t : inputs) {
     shape = broadcast_shapes(*shape, t.sizes());
-    if (!shape) break;
+    if (!shape) return c10::nullopt;
   }
-  return shape;
+  return std::vector<int64_t>(shape->begin(), shape->end());
 }
 
 // `t` as an operand of an output of shape `out`: after the leading dimensions

@@ -1,6 +1,7 @@
 #pragma once
-// Internal: the scalar definitions of the gamma and binomial samplers
-// (gamma_avx2.cpp, binomial_avx2.cpp), for the lane-by-lane tests
+// Internal: the scalar definitions of the gamma, binomial and categorical
+// samplers (gamma_avx2.cpp, binomial_avx2.cpp, categorical_avx2.cpp), for
+// the lane-by-lane tests
 // (tests/kernels/test_fused_samplers.cpp). Plain C++, no intrinsics: given
 // the key and the parameters, each function returns what its kernel must
 // return, element by element.
@@ -342,6 +343,30 @@ inline void binomial(const float* count, const float* probs, float* out, int64_t
       for (int64_t j = 0; j < lanes; ++j) out[first + i + j] = static_cast<float>(draws[j]);
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// Categorical: the inverse CDF of one row (categorical_avx2.cpp).
+
+/// The category a uniform u in (0, 1] picks from a row of (not necessarily
+/// normalized) probabilities: the first k whose running sum exceeds u times
+/// the total, or the last category with mass when rounding put u * total at
+/// the total. Sums in long double, where the kernel sums blocks of double
+/// lanes: the two differ only for a u within roundings of a boundary.
+template <typename T>
+int64_t categorical(const T* probs, int64_t categories, double u) {
+  long double total = 0;
+  for (int64_t k = 0; k < categories; ++k) total += probs[k];
+  const long double target = u * total;
+  long double running = 0;
+  for (int64_t k = 0; k < categories; ++k) {
+    running += probs[k];
+    if (target < running) return k;
+  }
+  for (int64_t k = categories - 1; k >= 0; --k) {
+    if (probs[k] > 0) return k;
+  }
+  return -1;
 }
 
 }  // namespace reference

@@ -42,6 +42,7 @@
 #include <torchdist/torchdist.h>
 
 #include "../../src/kernels/elementwise.h"
+#include "../../src/kernels/fused.h"
 #include "../../src/kernels/samplers.h"
 #include "../../src/kernels/random_stream.h"
 #include "../../src/kernels/sampler_reference.h"
@@ -493,6 +494,45 @@ TEST(BinomialReference, FollowsTheBinomialDistribution) {
     }
     EXPECT_GT(td::testing::chi_square_test(counts, probabilities), kMinPValue) << "n " << n << ", p " << p;
   }
+}
+
+// The categorical sampler draws one double uniform per draw with at::rand
+// from the generator, then walks the row: each draw must be the inverse CDF
+// of its uniform (ref::categorical). Rows of 1, 3, 64 (one block), 65 and
+// 1000 categories, zeros inside and at the ends, unnormalized rows, both
+// dtypes, several rows repeating over the sample dimension.
+TEST(CategoricalSampler, EachDrawIsTheInverseCdfOfItsUniform) {
+  if (!tk::fused_kernels_enabled()) GTEST_SKIP() << "built without the AVX2 kernels or no AVX2 on this CPU";
+  int64_t compared = 0;
+  uint64_t seed = 90;
+  for (const at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    for (const int64_t categories : {1, 3, 64, 65, 1000}) {
+      at::Tensor probs =
+          at::rand({4, categories}, td::testing::seeded_generator(seed), at::TensorOptions().dtype(dtype));
+      probs.select(0, 1).mul_(7.5);  // unnormalized
+      if (categories > 2) {
+        probs.select(0, 2).narrow(0, 0, 1).zero_();  // zeros at the ends and inside
+        probs.select(0, 2).narrow(0, categories - 1, 1).zero_();
+        probs.select(0, 3).narrow(0, categories / 2, 1).zero_();
+      }
+      const int64_t samples = 257;
+      const at::Tensor draws = tk::fused_categorical_sample(probs, {samples}, td::testing::seeded_generator(++seed));
+      ASSERT_TRUE(draws.defined()) << categories;
+      const at::Tensor uniforms =
+          at::rand({samples * 4}, td::testing::seeded_generator(seed), at::TensorOptions().dtype(at::kDouble));
+      const at::Tensor flat = draws.reshape({-1});
+      AT_DISPATCH_FLOATING_TYPES(dtype, "categorical reference", [&] {
+        const scalar_t* p = probs.data_ptr<scalar_t>();
+        for (int64_t j = 0; j < flat.numel(); ++j) {
+          const int64_t row = j % 4;
+          const int64_t expected = ref::categorical(p + row * categories, categories, uniforms[j].item<double>());
+          ASSERT_EQ(flat[j].item<int64_t>(), expected) << "draw " << j << ", " << categories << " categories";
+          ++compared;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(compared, 2 * 5 * 257 * 4);
 }
 
 }  // namespace
