@@ -2,11 +2,13 @@
 
 #include "../kernels/samplers.h"
 #include "binomial_math.h"
+#include "count_support.h"
 #include "torchdist/core/utils.h"
 
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
+#include <tuple>
 
 namespace torchdist {
 namespace {
@@ -29,18 +31,7 @@ at::Tensor binomial_log_prob(const at::Tensor& value, const at::Tensor& total_co
 
 Binomial::Binomial(ScalarOrTensor total_count, ProbsOrLogits param, c10::optional<bool> validate_args)
     : Family({}, {}, validate_args) {
-  param.check_defined("Binomial");
-  TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
-                    "Binomial: total_count must be a defined tensor");
-  std::vector<at::Tensor> b =
-      broadcast_all("Binomial", {{"total_count", total_count}, {param.is_probs() ? "probs" : "logits", param.value()}});
-  // As torch, total_count takes the dtype of a floating probs / logits
-  // tensor (a double count does not turn float probs into doubles).
-  const ScalarOrTensor& p = param.value();
-  const at::ScalarType dtype =
-      !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
-  total_count_ = b[0].to(dtype);
-  param_ = ProbsLogitsParam(b[1].to(dtype), param.is_probs(), ProbsLogitsParam::kBinary);
+  std::tie(total_count_, param_) = detail::broadcast_count_and_param("Binomial", total_count, param);
   set_batch_shape(param_.given().sizes());
   if (this->validate_args()) validate_params();
 }

@@ -6,6 +6,8 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <tuple>
+
 namespace torchdist {
 
 namespace {
@@ -29,18 +31,7 @@ at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor&
 NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits param,
                                    c10::optional<bool> validate_args)
     : Family({}, {}, validate_args) {
-  param.check_defined("NegativeBinomial");
-  TORCH_CHECK_VALUE(total_count.is_scalar() || total_count.tensor().defined(),
-                    "NegativeBinomial: total_count must be a defined tensor");
-  std::vector<at::Tensor> b = broadcast_all(
-      "NegativeBinomial", {{"total_count", total_count}, {param.is_probs() ? "probs" : "logits", param.value()}});
-  // As torch (total_count.type_as(param)): a floating probs / logits tensor
-  // decides the dtype.
-  const ScalarOrTensor& p = param.value();
-  const at::ScalarType dtype =
-      !p.is_scalar() && at::isFloatingType(p.tensor().scalar_type()) ? p.tensor().scalar_type() : b[1].scalar_type();
-  total_count_ = b[0].to(dtype);
-  param_ = ProbsLogitsParam(b[1].to(dtype), param.is_probs(), ProbsLogitsParam::kBinary);
+  std::tie(total_count_, param_) = detail::broadcast_count_and_param("NegativeBinomial", total_count, param);
   set_batch_shape(param_.given().sizes());
   if (this->validate_args()) validate_params();
 }
