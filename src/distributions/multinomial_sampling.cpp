@@ -63,19 +63,10 @@ at::Tensor multinomial_sample_counting(int64_t total_count, const at::Tensor& pr
 }
 
 bool multinomial_prefers_counting(int64_t total_count, int64_t num_categories, int64_t rows) {
-  // Measured on one core (LibTorch 1.13, double probs, random p; ms per
-  // call, counting / conditional), rows = prod(sample_shape + batch_shape):
-  //   rows = 10000:  K = 2:   n = 4: 1.7 / 2.5,  n = 16: 6.0 / 4.4,  n = 1024: 599 / 1.3
-  //                  K = 8:   n = 16: 9.8 / 15,  n = 64: 50 / 29
-  //                  K = 64:  n = 64: 85 / 226,  n = 256: 428 / 387
-  //                  K = 512: n = 1: 99 / 1393,  n = 1024: 1974 / 2091
-  //   rows = 100:    K = 2:   n = 16: 0.09 / 0.11, n = 64: 0.27 / 0.09
-  //                  K = 64:  n = 256: 1.9 / 2.5,  n = 1024: 7.2 / 2.4
-  //   rows = 1:      K = 8:   n = 1024: 0.055 / 0.088, n = 4096: 0.17 / 0.09
-  //                  K = 64:  n = 4096: 0.32 / 0.67,   n = 16384: 1.1 / 0.55
-  // Counting costs ~0.1-0.2 us per draw (n per row); the conditional method
-  // ~0.1-0.2 us per (row, category) plus ~10 us of dispatch per category.
-  // Counting wins while n <~ 4 K (1 + 100 / rows). Its n draws per row are
+  // Counting costs a draw per trial (n per row); the conditional method a
+  // binomial per (row, category) plus one dispatch per category. The rule
+  // below is fitted to the timings in BENCHMARKS.md ("Multinomial sampling:
+  // counting against conditional binomials"). Counting's n draws per row are
   // also held in memory (int64), so it is capped at 2^24 draws in all.
   if (rows == 0) return true;  // nothing to draw: either is instant
   const double n = static_cast<double>(total_count), k = static_cast<double>(num_categories);

@@ -59,9 +59,8 @@ at::Tensor multinomial_log_prob(const at::Tensor& value, const at::Tensor& logit
 /// float32 only while n <= 2^24). Both methods draw from exactly the
 /// multinomial law; torch's counting method is kept for small n, where it
 /// measured faster: n <= 4 K (1 + 100 / rows), rows = the number of
-/// samples times the batch size, and at most 2^24 draws in all (timings in
-/// src/distributions/multinomial_sampling.cpp; e.g. 10^4 rows, K = 8:
-/// n = 1024 takes 1.0 s by counting, 22 ms by conditional binomials).
+/// samples times the batch size, and at most 2^24 draws in all (the
+/// timings behind the rule are in BENCHMARKS.md).
 /// Draws for a given seed therefore differ from torch's.
 ///
 /// torch's Multinomial has no mode, cdf or enumerate_support; neither has
