@@ -146,10 +146,7 @@ void Distribution::validate_params() const { check_declared(name(), params()); }
 void Distribution::expand_params(at::IntArrayRef batch_shape) {
   for (const Param& p : params()) {
     at::Tensor& value = *const_cast<at::Tensor*>(p.value);
-    std::vector<int64_t> shape(batch_shape.begin(), batch_shape.end());
-    const at::IntArrayRef event = value.sizes().slice(value.dim() - p.event_dim);
-    shape.insert(shape.end(), event.begin(), event.end());
-    value = value.expand(shape);
+    value = value.expand(concat_shapes(batch_shape, value.sizes().slice(value.dim() - p.event_dim)));
   }
   set_batch_shape(batch_shape);
 }
