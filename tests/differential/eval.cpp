@@ -33,21 +33,6 @@ using td::differential::json;
 
 namespace {
 
-// The Python exception class torch raises for the same condition.
-std::string error_class(const std::exception& e) {
-  if (dynamic_cast<const c10::ValueError*>(&e)) return "ValueError";
-  if (dynamic_cast<const c10::NotImplementedError*>(&e)) return "NotImplementedError";
-  if (dynamic_cast<const c10::IndexError*>(&e)) return "IndexError";
-  if (dynamic_cast<const c10::TypeError*>(&e)) return "TypeError";
-  return "RuntimeError";
-}
-
-// The first line of the message: c10 appends a C++ backtrace to what().
-std::string first_line(const std::exception& e) {
-  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
-  return e.what();
-}
-
 at::Tensor call_method(const td::Distribution& d, const std::string& method, const json& c, const at::Tensor& value) {
   if (method == "log_prob") return d.log_prob(value);
   if (method == "cdf") return d.cdf(value);
@@ -110,8 +95,8 @@ json evaluate(const json& c) {
   } catch (const std::exception& e) {
     result["ok"] = false;
     result["stage"] = stage;
-    result["error"] = error_class(e);
-    result["message"] = first_line(e);
+    result["error"] = td::differential::error_class(e);
+    result["message"] = td::differential::first_line(e);
   }
   return result;
 }

@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -49,33 +50,51 @@ json number_to_json(double x) {
   return x;
 }
 
-// Reads the parameters of one description, recording floating leaves.
+// The parameters of one description, read once: numbers, integers and
+// tensors (floating ones recorded as leaves), nested descriptions as their
+// builders, transforms as their parsed parameters. The factories below read
+// them by name each time they build.
 class Params {
  public:
-  Params(const json& spec, Leaves& leaves, std::string prefix)
-      : spec_(spec), params_(spec.value("params", json::object())), leaves_(leaves), prefix_(std::move(prefix)) {}
+  Params(const json& spec, Leaves& leaves, const std::string& prefix) {
+    const json params = spec.value("params", json::object());
+    for (const auto& entry : params.items()) {
+      values_.emplace_back(entry.key(), parse_value(entry.value(), leaves, prefix + entry.key()));
+    }
+    if (spec.contains("validate") && !spec["validate"].is_null()) validate_ = spec["validate"].get<bool>();
+    for (const char* key : {"base", "mixture", "component"}) {
+      if (spec.contains(key)) nested_.emplace_back(key, parse_distribution(spec[key], leaves, prefix + key + "."));
+    }
+    if (spec.contains("transforms")) {
+      int index = 0;
+      for (const json& t : spec["transforms"]) {
+        const std::string path = prefix + "transforms." + std::to_string(index++) + ".";
+        transforms_.push_back({t.at("type").get<std::string>(), t.value("event_dim", 0),
+                               std::make_shared<Params>(json{{"params", t}}, leaves, path)});
+      }
+    }
+  }
 
-  bool has(const char* name) const { return params_.contains(name); }
+  bool has(const char* name) const { return find(name) != nullptr; }
 
   // A number or a tensor, as the Python call passes it.
   ScalarOrTensor arg(const char* name) const {
-    const json& p = at_(name);
-    if (p.is_number()) return p.get<double>();  // a Python int, as in Binomial(10, ...)
-    if (p.contains("number")) return number_from_json(p["number"]);
-    return tensor(name);
+    const Value& v = at_(name);
+    if (v.tensor.defined()) return v.tensor;
+    return v.number;  // a Python int too, as in Binomial(10, ...)
   }
 
   at::Tensor tensor(const char* name) const {
-    const json& p = at_(name);
-    at::Tensor t = tensor_from_json(p);
-    if (at::isFloatingType(t.scalar_type())) {
-      if (leaves_.requires_grad && p.value("grad", true)) t.requires_grad_(true);
-      leaves_.tensors.emplace_back(prefix_ + name, t);
-    }
-    return t;
+    const Value& v = at_(name);
+    TORCH_CHECK(v.tensor.defined(), "differential evaluator: parameter ", name, " is not a tensor");
+    return v.tensor;
   }
 
-  int64_t integer(const char* name) const { return at_(name).get<int64_t>(); }
+  int64_t integer(const char* name) const {
+    const Value& v = at_(name);
+    TORCH_CHECK(v.is_integer, "differential evaluator: parameter ", name, " is not an integer");
+    return v.integer;
+  }
 
   ProbsOrLogits probs_or_logits() const {
     if (has("probs")) return probs(arg("probs"));
@@ -88,56 +107,92 @@ class Params {
     return precision_matrix(tensor("precision_matrix"));
   }
 
-  c10::optional<bool> validate() const {
-    if (!spec_.contains("validate") || spec_["validate"].is_null()) return c10::nullopt;
-    return spec_["validate"].get<bool>();
-  }
+  c10::optional<bool> validate() const { return validate_; }
 
   std::shared_ptr<Distribution> nested(const char* key) const {
-    return make_distribution(spec_.at(key), leaves_, prefix_ + key + ".");
+    for (const auto& n : nested_) {
+      if (n.first == key) return n.second();
+    }
+    TORCH_CHECK(false, "differential evaluator: missing ", key);
   }
 
   TransformList transforms() const {
     std::vector<TransformPtr> out;
-    int index = 0;
-    for (const json& t : spec_.at("transforms")) {
-      const std::string type = t.at("type");
-      const std::string path = prefix_ + "transforms." + std::to_string(index++) + ".";
-      const json wrapped{{"params", t}};
-      Params tp(wrapped, leaves_, path);
-      if (type == "exp") {
+    for (const ParsedTransform& t : transforms_) {
+      const Params& tp = *t.params;
+      if (t.type == "exp") {
         out.push_back(std::make_shared<ExpTransform>());
-      } else if (type == "affine") {
-        out.push_back(std::make_shared<AffineTransform>(tp.arg("loc"), tp.arg("scale"), t.value("event_dim", 0)));
-      } else if (type == "sigmoid") {
+      } else if (t.type == "affine") {
+        out.push_back(std::make_shared<AffineTransform>(tp.arg("loc"), tp.arg("scale"), t.event_dim));
+      } else if (t.type == "sigmoid") {
         out.push_back(std::make_shared<SigmoidTransform>());
-      } else if (type == "tanh") {
+      } else if (t.type == "tanh") {
         out.push_back(std::make_shared<TanhTransform>());
-      } else if (type == "softplus") {
+      } else if (t.type == "softplus") {
         out.push_back(std::make_shared<SoftplusTransform>());
-      } else if (type == "abs") {
+      } else if (t.type == "abs") {
         out.push_back(std::make_shared<AbsTransform>());
-      } else if (type == "power") {
+      } else if (t.type == "power") {
         out.push_back(std::make_shared<PowerTransform>(tp.tensor("exponent")));
-      } else if (type == "stick_breaking") {
+      } else if (t.type == "stick_breaking") {
         out.push_back(std::make_shared<StickBreakingTransform>());
       } else {
-        TORCH_CHECK(false, "differential evaluator: unknown transform ", type);
+        TORCH_CHECK(false, "differential evaluator: unknown transform ", t.type);
       }
     }
     return TransformList(out);
   }
 
  private:
-  const json& at_(const char* name) const {
-    TORCH_CHECK(params_.contains(name), "differential evaluator: missing parameter ", name);
-    return params_[name];
+  struct Value {
+    double number = 0.0;
+    bool is_integer = false;
+    int64_t integer = 0;
+    at::Tensor tensor;
+  };
+  struct ParsedTransform {
+    std::string type;
+    int event_dim;
+    std::shared_ptr<Params> params;
+  };
+
+  static Value parse_value(const json& p, Leaves& leaves, const std::string& path) {
+    Value v;
+    if (p.is_number_integer()) {
+      v.is_integer = true;
+      v.integer = p.get<int64_t>();
+      v.number = static_cast<double>(v.integer);
+    } else if (p.is_number()) {
+      v.number = p.get<double>();
+    } else if (p.is_object() && p.contains("number")) {
+      v.number = number_from_json(p["number"]);
+    } else if (p.is_object() && p.contains("dtype")) {
+      v.tensor = tensor_from_json(p);
+      if (at::isFloatingType(v.tensor.scalar_type())) {
+        if (leaves.requires_grad && p.value("grad", true)) v.tensor.requires_grad_(true);
+        leaves.tensors.emplace_back(path, v.tensor);
+      }
+    }  // anything else (a transform's "type") is not a parameter
+    return v;
   }
 
-  const json& spec_;
-  json params_;
-  Leaves& leaves_;
-  std::string prefix_;
+  const Value* find(const char* name) const {
+    for (const auto& v : values_) {
+      if (v.first == name) return &v.second;
+    }
+    return nullptr;
+  }
+
+  const Value& at_(const char* name) const {
+    const Value* v = find(name);
+    TORCH_CHECK(v != nullptr, "differential evaluator: missing parameter ", name);
+    return *v;
+  }
+
+  std::vector<std::pair<std::string, Value>> values_;
+  c10::optional<bool> validate_;
+  std::vector<std::pair<std::string, Builder>> nested_;
+  std::vector<ParsedTransform> transforms_;
 };
 
 using Factory = std::function<std::shared_ptr<Distribution>(const Params&)>;
@@ -247,11 +302,36 @@ const std::map<std::string, Factory>& factories() {
   return table;
 }
 
+// Raw native-endian elements in row-major order, as numpy's tofile writes them.
+at::Tensor tensor_from_file(const std::string& path, const std::vector<int64_t>& shape, at::ScalarType dtype) {
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));
+  std::ifstream in(path, std::ios::binary);
+  TORCH_CHECK(in, "differential evaluator: cannot open ", path);
+  const std::streamsize bytes = static_cast<std::streamsize>(t.nbytes());
+  in.read(static_cast<char*>(t.data_ptr()), bytes);
+  TORCH_CHECK(in.gcount() == bytes, "differential evaluator: ", path, " holds fewer than ", bytes, " bytes");
+  return t;
+}
+
 }  // namespace
+
+std::string error_class(const std::exception& e) {
+  if (dynamic_cast<const c10::ValueError*>(&e)) return "ValueError";
+  if (dynamic_cast<const c10::NotImplementedError*>(&e)) return "NotImplementedError";
+  if (dynamic_cast<const c10::IndexError*>(&e)) return "IndexError";
+  if (dynamic_cast<const c10::TypeError*>(&e)) return "TypeError";
+  return "RuntimeError";
+}
+
+std::string first_line(const std::exception& e) {
+  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+  return e.what();
+}
 
 at::Tensor tensor_from_json(const json& j) {
   const at::ScalarType dtype = dtype_from_name(j.at("dtype"));
   const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
+  if (j.contains("file")) return tensor_from_file(j.at("file").get<std::string>(), shape, dtype);
   const json& data = j.at("data");
   std::vector<double> values;
   values.reserve(data.size());
@@ -289,12 +369,18 @@ json tensor_to_json(const at::Tensor& t) {
   return json{{"dtype", dtype_name(c.scalar_type())}, {"shape", c.sizes().vec()}, {"data", data}};
 }
 
-std::shared_ptr<Distribution> make_distribution(const json& spec, Leaves& leaves, const std::string& prefix) {
+Builder parse_distribution(const json& spec, Leaves& leaves, const std::string& prefix) {
   const std::string family = spec.at("family");
   const auto& table = factories();
   const auto it = table.find(family);
   TORCH_CHECK(it != table.end(), "differential evaluator: unknown family ", family);
-  return it->second(Params(spec, leaves, prefix));
+  const Factory* factory = &it->second;
+  auto params = std::make_shared<const Params>(spec, leaves, prefix);
+  return [factory, params]() { return (*factory)(*params); };
+}
+
+std::shared_ptr<Distribution> make_distribution(const json& spec, Leaves& leaves, const std::string& prefix) {
+  return parse_distribution(spec, leaves, prefix)();
 }
 
 }  // namespace differential

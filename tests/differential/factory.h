@@ -4,8 +4,9 @@
 //
 //   {"family": "Normal", "params": {"loc": T, "scale": T}, "validate": true}
 //
-// where T is a tensor {"dtype": "float64", "shape": [3], "data": [...]} or a
-// plain number {"number": 1.5}; composites nest descriptions ("base",
+// where T is a tensor {"dtype": "float64", "shape": [3], "data": [...]}
+// (or {"dtype", "shape", "file": path} with the raw elements in a file, for
+// large tensors) or a plain number {"number": 1.5}; composites nest descriptions ("base",
 // "mixture", "component") and TransformedDistribution lists its transforms.
 // Every floating tensor parameter becomes a leaf (requiring grad when asked),
 // recorded under its dotted path ("base.loc") so that the evaluator can
@@ -15,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
@@ -43,8 +46,22 @@ at::Tensor tensor_from_json(const json& j);
 /// shortest representation that round-trips, which nlohmann writes).
 json tensor_to_json(const at::Tensor& t);
 
-/// Builds the distribution described by `spec`; floating tensor parameters
-/// are added to `leaves` under `prefix` + their name.
+/// The Python exception class torch raises for the condition `e` reports.
+std::string error_class(const std::exception& e);
+
+/// The first line of the message (c10 appends a C++ backtrace to what()).
+std::string first_line(const std::exception& e);
+
+/// Builds a fresh distribution each time it is called, from tensors read once.
+using Builder = std::function<std::shared_ptr<Distribution>()>;
+
+/// Reads the description `spec` once (tensors, numbers, nested descriptions,
+/// transforms); floating tensor parameters are added to `leaves` under
+/// `prefix` + their name. The builder constructs the distribution from them
+/// as the Python call would, so a benchmark can time construction alone.
+Builder parse_distribution(const json& spec, Leaves& leaves, const std::string& prefix = "");
+
+/// parse_distribution(spec, leaves, prefix)(): one distribution.
 std::shared_ptr<Distribution> make_distribution(const json& spec, Leaves& leaves, const std::string& prefix = "");
 
 }  // namespace differential
