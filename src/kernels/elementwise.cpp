@@ -55,6 +55,8 @@ c10::optional<Operand> operand_for(const at::Tensor& t, const std::vector<int64_
 
 bool fused_kernels_enabled() { return cpu_has_avx2_fma() && g_enabled.load(std::memory_order_relaxed); }
 
+bool fast_paths_enabled() { return g_enabled.load(std::memory_order_relaxed); }
+
 bool set_fused_kernels_enabled(bool enabled) { return g_enabled.exchange(enabled); }
 
 c10::optional<ElementwisePlan> plan_elementwise(at::ArrayRef<at::Tensor> inputs) {

@@ -41,6 +41,10 @@ struct ElementwisePlan {
 /// AVX2 and FMA, and they have not been switched off.
 bool fused_kernels_enabled();
 
+/// Whether the fast paths are on at all (the switch below): the formulas'
+/// one-element scalar paths need no AVX2 (formula_eval.h).
+bool fast_paths_enabled();
+
 /// Switches the fused kernels off (or back on) for the whole process and
 /// returns the previous setting. Tests use it to run the ATen reference path
 /// on the same inputs; users never need it.

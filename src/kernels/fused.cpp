@@ -7,13 +7,13 @@
 
 #include "fused.h"
 
-#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <array>
 #include <vector>
 
 #include "elementwise.h"
+#include "formula_eval.h"
 #include "raw_kernels.h"
 
 namespace torchdist {
@@ -50,28 +50,6 @@ at::Tensor call_formula(int64_t formula, const std::vector<at::Tensor>& in) {
 template <class Formula>
 int64_t formula_id(Formula f) {
   return static_cast<int64_t>(reinterpret_cast<intptr_t>(reinterpret_cast<AnyFormula>(f)));
-}
-
-// Gradients by autograd through the ATen formula: on the saved inputs
-// themselves when the backward is itself recorded (create_graph), else on
-// detached copies.
-variable_list reference_backward(const std::vector<at::Tensor>& inputs, const at::Tensor& grad,
-                                 const std::vector<bool>& needs, int64_t reference) {
-  const bool create_graph = at::GradMode::is_enabled();
-  at::AutoGradMode enable_grad(true);
-  std::vector<at::Tensor> leaves, wrt;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    leaves.push_back(create_graph ? inputs[i] : inputs[i].detach().requires_grad_(needs[i]));
-    if (needs[i]) wrt.push_back(leaves.back());
-  }
-  const at::Tensor out = call_formula(reference, leaves);
-  const variable_list grads = torch::autograd::grad({out}, wrt, {grad}, /*retain_graph=*/create_graph,
-                                                    create_graph, /*allow_unused=*/true);
-  variable_list result(inputs.size());
-  for (size_t i = 0, k = 0; i < inputs.size(); ++i) {
-    if (needs[i]) result[i] = grads[k++];
-  }
-  return result;
 }
 
 // Spec: kForward, kBackward (null: reference gradients only), kFusedGrads
@@ -123,7 +101,9 @@ struct FusedElementwise : public torch::autograd::Function<FusedElementwise<Spec
         return with_reference_slot(std::move(result));
       }
     }
-    return with_reference_slot(reference_backward(inputs, grad, needs, ctx->saved_data["reference"].toInt()));
+    const int64_t reference = ctx->saved_data["reference"].toInt();
+    return with_reference_slot(reference_backward(
+        inputs, grad, needs, [reference](const std::vector<at::Tensor>& in) { return call_formula(reference, in); }));
   }
 
   // No gradient for the reference argument, which comes first.

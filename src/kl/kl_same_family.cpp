@@ -4,6 +4,8 @@
 // result keeps its relative precision (see expm1_minus_x).
 #include <ATen/ATen.h>
 
+#include "../formulas/kl_formulas.h"
+#include "../kernels/formula_eval.h"
 #include "../kernels/fused.h"
 #include "kl_helpers.h"
 #include "kl_rules.h"
@@ -28,16 +30,8 @@ namespace {
 
 using same_family_kl::expm1_minus_x;
 
-// log(a / b) for positive a, b, with full relative precision when a is
-// close to b: a - b is exact there (Sterbenz), so log1p sees an accurate
-// argument, where log(a / b) would carry the ~eps rounding of the ratio.
-// Outside [b / 2, 2 b], log a - log b (no cancellation there): (a - b) / b
-// overflows for subnormal b, Sleef's log1p returns inf above 1e307, and
-// a << b rounds (a - b) / b to -1, whose log1p is -inf.
 at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) {
-  const at::Tensor near = (a <= 2 * b) & (b <= 2 * a);
-  const at::Tensor a_near = at::where(near, a, b);  // keeps the unused branch finite
-  return at::where(near, at::log1p((a_near - b) / b), at::log(a) - at::log(b));
+  return formulas::log_ratio(formulas::num(a), formulas::num(b)).r;
 }
 
 }  // namespace
@@ -63,15 +57,14 @@ at::Tensor kl_normal_normal(const Normal& p, const Normal& q) {
   return fused.defined() ? fused : normal_normal_kl_formula(p.loc(), p.scale(), q.loc(), q.scale());
 }
 
-// The half-normal is |N(0, s)|: the same likelihood ratio as the normal pair
-// with zero locations, so KL = 1/2 (r^2 - 1 - log r^2).
+// The elementwise rules are formulas (src/formulas/kl_formulas.h, where
+// each is derived), run by kernels::evaluate.
 at::Tensor kl_halfnormal_halfnormal(const HalfNormal& p, const HalfNormal& q) {
-  return 0.5 * expm1_minus_x(2 * log_ratio(p.scale(), q.scale()));
+  return kernels::evaluate<formulas::HalfNormalKl>(p.scale(), q.scale());
 }
 
-// KL = log(l_p / l_q) + l_q / l_p - 1 = e^x - 1 - x with x = log(l_q / l_p).
 at::Tensor kl_exponential_exponential(const Exponential& p, const Exponential& q) {
-  return expm1_minus_x(log_ratio(q.rate(), p.rate()));
+  return kernels::evaluate<formulas::ExponentialKl>(p.rate(), q.rate());
 }
 
 // KL = (a_p - a_q) psi(a_p) - lgamma(a_p) + lgamma(a_q)
@@ -112,53 +105,24 @@ at::Tensor kl_dirichlet_dirichlet(const Dirichlet& p, const Dirichlet& q) {
   return at::lgamma(s_p) - at::lgamma(s_q) + ((a_p - a_q) * expected_log - at::lgamma(a_p) + at::lgamma(a_q)).sum(-1);
 }
 
-// torch's closed form (Chyzak & Nielsen, arXiv:1905.10965)
-// log(((s_p + s_q)^2 + (l_p - l_q)^2) / (4 s_p s_q)), written as
-// log1p(((s_p - s_q)^2 + (l_p - l_q)^2) / (4 s_p s_q)): the ratio minus one
-// is computed without cancellation, and only the scales' ratio enters (no
-// overflow of (s_p + s_q)^2 at large scales).
 at::Tensor kl_cauchy_cauchy(const Cauchy& p, const Cauchy& q) {
-  const at::Tensor denom = 2 * at::sqrt(p.scale()) * at::sqrt(q.scale());
-  const at::Tensor x = (p.scale() - q.scale()) / denom;
-  const at::Tensor y = (p.loc() - q.loc()) / denom;
-  return at::log1p(x * x + y * y);
+  return kernels::evaluate<formulas::CauchyKl>(p.loc(), p.scale(), q.loc(), q.scale());
 }
 
-// With r = b_p / b_q and u = (m_p - m_q) / b_q, E_p[(x - m_q) / b_q] =
-// u + gamma r and E_p[exp(-(x - m_q) / b_q)] = exp(-u) Gamma(1 + r), so
-// KL = -log r + u + gamma (r - 1) + exp(lgamma(1 + r) - u) - 1.
-// With w = lgamma(1 + r) - u this is (e^w - 1 - w) + lgamma(r) + gamma (r - 1),
-// both parts nonnegative.
 at::Tensor kl_gumbel_gumbel(const Gumbel& p, const Gumbel& q) {
-  const at::Tensor r = p.scale() / q.scale();
-  const at::Tensor w = at::lgamma(1 + r) - (p.loc() - q.loc()) / q.scale();
-  return expm1_minus_x(w) + at::lgamma(r) + kEulerMascheroni * (r - 1);
+  return kernels::evaluate<formulas::GumbelKl>(p.loc(), p.scale(), q.loc(), q.scale());
 }
 
-// KL = -log r + d / b_q + r exp(-d / b_p) - 1 with r = b_p / b_q and
-// d = |m_p - m_q| (Gil, 2011). With y = log r - d / b_p it is
-// (e^y - 1 - y) + d (b_p - b_q) / (b_p b_q): both parts are second-order
-// near p = q, so no first-order terms cancel as in the textbook form.
 at::Tensor kl_laplace_laplace(const Laplace& p, const Laplace& q) {
-  const at::Tensor d = (p.loc() - q.loc()).abs();
-  const at::Tensor y = log_ratio(p.scale(), q.scale()) - d / p.scale();
-  return expm1_minus_x(y) + d * (p.scale() - q.scale()) / p.scale() / q.scale();
+  return kernels::evaluate<formulas::LaplaceKl>(p.loc(), p.scale(), q.loc(), q.scale());
 }
 
-// For s_p >= s_q: KL = a_q log(s_p / s_q) + a_q / a_p - 1 - log(a_q / a_p)
-// (Gil, 2011), the last three terms e^x - 1 - x with x = log(a_q / a_p).
-// +inf where s_p < s_q: p puts mass below q's support.
 at::Tensor kl_pareto_pareto(const Pareto& p, const Pareto& q) {
-  const at::Tensor finite =
-      q.alpha() * log_ratio(p.scale(), q.scale()) + expm1_minus_x(log_ratio(q.alpha(), p.alpha()));
-  return infinite_where(p.scale() < q.scale(), finite);
+  return kernels::evaluate<formulas::ParetoKl>(p.scale(), p.alpha(), q.scale(), q.alpha());
 }
 
-// KL = log((h_q - l_q) / (h_p - l_p)) where [l_p, h_p] lies in [l_q, h_q],
-// +inf elsewhere.
 at::Tensor kl_uniform_uniform(const Uniform& p, const Uniform& q) {
-  const at::Tensor finite = at::log((q.high() - q.low()) / (p.high() - p.low()));
-  return infinite_where((q.low() > p.low()).logical_or(q.high() < p.high()), finite);
+  return kernels::evaluate<formulas::UniformKl>(p.low(), p.high(), q.low(), q.high());
 }
 
 // log f(x) = x l + log(1 - lambda) + log C(lambda) with l the logits, so

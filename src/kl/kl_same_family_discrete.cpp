@@ -5,6 +5,8 @@
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 
+#include "../formulas/kl_formulas.h"
+#include "../kernels/formula_eval.h"
 #include "kl_helpers.h"
 #include "kl_rules.h"
 #include "kl_same_family_helpers.h"
@@ -90,19 +92,10 @@ at::Tensor kl_onehotcategorical_onehotcategorical(const OneHotCategorical& p, co
   return categorical_kl(p.probs(), p.logits(), q.probs(), q.logits(), "OneHotCategorical");
 }
 
-// KL = l_p log(l_p / l_q) - l_p + l_q: a single kl_term over the rates. At
-// l_p = 0 it is l_q (torch: NaN from 0 * log 0); at l_q = 0 < l_p, +inf.
-// When the rates are close, log(l_p / l_q) = log1p((l_p - l_q) / l_q) is
-// exact.
+// formulas::PoissonKl: the rates' kl_term, exact at zero rates and when the
+// rates are close.
 at::Tensor kl_poisson_poisson(const Poisson& p, const Poisson& q) {
-  const at::Tensor& l_p = p.rate();
-  const at::Tensor& l_q = q.rate();
-  const at::Tensor log_p = safe_log(l_p);
-  const at::Tensor log_q = safe_log(l_q);
-  const at::Tensor close = (l_p - l_q).abs() < 0.5 * l_q;
-  const at::Tensor zero = scalar_like(l_q, 0.0);
-  const at::Tensor ratio_m1 = at::where(close, l_p - l_q, zero) / at::where(close, l_q, scalar_like(l_q, 1.0));
-  return kl_term(l_p, l_q, log_p, log_q, at::where(close, at::log1p(ratio_m1), log_p - log_q));
+  return kernels::evaluate<formulas::PoissonKl>(p.rate(), q.rate());
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <limits>
 
+#include "../formulas/kl_terms.h"
+#include "../formulas/tensor_backend.h"
 #include "kl_rules.h"
 #include "torchdist/core/utils.h"
 
@@ -19,61 +21,18 @@ namespace same_family_kl {
 
 inline at::Tensor scalar_like(const at::Tensor& t, double value) { return at::full({}, value, t.options()); }
 
-/// e^x - 1 - x, accurate to a few ulps relative for every x. expm1(x) - x
-/// cancels for small |x| (relative error ~2 eps / |x|); there the Taylor
-/// series sum_{k>=2} x^k / k! is used, truncated after x^10 (relative
-/// truncation error < 1e-16 for |x| < 0.1). Gradient e^x - 1, exactly 0 at 0.
-inline at::Tensor expm1_minus_x(const at::Tensor& x) {
-  const at::Tensor small = x.abs() < 0.1;
-  // Zero outside the series' range, so that its unused values (and their
-  // zero gradients) stay finite whatever x is.
-  const at::Tensor xs = at::where(small, x, scalar_like(x, 0.0));
-  // Horner on 1/2! + x/3! + ... + x^8/10!.
-  double factorial = 362880.0;  // 9!
-  at::Tensor poly = at::addcmul(scalar_like(x, 1.0 / factorial), xs, scalar_like(x, 1.0 / (10 * factorial)));
-  for (int k = 8; k >= 2; --k) {
-    factorial /= (k + 1);
-    poly = at::addcmul(scalar_like(x, 1.0 / factorial), poly, xs);
-  }
-  return at::where(small, xs * xs * poly, at::expm1(x) - x);
-}
+// The formulas' building blocks (src/formulas/kl_terms.h) on tensors.
 
-/// log(x) for x >= 0, -inf at 0, with a finite (zero) gradient at 0.
-inline at::Tensor safe_log(const at::Tensor& x) {
-  const at::Tensor positive = x > 0;
-  return at::where(positive, at::where(positive, x, scalar_like(x, 1.0)).log(),
-                   scalar_like(x, -std::numeric_limits<double>::infinity()));
-}
+inline at::Tensor expm1_minus_x(const at::Tensor& x) { return formulas::expm1_minus_x(formulas::num(x)).r; }
 
-/// log(1 - x) for x <= 1, -inf at 1, with a finite (zero) gradient at 1.
-inline at::Tensor safe_log1m(const at::Tensor& x) {
-  const at::Tensor below = x < 1;
-  return at::where(below, at::log1p(-at::where(below, x, scalar_like(x, 0.0))),
-                   scalar_like(x, -std::numeric_limits<double>::infinity()));
-}
+inline at::Tensor safe_log(const at::Tensor& x) { return formulas::safe_log(formulas::num(x)).r; }
 
-/// The per-category KL term w log(w / v) - w + v >= 0, whose sum over an
-/// outcome space is KL(w || v) when both sum to one. `d` is log(w / v) as
-/// precisely as the caller can get it; log_w, log_v say where w or v is
-/// exactly zero (-inf).
-///
-/// Written as w (e^-d - 1 + d) where v >= w / e: each term is then
-/// second-order in d, so the sum keeps its relative precision when w and v
-/// are close (the plain sum of w log(w / v) cancels to ~eps absolute).
-/// Where v > e w the direct form w d - w + v has no cancellation and no
-/// overflow of e^-d. w = 0 gives v (0 log 0 = 0); v = 0 < w gives +inf.
-/// Gradients stay finite at the zeros.
+inline at::Tensor safe_log1m(const at::Tensor& x) { return formulas::safe_log1m(formulas::num(x)).r; }
+
 inline at::Tensor kl_term(const at::Tensor& w, const at::Tensor& v, const at::Tensor& log_w, const at::Tensor& log_v,
                           const at::Tensor& d) {
-  const at::Tensor w_zero = at::isneginf(log_w);
-  const at::Tensor v_zero = at::isneginf(log_v).logical_and(w_zero.logical_not());
-  const at::Tensor ok = w_zero.logical_or(v_zero).logical_not();
-  const at::Tensor ds = at::where(ok, d, scalar_like(d, 0.0));
-  const at::Tensor near = ds > -1;
-  const at::Tensor d_near = at::where(near, ds, scalar_like(ds, 0.0));
-  const at::Tensor term = at::where(near, w * expm1_minus_x(-d_near), w * (ds - 1) + v);
-  const at::Tensor inf = scalar_like(term, std::numeric_limits<double>::infinity());
-  return at::where(w_zero, v, at::where(v_zero, inf, term));
+  using formulas::num;
+  return formulas::kl_term(num(w), num(v), num(log_w), num(log_v), num(d)).r;
 }
 
 inline at::Tensor kl_term(const at::Tensor& w, const at::Tensor& v, const at::Tensor& log_w, const at::Tensor& log_v) {

@@ -1,0 +1,133 @@
+#pragma once
+// Internal: dual numbers for formulas (number.h). Dual<R, K> carries a value
+// and its partial derivatives with respect to K inputs; evaluating a formula
+// on duals seeded with the unit vectors gives the value and the whole
+// gradient in one pass (forward mode), which is how the fused backward of a
+// formula is computed without a hand-written derivative.
+//
+// A where() takes the derivatives of the side it selects, so a side that is
+// not selected cannot turn a gradient into NaN (reverse mode through
+// at::where multiplies its derivative by zero, and 0 * inf is NaN).
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include "number.h"
+
+namespace torchdist {
+namespace formulas {
+
+template <class R, size_t K>
+struct Dual {
+  R v;
+  std::array<R, K> d;
+};
+
+template <class R, size_t K>
+struct Backend<Dual<R, K>> {
+  using B = Backend<R>;
+  using D = Dual<R, K>;
+  using Mask = typename B::Mask;
+
+  static D constant(double c, const D& like) {
+    D out{B::constant(c, like.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::constant(0.0, like.v);
+    return out;
+  }
+  static D add(const D& a, const D& b) {
+    D out{B::add(a.v, b.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::add(a.d[k], b.d[k]);
+    return out;
+  }
+  static D sub(const D& a, const D& b) {
+    D out{B::sub(a.v, b.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::sub(a.d[k], b.d[k]);
+    return out;
+  }
+  static D mul(const D& a, const D& b) {
+    D out{B::mul(a.v, b.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::add(B::mul(a.d[k], b.v), B::mul(b.d[k], a.v));
+    return out;
+  }
+  // (a / b)' = (a' - (a / b) b') / b
+  static D div(const D& a, const D& b) {
+    D out{B::div(a.v, b.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::div(B::sub(a.d[k], B::mul(out.v, b.d[k])), b.v);
+    return out;
+  }
+  static D neg(const D& a) {
+    D out{B::neg(a.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::neg(a.d[k]);
+    return out;
+  }
+  static Mask lt(const D& a, const D& b) { return B::lt(a.v, b.v); }
+  static Mask le(const D& a, const D& b) { return B::le(a.v, b.v); }
+  static Mask eq(const D& a, const D& b) { return B::eq(a.v, b.v); }
+  static Mask mask_and(const Mask& a, const Mask& b) { return B::mask_and(a, b); }
+  static Mask mask_or(const Mask& a, const Mask& b) { return B::mask_or(a, b); }
+  static Mask mask_not(const Mask& a) { return B::mask_not(a); }
+  static D select(const Mask& m, const D& a, const D& b) {
+    D out{B::select(m, a.v, b.v), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::select(m, a.d[k], b.d[k]);
+    return out;
+  }
+  static D log(const D& x) { return scale(x, B::log(x.v), B::div(B::constant(1.0, x.v), x.v)); }
+  static D log1p(const D& x) {
+    return scale(x, B::log1p(x.v), B::div(B::constant(1.0, x.v), B::add(B::constant(1.0, x.v), x.v)));
+  }
+  static D exp(const D& x) {
+    R e = B::exp(x.v);
+    return scale(x, e, e);
+  }
+  static D expm1(const D& x) {
+    R e = B::expm1(x.v);
+    return scale(x, e, B::add(e, B::constant(1.0, x.v)));
+  }
+  static D sqrt(const D& x) {
+    R s = B::sqrt(x.v);
+    return scale(x, s, B::div(B::constant(0.5, x.v), s));
+  }
+  // |x|' = sign(x), 0 at 0 (as ATen's abs backward).
+  static D abs(const D& x) {
+    D out{B::abs(x.v), {}};
+    const R zero = B::constant(0.0, x.v);
+    const Mask negative = B::lt(x.v, zero), positive = B::lt(zero, x.v);
+    for (size_t k = 0; k < K; ++k) {
+      out.d[k] = B::select(negative, B::neg(x.d[k]), B::select(positive, x.d[k], zero));
+    }
+    return out;
+  }
+  static D lgamma(const D& x) { return scale(x, B::lgamma(x.v), B::digamma(x.v)); }
+
+ private:
+  // f(x) with f'(x) = derivative: each partial times the derivative.
+  static D scale(const D& x, R value, const R& derivative) {
+    D out{std::move(value), {}};
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::mul(derivative, x.d[k]);
+    return out;
+  }
+};
+
+/// Argument i of K as a dual: its value, derivative 1 with respect to
+/// itself and 0 with respect to the others.
+template <class R, size_t K>
+Num<Dual<R, K>> seeded_dual(const R& value, size_t i) {
+  Dual<R, K> x{value, {}};
+  for (size_t k = 0; k < K; ++k) x.d[k] = Backend<R>::constant(i == k ? 1.0 : 0.0, value);
+  return Num<Dual<R, K>>(std::move(x));
+}
+
+/// F's value and gradient at `args` (F::arity of them): F evaluated on the
+/// arguments seeded as duals.
+template <class F, class R, size_t... I>
+Dual<R, F::arity> value_and_gradient(const R* args, std::index_sequence<I...>) {
+  return F::eval(seeded_dual<R, F::arity>(args[I], I)...).r;
+}
+template <class F, class R>
+Dual<R, F::arity> value_and_gradient(const R* args) {
+  return value_and_gradient<F>(args, std::make_index_sequence<F::arity>());
+}
+
+}  // namespace formulas
+}  // namespace torchdist

@@ -1,0 +1,160 @@
+#pragma once
+// Internal: KL divergences written once as formulas (number.h), run by
+// kernels::evaluate (src/kernels/formula_eval.h): the ATen composition, one
+// element in scalar code, or the vector kernels, with gradients by dual
+// numbers. Each rule's derivation is documented at its struct.
+
+#include <cstddef>
+
+#include "kl_terms.h"
+#include "number.h"
+
+namespace torchdist {
+namespace formulas {
+
+/// KL(Poisson(l_p) || Poisson(l_q)) = l_p log(l_p / l_q) - l_p + l_q: a
+/// single kl_term over the rates. At l_p = 0 it is l_q (torch: NaN from
+/// 0 * log 0); at l_q = 0 < l_p, +inf. When the rates are close,
+/// log(l_p / l_q) = log1p((l_p - l_q) / l_q) is exact.
+struct PoissonKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& rate_p, const N& rate_q) {
+    const N log_p = safe_log(rate_p);
+    const N log_q = safe_log(rate_q);
+    const auto close = abs(rate_p - rate_q) < 0.5 * rate_q;
+    const N ratio_m1 = where(close, rate_p - rate_q, 0.0) / where(close, rate_q, 1.0);
+    return kl_term(rate_p, rate_q, log_p, log_q, where(close, log1p(ratio_m1), log_p - log_q));
+  }
+};
+
+/// KL(HalfNormal(s_p) || HalfNormal(s_q)): the half-normal is |N(0, s)|,
+/// with the likelihood ratio of the normal pair at zero locations, so
+/// KL = 1/2 (r^2 - 1 - log r^2) = 1/2 (e^x - 1 - x), x = 2 log(s_p / s_q).
+struct HalfNormalKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& scale_p, const N& scale_q) {
+    return 0.5 * expm1_minus_x(2.0 * log_ratio(scale_p, scale_q));
+  }
+};
+
+/// KL(Exponential(l_p) || Exponential(l_q)) = log(l_p / l_q) + l_q / l_p - 1
+/// = e^x - 1 - x with x = log(l_q / l_p): second-order near p = q, where the
+/// textbook form cancels.
+struct ExponentialKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& rate_p, const N& rate_q) {
+    return expm1_minus_x(log_ratio(rate_q, rate_p));
+  }
+};
+
+/// KL(Laplace(m_p, b_p) || Laplace(m_q, b_q)) = -log r + d / b_q
+/// + r exp(-d / b_p) - 1 with r = b_p / b_q and d = |m_p - m_q| (Gil, 2011).
+/// With y = log r - d / b_p that is e^y - 1 - log r + d / b_q, whose
+/// first-order terms cancel near p = q; there (|y| <= 1) it is written
+/// (e^y - 1 - y) + d (b_p - b_q) / (b_p b_q), both parts second-order. Far
+/// from p = q the first form is the one without cancellation: the second
+/// would subtract two terms of order d / b_p (1e6 - 1e6 at d = 1e3,
+/// b_p = 1e-3).
+struct LaplaceKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& loc_p, const N& scale_p, const N& loc_q, const N& scale_q) {
+    const N d = abs(loc_p - loc_q);
+    const N log_r = log_ratio(scale_p, scale_q);
+    const N y = log_r - d / scale_p;
+    const auto near = abs(y) <= 1.0;
+    const N y_near = where(near, y, 0.0);
+    const N second_order = expm1_minus_x(y_near) + d * (scale_p - scale_q) / scale_p / scale_q;
+    const N direct = expm1(where(near, 0.0, y)) - log_r + d / scale_q;
+    return where(near, second_order, direct);
+  }
+};
+
+/// KL(Pareto(s_p, a_p) || Pareto(s_q, a_q)) for s_p >= s_q:
+/// a_q log(s_p / s_q) + a_q / a_p - 1 - log(a_q / a_p) (Gil, 2011), the last
+/// three terms e^x - 1 - x with x = log(a_q / a_p). +inf where s_p < s_q:
+/// p puts mass below q's support.
+struct ParetoKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& scale_p, const N& alpha_p, const N& scale_q, const N& alpha_q) {
+    const N finite = alpha_q * log_ratio(scale_p, scale_q) + expm1_minus_x(log_ratio(alpha_q, alpha_p));
+    return where(scale_p < scale_q, kInfinity, finite);
+  }
+};
+
+/// KL(Uniform(l_p, h_p) || Uniform(l_q, h_q)) = log((h_q - l_q) / (h_p - l_p))
+/// where [l_p, h_p] lies in [l_q, h_q], +inf elsewhere.
+struct UniformKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& low_p, const N& high_p, const N& low_q, const N& high_q) {
+    const N finite = log((high_q - low_q) / (high_p - low_p));
+    return where((low_q > low_p) | (high_q < high_p), kInfinity, finite);
+  }
+};
+
+/// KL(Cauchy(l_p, s_p) || Cauchy(l_q, s_q)): torch's closed form (Chyzak &
+/// Nielsen, arXiv:1905.10965) log(((s_p + s_q)^2 + (l_p - l_q)^2) /
+/// (4 s_p s_q)), written as log1p(((s_p - s_q)^2 + (l_p - l_q)^2) /
+/// (4 s_p s_q)): the ratio minus one without cancellation, and only the
+/// scales' ratio enters (no overflow of (s_p + s_q)^2 at large scales).
+struct CauchyKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& loc_p, const N& scale_p, const N& loc_q, const N& scale_q) {
+    const N denominator = 2.0 * sqrt(scale_p) * sqrt(scale_q);
+    const N x = (scale_p - scale_q) / denominator;
+    const N y = (loc_p - loc_q) / denominator;
+    return log1p(x * x + y * y);
+  }
+};
+
+constexpr double kEulerMascheroni = 0.57721566490153286061;
+
+/// lgamma(r) + gamma (r - 1) >= 0, second-order at r = 1 (lgamma's slope
+/// there is -gamma). Near r = 1 (|r - 1| < 0.1) by the series
+/// sum_{k >= 2} (-1)^k zeta(k) / k (r - 1)^k, to k = 19 (the next term is
+/// 1e-19 of the sum): the two terms cancel there, in value and in
+/// derivative (digamma(1) + gamma = 0), to relative errors of eps / (r - 1).
+template <class N>
+N lgamma_plus_euler(const N& r) {
+  static constexpr double kCoefficients[] = {  // (-1)^k zeta(k) / k, k = 2 .. 19
+      0.82246703342411321824,  -0.40068563438653142847,  0.27058080842778454788,  -0.20738555102867398527,
+      0.16955717699740818995,  -0.14404989676884611812,  0.12550966952474304242,  -0.11133426586956469049,
+      0.10009945751278180853,  -0.090954017145829042233, 0.083353840546109004025, -0.076932516411352191473,
+      0.071432946295361336059, -0.066668705882420468033, 0.062500955141213040742, -0.058823978658684582339,
+      0.055555767627403611102, -0.052631679379616660734};
+  const N e = r - 1.0;
+  const auto near = abs(e) < 0.1;
+  const N es = where(near, e, 0.0);
+  N series = es * kCoefficients[17] + kCoefficients[16];
+  for (int k = 15; k >= 0; --k) series = series * es + kCoefficients[k];
+  const N rs = where(near, 2.0, r);  // keeps the unused side away from lgamma's pole
+  return where(near, es * es * series, lgamma(rs) + kEulerMascheroni * (rs - 1.0));
+}
+
+/// KL(Gumbel(m_p, b_p) || Gumbel(m_q, b_q)). With r = b_p / b_q and
+/// u = (m_p - m_q) / b_q, E_p[(x - m_q) / b_q] = u + gamma r and
+/// E_p[exp(-(x - m_q) / b_q)] = exp(-u) Gamma(1 + r), so
+/// KL = -log r + u + gamma (r - 1) + exp(lgamma(1 + r) - u) - 1. With
+/// w = lgamma(1 + r) - u this is (e^w - 1 - w) + (lgamma(r) + gamma (r - 1)),
+/// both parts nonnegative and second-order at p = q. (lgamma's derivative,
+/// digamma, has no vector form yet: the gradient takes the scalar or ATen
+/// path.)
+struct GumbelKl {
+  static constexpr size_t arity = 4;
+  static constexpr bool vector_backward = false;
+  template <class N>
+  static N eval(const N& loc_p, const N& scale_p, const N& loc_q, const N& scale_q) {
+    const N r = scale_p / scale_q;
+    const N w = lgamma(1.0 + r) - (loc_p - loc_q) / scale_q;
+    return expm1_minus_x(w) + lgamma_plus_euler(r);
+  }
+};
+
+}  // namespace formulas
+}  // namespace torchdist

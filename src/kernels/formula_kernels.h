@@ -1,0 +1,60 @@
+#pragma once
+// Internal: the vector kernels of the formulas written once as templates
+// (src/formulas/number.h), instantiated in formulas_avx2.cpp. A formula F
+// is a struct with
+//
+//   static constexpr size_t arity = N;                 // its tensor arguments
+//   template <class Num> static Num eval(const Num&, ...);  // N arguments
+//   static constexpr bool vector_backward = false;    // optional: no fused
+//                                                      // backward (digamma, say)
+//
+// and is listed in TORCHDIST_VECTOR_FORMULAS below. formula_eval.h runs it.
+
+#include <cstddef>
+#include <type_traits>
+
+#include "../formulas/kl_formulas.h"
+#include "elementwise.h"
+
+namespace torchdist {
+namespace detail {
+namespace kernels {
+
+/// A formula's raw kernels over an elementwise plan: forward reads the
+/// arguments (the plan's operands, in order) and writes the value; backward
+/// reads the incoming gradient then the arguments, writes each argument's
+/// gradient at the output's shape (grads[k], skipped when null) and says
+/// whether all of them are finite (null: no fused backward). Forward mode
+/// overflows where reverse mode does not (d log x = dx / x is inf for
+/// subnormal x before anything scales it down), so a non-finite gradient
+/// sends the caller to the ATen composition's reverse mode.
+struct VectorKernels {
+  void (*forward)(const ElementwisePlan& plan, void* out);
+  bool (*backward)(const ElementwisePlan& plan, void* const* grads);
+};
+
+/// F's kernels, or null when the library was built without its AVX2 kernels.
+template <class F>
+const VectorKernels* vector_kernels();
+
+/// The formulas with vector kernels.
+#define TORCHDIST_VECTOR_FORMULAS(X)                                                                    \
+  X(formulas::PoissonKl) X(formulas::HalfNormalKl) X(formulas::ExponentialKl) X(formulas::LaplaceKl)   \
+  X(formulas::ParetoKl) X(formulas::UniformKl) X(formulas::CauchyKl) X(formulas::GumbelKl)
+
+#define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
+  template <>                               \
+  const VectorKernels* vector_kernels<F>();
+TORCHDIST_VECTOR_FORMULAS(TORCHDIST_DECLARE_VECTOR_KERNELS)
+#undef TORCHDIST_DECLARE_VECTOR_KERNELS
+
+/// Whether F's gradient has a fused (forward-mode) kernel: unless F says
+/// `vector_backward = false`.
+template <class F, class = void>
+struct HasVectorBackward : std::true_type {};
+template <class F>
+struct HasVectorBackward<F, std::enable_if_t<!F::vector_backward>> : std::false_type {};
+
+}  // namespace kernels
+}  // namespace detail
+}  // namespace torchdist

@@ -1,0 +1,70 @@
+#pragma once
+// Internal, for the AVX2 kernel files: formulas (src/formulas/number.h) on
+// one vector of floats or doubles. float takes the kernels' own log, log1p,
+// exp and lgamma (fast_math_avx2.h, fast_lgamma_avx2.h: within 1-2 ulp, the
+// bounds tested in tests/kernels/test_fast_math.cpp); double takes Sleef's
+// (through at::vec) and the table lgamma of fast_math_double_avx2.h. A mask
+// is a vector whose lanes are all ones or all zeros, as the comparisons of
+// at::vec give. digamma has no vector form yet: a formula that needs it
+// (or needs lgamma's derivative) is not given vector kernels.
+
+#include <ATen/cpu/vec/vec.h>
+#include <immintrin.h>
+
+#include "../formulas/number.h"
+#include "fast_lgamma_avx2.h"
+#include "fast_math_avx2.h"
+#include "fast_math_double_avx2.h"
+
+namespace torchdist {
+namespace formulas {
+
+template <typename T>
+struct VecBackend {
+  using V = at::vec::Vectorized<T>;
+  using Mask = V;
+  static V constant(double c, const V&) { return V(static_cast<T>(c)); }
+  static V add(const V& a, const V& b) { return a + b; }
+  static V sub(const V& a, const V& b) { return a - b; }
+  static V mul(const V& a, const V& b) { return a * b; }
+  static V div(const V& a, const V& b) { return a / b; }
+  static V neg(const V& a) { return a.neg(); }
+  static Mask lt(const V& a, const V& b) { return a < b; }
+  static Mask le(const V& a, const V& b) { return a <= b; }
+  static Mask eq(const V& a, const V& b) { return a == b; }
+  static Mask mask_and(const Mask& a, const Mask& b) { return a & b; }
+  static Mask mask_or(const Mask& a, const Mask& b) { return a | b; }
+  static Mask mask_not(const Mask& a) { return a ^ all_ones(); }
+  // blendv(a, b, m) takes b where m is set.
+  static V select(const Mask& m, const V& a, const V& b) { return V::blendv(b, a, m); }
+  static V expm1(const V& x) { return x.expm1(); }
+  static V sqrt(const V& x) { return x.sqrt(); }
+  static V abs(const V& x) { return x.abs(); }
+
+  static V all_ones() {
+    if constexpr (sizeof(T) == 4) {
+      return V(_mm256_castsi256_ps(_mm256_set1_epi32(-1)));
+    } else {
+      return V(_mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
+    }
+  }
+};
+
+template <>
+struct Backend<at::vec::Vectorized<float>> : VecBackend<float> {
+  static V log(const V& x) { return V(detail::kernels::avx2::fast_log(x)); }
+  static V log1p(const V& x) { return V(detail::kernels::avx2::fast_log1p(x)); }
+  static V exp(const V& x) { return V(detail::kernels::avx2::fast_exp(x)); }
+  static V lgamma(const V& x) { return V(detail::kernels::avx2::fast_lgamma(x)); }
+};
+
+template <>
+struct Backend<at::vec::Vectorized<double>> : VecBackend<double> {
+  static V log(const V& x) { return x.log(); }
+  static V log1p(const V& x) { return x.log1p(); }
+  static V exp(const V& x) { return x.exp(); }
+  static V lgamma(const V& x) { return V(detail::kernels::avx2::fast_lgamma(x)); }
+};
+
+}  // namespace formulas
+}  // namespace torchdist

@@ -1,0 +1,312 @@
+// Formulas written once as templates (src/formulas/) run by
+// kernels::evaluate on three paths: one element in scalar code, the vector
+// kernels, and the ATen composition. Every fast path must agree with the
+// ATen composition of the same template: values and first derivatives, in
+// float and double, on random inputs in several broadcasting patterns and
+// on an edge grid (zeros, subnormals, exact integers, values close to each
+// other, 1e-3..1e4, +inf) taken element by element through the scalar path
+// and all at once through the vector path. Second derivatives take the ATen
+// path (the node's backward is not itself differentiable) and must agree
+// too. Each formula's accuracy against exact references is the
+// differential suite's business (tests/differential).
+
+#include <gtest/gtest.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../../src/formulas/kl_formulas.h"
+#include "../../src/formulas/scalar_special.h"
+#include "../../src/kernels/formula_eval.h"
+#include "../support/testing.h"
+
+namespace tk = torchdist::detail::kernels;
+namespace tf = torchdist::formulas;
+using torchdist::testing::all_close;
+
+namespace {
+
+using Inputs = std::vector<at::Tensor>;
+using Fn = std::function<at::Tensor(const Inputs&)>;
+
+// A formula under test: its two entry points, the values each argument
+// takes on the edge grid, and a draw of random arguments in its domain.
+struct FormulaUnderTest {
+  std::string name;
+  Fn evaluate;   // kernels::evaluate<F>
+  Fn reference;  // the ATen composition
+  std::vector<std::vector<double>> edges;
+  std::function<Inputs(at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed)> random;
+};
+
+template <class F>
+Fn evaluate_fn() {
+  return [](const Inputs& in) {
+    tk::Args<F> args;
+    for (size_t i = 0; i < F::arity; ++i) args[i] = in[i];
+    return std::apply([](const auto&... a) { return tk::evaluate<F>(a...); }, args);
+  };
+}
+
+template <class F>
+Fn reference_fn() {
+  return [](const Inputs& in) {
+    tk::Args<F> args;
+    for (size_t i = 0; i < F::arity; ++i) args[i] = in[i];
+    return tk::formula_reference<F>(args);
+  };
+}
+
+// The arguments' kinds: each gives the edge values and the random draws.
+enum class Kind { kReal, kPositive };
+
+std::vector<double> edges_of(Kind kind) {
+  if (kind == Kind::kReal) return {-2.5, 0.0, 1.0, 1e3};
+  // Subnormal in double and in float (1e-310 is 0 in float), tiny, exact
+  // integers and 1/2, values a rounding apart, large.
+  return {1e-310, 1e-40, 1e-3, 0.5, 1.0, 1.0 + 1e-7, 2.0, 1e4};
+}
+
+at::Tensor draw(Kind kind, at::IntArrayRef shape, at::ScalarType dtype, at::Generator& gen) {
+  const at::Tensor u = at::empty(shape, at::TensorOptions().dtype(at::kDouble)).uniform_(-3, 3, gen);
+  return (kind == Kind::kReal ? u : u.exp()).to(dtype);
+}
+
+template <class F>
+FormulaUnderTest formula(std::string name, std::vector<Kind> kinds) {
+  std::vector<std::vector<double>> edges;
+  for (Kind k : kinds) edges.push_back(edges_of(k));
+  return {std::move(name), evaluate_fn<F>(), reference_fn<F>(), std::move(edges),
+          [kinds](at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed) {
+            at::Generator gen = torchdist::testing::seeded_generator(seed);
+            Inputs in;
+            for (Kind k : kinds) in.push_back(draw(k, shape, dtype, gen));
+            return in;
+          }};
+}
+
+std::vector<FormulaUnderTest> formulas_under_test() {
+  const Kind R = Kind::kReal, P = Kind::kPositive;
+  std::vector<FormulaUnderTest> out{
+      formula<tf::PoissonKl>("PoissonKl", {P, P}),
+      formula<tf::HalfNormalKl>("HalfNormalKl", {P, P}),
+      formula<tf::ExponentialKl>("ExponentialKl", {P, P}),
+      formula<tf::LaplaceKl>("LaplaceKl", {R, P, R, P}),
+      formula<tf::ParetoKl>("ParetoKl", {P, P, P, P}),
+      formula<tf::CauchyKl>("CauchyKl", {R, P, R, P}),
+      formula<tf::GumbelKl>("GumbelKl", {R, P, R, P}),
+  };
+  // Uniform: low, high = low + width for p and q, the intervals nested or not.
+  FormulaUnderTest uniform = formula<tf::UniformKl>("UniformKl", {R, R, R, R});
+  uniform.edges = {{-1.0, 0.0, 0.5}, {1.0, 2.0}, {-2.0, 0.0}, {1.0, 3.0}};
+  uniform.random = [](at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed) {
+    at::Generator gen = torchdist::testing::seeded_generator(seed);
+    const at::Tensor low_p = draw(Kind::kReal, shape, dtype, gen);
+    const at::Tensor low_q = low_p - draw(Kind::kPositive, shape, dtype, gen) * 0.1;
+    return Inputs{low_p, low_p + draw(Kind::kPositive, shape, dtype, gen), low_q,
+                  low_q + draw(Kind::kPositive, shape, dtype, gen) * 3};
+  };
+  out.push_back(uniform);
+  return out;
+}
+
+double rtol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 1e-12; }
+// Derivatives in float: the chain rule through a formula's cancellation-free
+// forms still subtracts terms (e^y - 1 from e^y), in forward and reverse
+// mode alike, each rounding its own way.
+double grad_rtol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 1e-4 : 1e-12; }
+double atol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 1e-6 : 1e-13; }
+
+Inputs leaves(const Inputs& in) {
+  Inputs out;
+  for (const at::Tensor& t : in) out.push_back(t.detach().requires_grad_(true));
+  return out;
+}
+
+// d sum(w * f) / d argument for every argument, each as a tensor of its
+// shape (zeros where an argument does not take part).
+Inputs gradient(const Fn& f, const Inputs& in, const at::Tensor& weights, bool second_order = false) {
+  Inputs xs = leaves(in);
+  const at::Tensor out = (f(xs) * weights).sum();
+  auto first = torch::autograd::grad({out}, xs, {}, /*retain_graph=*/true, second_order, /*allow_unused=*/true);
+  if (second_order) {
+    at::Tensor total = at::zeros({}, out.options());
+    for (const at::Tensor& g : first) total = total + g.sum();
+    first = torch::autograd::grad({total}, xs, {}, false, false, /*allow_unused=*/true);
+  }
+  Inputs out_grads;
+  for (size_t i = 0; i < xs.size(); ++i) out_grads.push_back(first[i].defined() ? first[i] : at::zeros_like(xs[i]));
+  return out_grads;
+}
+
+Inputs in_double(const Inputs& in) {
+  Inputs out;
+  for (const at::Tensor& t : in) out.push_back(t.to(at::kDouble));
+  return out;
+}
+
+// The fast path is as good as the composition it replaces: within
+// rtol |truth| + atol of the truth, or no further from it than 4 times the
+// composition's own error. In float the truth is the composition in double
+// (a float composition carries float's cancellation too, and the two paths
+// round differently); in double it is the composition itself. NaN must
+// meet NaN and an infinity the same infinity. Elements outside `where`
+// (broadcast to the shape) are not compared.
+::testing::AssertionResult as_good(const at::Tensor& fast, const at::Tensor& reference, const at::Tensor& truth,
+                                   double rtol, double atol, const at::Tensor& where) {
+  if (fast.sizes() != reference.sizes()) {
+    return ::testing::AssertionFailure() << "shape " << fast.sizes() << " != " << reference.sizes();
+  }
+  const at::Tensor a = fast.to(at::kDouble), r = reference.to(at::kDouble), t = truth.to(at::kDouble);
+  const at::Tensor nan = a.isnan().logical_and(r.isnan());
+  const at::Tensor inf = a.isinf().logical_and(a == r);
+  const at::Tensor bound = at::maximum(rtol * t.abs() + atol, 4 * (r - t).abs());
+  const at::Tensor ok = ((a - t).abs() <= bound).logical_or(nan).logical_or(inf).logical_or(where.logical_not());
+  if (ok.all().item<bool>()) return ::testing::AssertionSuccess();
+  const int64_t i = ok.logical_not().flatten().nonzero()[0].item<int64_t>();
+  std::ostringstream os;
+  os.precision(17);
+  os << ok.logical_not().sum().item<int64_t>() << " of " << ok.numel() << " differ; first at " << i << ": fast "
+     << a.flatten()[i].item<double>() << ", composition " << r.flatten()[i].item<double>() << ", truth "
+     << t.flatten()[i].item<double>();
+  return ::testing::AssertionFailure() << os.str();
+}
+
+// Values and first derivatives (second ones too when asked) of the fast
+// paths against the ATen composition. Gradients are compared where the
+// value is finite and no argument is subnormal: where the value is infinite
+// (outside a support, overflow) the derivative means nothing, and reverse
+// mode through the composition's where() gives NaN there (0 * inf) where
+// the dual numbers give 0; at a subnormal argument the chain rule divides
+// by it and overflows, so both paths return whatever their order of
+// operations happens to leave (KL(Gumbel(0, 1e-310) || Gumbel(0, 1e-310)),
+// whose derivative is 0, gives 3e22 and 4e23).
+void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string& what, bool second_order = false) {
+  SCOPED_TRACE(f.name + ": " + what);
+  const at::ScalarType dtype = in[0].scalar_type();
+  const double rtol = rtol_for(dtype), atol = atol_for(dtype);
+  const at::Tensor fast = f.evaluate(in), reference = f.reference(in);
+  ASSERT_EQ(fast.scalar_type(), reference.scalar_type());
+  const bool is_float = dtype == at::kFloat;
+  const at::Tensor truth = is_float ? f.reference(in_double(in)) : reference;
+  const at::Tensor everywhere = at::ones({}, at::kBool);
+  EXPECT_TRUE(as_good(fast, reference, truth, rtol, atol, everywhere)) << "values";
+  at::Tensor finite = truth.isfinite();
+  const double smallest_normal = dtype == at::kFloat ? std::numeric_limits<float>::min()
+                                                     : std::numeric_limits<double>::min();
+  for (const at::Tensor& x : in) {
+    const at::Tensor subnormal = (x != 0).logical_and(x.abs() < smallest_normal);
+    finite = finite.logical_and(subnormal.logical_not());
+  }
+  const at::Tensor weights = at::rand(reference.sizes(), torchdist::testing::seeded_generator(3), reference.options());
+  for (int order = 1; order <= (second_order ? 2 : 1); ++order) {
+    const bool second = order == 2;
+    const Inputs g_fast = gradient(f.evaluate, in, weights, second), g_ref = gradient(f.reference, in, weights, second);
+    const Inputs g_truth = is_float ? gradient(f.reference, in_double(in), weights.to(at::kDouble), second) : g_ref;
+    for (size_t i = 0; i < in.size(); ++i) {
+      // An argument with the output's shape: compared where the value is
+      // finite; a broadcast one sums over outputs: where all are finite.
+      const at::Tensor where = in[i].sizes() == truth.sizes() ? finite : finite.all();
+      EXPECT_TRUE(as_good(g_fast[i], g_ref[i], g_truth[i], grad_rtol_for(dtype), atol, where))
+          << (second ? "second" : "first") << " derivative in argument " << i;
+    }
+  }
+}
+
+class Formulas : public ::testing::TestWithParam<at::ScalarType> {
+ protected:
+  void TearDown() override { tk::set_fused_kernels_enabled(true); }
+};
+
+TEST_P(Formulas, VectorPathAgreesWithTheAtenComposition) {
+  const at::ScalarType dtype = GetParam();
+  if (!tk::fused_kernels_enabled()) GTEST_SKIP() << "built without the AVX2 kernels or no AVX2 on this CPU";
+  for (const FormulaUnderTest& f : formulas_under_test()) {
+    // Whole vectors, a tail shorter than a vector, more than one thread's grain.
+    for (int64_t n : {int64_t{1000}, int64_t{37}, int64_t{3}, int64_t{70000}}) {
+      expect_agree(f, f.random({n}, dtype, 11 + n), "contiguous n=" + std::to_string(n));
+    }
+    // Broadcasting: the second argument repeated over a leading dimension,
+    // the first a single element, and an expanded (stride 0) view.
+    Inputs in = f.random({5, 7}, dtype, 5);
+    in[1] = in[1][0];
+    expect_agree(f, in, "broadcast [5, 7] with [7]");
+    in = f.random({5, 7}, dtype, 6);
+    in[0] = in[0].reshape(-1)[0];
+    expect_agree(f, in, "broadcast [] with [5, 7]");
+    in = f.random({5, 7}, dtype, 7);
+    in[0] = in[0][1].expand({5, 7});
+    expect_agree(f, in, "expanded view");
+    // Second derivatives: the node's backward falls back to the composition.
+    expect_agree(f, f.random({19}, dtype, 8), "second order", /*second_order=*/true);
+  }
+}
+
+TEST_P(Formulas, OneElementPathAgreesWithTheAtenComposition) {
+  const at::ScalarType dtype = GetParam();
+  for (const FormulaUnderTest& f : formulas_under_test()) {
+    Inputs in = f.random({}, dtype, 21);
+    expect_agree(f, in, "0-dim");
+    in = f.random({1}, dtype, 22);
+    expect_agree(f, in, "[1]");
+    in = f.random({1, 1}, dtype, 23);
+    in[0] = in[0].reshape({});
+    expect_agree(f, in, "[] with [1, 1]", /*second_order=*/true);
+  }
+}
+
+// Every combination of the arguments' edge values: all at once through the
+// vector path, then one at a time through the scalar path.
+TEST_P(Formulas, EdgeGridAgreesOnEveryPath) {
+  const at::ScalarType dtype = GetParam();
+  for (const FormulaUnderTest& f : formulas_under_test()) {
+    std::vector<at::Tensor> axes;
+    for (const auto& values : f.edges) axes.push_back(at::tensor(values, at::kDouble).to(dtype));
+    const std::vector<at::Tensor> grid = at::meshgrid(axes, "ij");
+    Inputs flat;
+    for (const at::Tensor& g : grid) flat.push_back(g.reshape(-1).contiguous());
+    expect_agree(f, flat, "edge grid, vector path");
+    for (int64_t i = 0; i < flat[0].numel(); ++i) {
+      Inputs one;
+      for (const at::Tensor& t : flat) one.push_back(t[i].clone());
+      std::string at_point = "edge grid, scalar path at";
+      for (const at::Tensor& t : one) at_point += " " + std::to_string(t.item<double>());
+      expect_agree(f, one, at_point);
+    }
+  }
+}
+
+// With the fast paths off, evaluate is the composition itself (the switch
+// the other kernel tests use to reach the reference).
+TEST_P(Formulas, SwitchedOffIsTheComposition) {
+  const at::ScalarType dtype = GetParam();
+  tk::set_fused_kernels_enabled(false);
+  for (const FormulaUnderTest& f : formulas_under_test()) {
+    for (const std::vector<int64_t>& shape : {std::vector<int64_t>{}, std::vector<int64_t>{33}}) {
+      const Inputs in = f.random(shape, dtype, 31);
+      const at::Tensor fast = f.evaluate(in), reference = f.reference(in);
+      EXPECT_TRUE(at::equal(fast, reference)) << f.name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, Formulas, ::testing::Values(at::kFloat, at::kDouble),
+                         [](const auto& info) { return std::string(c10::toString(info.param)); });
+
+// The scalar backend's digamma against ATen's, with ATen's values at the
+// poles.
+TEST(ScalarDigamma, MatchesAten) {
+  std::vector<double> xs{1e-300, 1e-8, 0.1, 0.5, 1.0, 1.5, 2.0, 5.5, 6.0, 10.0, 123.25, 1e5, 1e15,
+                         -0.5, -1.5, -2.25, -10.1, 0.0, -0.0, -1.0, -3.0,
+                         std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const at::Tensor expected = at::digamma(at::tensor(xs, at::kDouble));
+  std::vector<double> got;
+  for (double x : xs) got.push_back(tf::scalar_digamma(x));
+  EXPECT_TRUE(all_close(at::tensor(got, at::kDouble), expected, 1e-13, 1e-15));
+}
+
+}  // namespace
