@@ -67,6 +67,7 @@ struct Backend<Dual<R, K>> {
   static Mask mask_and(const Mask& a, const Mask& b) { return B::mask_and(a, b); }
   static Mask mask_or(const Mask& a, const Mask& b) { return B::mask_or(a, b); }
   static Mask mask_not(const Mask& a) { return B::mask_not(a); }
+  static bool any(const Mask& a) { return B::any(a); }
   static D select(const Mask& m, const D& a, const D& b) {
     D out{B::select(m, a.v, b.v), {}};
     for (size_t k = 0; k < K; ++k) out.d[k] = B::select(m, a.d[k], b.d[k]);

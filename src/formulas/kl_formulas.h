@@ -6,6 +6,7 @@
 
 #include <cstddef>
 
+#include "binary.h"
 #include "kl_terms.h"
 #include "number.h"
 
@@ -155,6 +156,107 @@ struct GumbelKl {
     return expm1_minus_x(w) + lgamma_plus_euler(r);
   }
 };
+
+/// KL(Bernoulli || Bernoulli), each given by its probs or its logits
+/// (LogitsP, LogitsQ): binary_kl. Exact at p in {0, 1} (0 log 0 = 0), +inf
+/// where q puts no mass on an outcome p can take; torch takes the logs from
+/// the logits of probs clamped to [eps, 1 - eps], off by ~eps at 0 and 1
+/// and badly below eps (KL(0.5 || 1e-20) = 17.33 instead of 22.33).
+template <bool LogitsP, bool LogitsQ>
+struct BernoulliKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& p, const N& q) {
+    return binary_kl<LogitsP, LogitsQ>(binary<LogitsP>(p), binary<LogitsQ>(q));
+  }
+};
+
+/// KL(Geometric || Geometric): the number of failures before the first
+/// success has log-likelihood ratio log(p / p') + k log((1 - p) / (1 - p'))
+/// at k, and E[k] = (1 - p) / p, so KL is the Bernoulli divergence over p.
+template <bool LogitsP, bool LogitsQ>
+struct GeometricKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& p, const N& q) {
+    const Binary<N> a = binary<LogitsP>(p);
+    return binary_kl<LogitsP, LogitsQ>(a, binary<LogitsQ>(q)) / a.p;
+  }
+};
+
+/// n times a term that may be +inf: 0 where n = 0 (no trials).
+template <class N>
+N count_times(const N& n, const N& value) {
+  const auto none = n == 0.0;
+  return where(none, 0.0, where(none, 0.0, n) * where(none, 0.0, value));
+}
+
+/// KL(Binomial(n_p, p) || Binomial(n_q, q)) where n_p >= n_q (the caller
+/// refuses the rest, as torch). Same count: n times the Bernoulli
+/// divergence. Where p's count exceeds q's, p puts mass on counts q cannot
+/// reach: +inf, except where p's success probability is 0 (all mass at 0,
+/// KL = -n_q log(1 - q), which torch reports as +inf too).
+template <bool LogitsP, bool LogitsQ>
+struct BinomialKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& count_p, const N& p, const N& count_q, const N& q) {
+    const Binary<N> a = binary<LogitsP>(p);
+    const Binary<N> b = binary<LogitsQ>(q);
+    const N same_count = count_times(count_p, binary_kl<LogitsP, LogitsQ>(a, b));
+    const N all_at_zero = count_times(count_q, -b.log_q);
+    const auto beyond = count_p > count_q;
+    return where(beyond & !(a.log_p == -kInfinity), kInfinity, where(beyond, all_at_zero, same_count));
+  }
+};
+
+/// KL(Bernoulli(p) || Poisson(l)): over p's support {0, 1},
+/// (1 - p) log(1 - p) + p log p - p log l + l (log q(0) = -l,
+/// log q(1) = log l - l), i.e. (1 - p) log(1 - p) + p plus the term
+/// p log(p / l) - p + l. Exact at p = 0 and at l = 0 (0 for p = 0, +inf for
+/// p > 0), where torch's p * log(l) gives NaN at p = l = 0.
+template <bool LogitsP>
+struct BernoulliPoissonKl {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& p, const N& rate) {
+    const Binary<N> a = binary<LogitsP>(p);
+    const auto none = a.log_q == -kInfinity;
+    const N q_log_q = where(none, 0.0, a.q * where(none, 0.0, a.log_q));
+    const N log_rate = safe_log(rate);
+    return q_log_q + a.p + kl_term(a.p, rate, a.log_p, log_rate, log_ratio_where_positive(a.p, rate));
+  }
+};
+
+/// KL(Poisson(l) || Binomial(n, q)) (a Bernoulli is n = 1): a Poisson with a
+/// positive rate puts mass on every count, beyond q's support: +inf. A zero
+/// rate is a point mass at 0, of KL -n log(1 - q); torch returns +inf there
+/// too.
+template <bool LogitsQ>
+struct PoissonBinomialKl {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& rate, const N& count, const N& q) {
+    const Binary<N> b = binary<LogitsQ>(q);
+    const auto none = count == 0.0;  // n log(1 - q) with n = 0 is 0 even at q = 1
+    const N at_zero = -where(none, 0.0, count) * where(none, 0.0, b.log_q);
+    return where(rate != 0.0, kInfinity, at_zero);
+  }
+};
+
+// Names for the formula lists (a macro argument cannot hold a comma).
+using BernoulliKlPP = BernoulliKl<false, false>;
+using BernoulliKlPL = BernoulliKl<false, true>;
+using BernoulliKlLP = BernoulliKl<true, false>;
+using BernoulliKlLL = BernoulliKl<true, true>;
+using GeometricKlPP = GeometricKl<false, false>;
+using GeometricKlPL = GeometricKl<false, true>;
+using GeometricKlLP = GeometricKl<true, false>;
+using GeometricKlLL = GeometricKl<true, true>;
+using BinomialKlPP = BinomialKl<false, false>;
+using BinomialKlPL = BinomialKl<false, true>;
+using BinomialKlLP = BinomialKl<true, false>;
+using BinomialKlLL = BinomialKl<true, true>;
 
 }  // namespace formulas
 }  // namespace torchdist

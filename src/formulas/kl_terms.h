@@ -14,24 +14,32 @@ namespace formulas {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-/// e^x - 1 - x, accurate to a few ulps relative for every x. expm1(x) - x
-/// cancels for small |x| (relative error ~2 eps / |x|); there the Taylor
-/// series sum_{k>=2} x^k / k! is used, truncated after x^10 (relative
-/// truncation error < 1e-16 for |x| < 0.1). Gradient e^x - 1, exactly 0 at 0.
+/// e^x - 1 - x, accurate to a few ulps relative for every x. e^x - 1 - x
+/// cancels for small |x| (relative error ~2 eps / x^2); below |x| = 1/2 the
+/// Taylor series sum_{k>=2} x^k / k! is used, to x^15 (the next term is
+/// below 1e-17 of the sum), above it e^x - 1 - x loses at most ~6 ulps
+/// (at x = -1/2). Gradient e^x - 1, exactly 0 at 0. Each side is computed
+/// only where some element needs it.
 template <class N>
 N expm1_minus_x(const N& x) {
-  const auto small = abs(x) < 0.1;
-  // Zero outside the series' range, so that its unused values (and their
-  // gradients) stay finite whatever x is.
-  const N xs = where(small, x, 0.0);
-  // Horner on 1/2! + x/3! + ... + x^8/10!.
-  double factorial = 362880.0;  // 9!
-  N poly = xs * (1.0 / (10 * factorial)) + 1.0 / factorial;
-  for (int k = 8; k >= 2; --k) {
-    factorial /= (k + 1);
-    poly = poly * xs + 1.0 / factorial;
-  }
-  return where(small, xs * xs * poly, expm1(x) - x);
+  const auto small = abs(x) < 0.5;
+  const N series = if_needed(small, x, [&] {
+    // Zero outside the series' range, so that its unused values (and
+    // their gradients) stay finite whatever x is. Horner on
+    // 1/2! + x/3! + ... + x^13/15!.
+    const N xs = where(small, x, 0.0);
+    double inverse_factorials[14];  // 1 / (j + 2)!
+    double factorial = 1.0;
+    for (int j = 0; j < 14; ++j) inverse_factorials[j] = 1.0 / (factorial *= (j + 2));
+    N poly = xs * inverse_factorials[13] + inverse_factorials[12];
+    for (int j = 11; j >= 0; --j) poly = poly * xs + inverse_factorials[j];
+    return xs * xs * poly;
+  });
+  const N direct = if_needed(!small, x, [&] {
+    const N xl = where(small, 1.0, x);
+    return exp(xl) - 1.0 - xl;
+  });
+  return where(small, series, direct);
 }
 
 /// log(x) for x >= 0, -inf at 0, with a finite (zero) gradient at 0.
@@ -49,16 +57,24 @@ N safe_log1m(const N& x) {
 }
 
 /// log(a / b) for positive a, b, with full relative precision when a is
-/// close to b: a - b is exact there (Sterbenz), so log1p sees an accurate
-/// argument, where log(a / b) would carry the ~eps rounding of the ratio.
-/// Outside [b / 2, 2 b], log a - log b (no cancellation there): (a - b) / b
-/// overflows for subnormal b, log1p may be inf above 1e307, and a << b
-/// rounds (a - b) / b to -1, whose log1p is -inf.
+/// close to b: a - b is exact there (Sterbenz), so log1p((a - b) / b) sees
+/// an accurate argument, where log(a / b) would carry the ~eps rounding of
+/// the ratio into a result near 0. That form serves for a > b / 2 (the
+/// argument is > -1/2, up to 1e30). Below, log(a / b), whose rounding is
+/// relative to a result of magnitude > log 2; where that ratio is not a
+/// normal number (subnormal b, a << b), log a - log b.
 template <class N>
 N log_ratio(const N& a, const N& b) {
-  const auto near = (a <= 2.0 * b) & (b <= 2.0 * a);
-  const N a_near = where(near, a, b);  // keeps the unused side finite
-  return where(near, log1p((a_near - b) / b), log(a) - log(b));
+  const N x = (a - b) / b;
+  const auto main = (x > -0.5) & (x < 1e30);
+  const N from_log1p = log1p(where(main, x, 0.0));
+  const N far = if_needed(!main, x, [&] {
+    const N ratio = a / b;
+    const auto normal = (ratio >= 1e-30) & (ratio <= 1e30);
+    const N from_ratio = log(where(normal, ratio, 1.0));
+    return if_needed((!normal) & (!main), from_ratio, [&] { return where(normal, from_ratio, log(a) - log(b)); });
+  });
+  return where(main, from_log1p, far);
 }
 
 /// The per-outcome KL term w log(w / v) - w + v >= 0, whose sum over an

@@ -22,7 +22,8 @@
 // Backend<R> supplies the primitive operations; Num<R> and Mask<R> (the
 // result of a comparison) give them the ordinary spelling, found by
 // argument-dependent lookup: + - * / and unary -, comparisons, & | ! on
-// masks, where(mask, a, b), and log, log1p, exp, expm1, sqrt, abs, lgamma,
+// masks, where(mask, a, b), if_needed(mask, placeholder, f) (a side
+// computed only where needed), and log, log1p, exp, expm1, sqrt, abs, lgamma,
 // digamma. A double operand is a constant of the other operand's kind.
 // A formula is branch-free: both sides of a where() are evaluated (for
 // every element), so each side must be finite or harmless where it is not
@@ -91,6 +92,14 @@ struct Num {
   friend Mask<R> operator!=(const Num& a, double b) { return a != a.constant(b); }
 
   friend Num where(const Mask<R>& m, const Num& a, const Num& b) { return Num(B::select(m.m, a.r, b.r)); }
+  /// f() where some element needs it (`needed`), else `placeholder`: for
+  /// a side of a where() that is costly and often unused. A vector of
+  /// elements computes f() if any of its lanes needs it, one element only
+  /// if it does; tensors always compute it (no host synchronization).
+  template <class F>
+  friend Num if_needed(const Mask<R>& needed, const Num& placeholder, F f) {
+    return B::any(needed.m) ? f() : placeholder;
+  }
   friend Num where(const Mask<R>& m, const Num& a, double b) { return where(m, a, a.constant(b)); }
   friend Num where(const Mask<R>& m, double a, const Num& b) { return where(m, b.constant(a), b); }
 

@@ -25,6 +25,7 @@ struct ScalarBackend {
   static bool mask_and(bool a, bool b) { return a && b; }
   static bool mask_or(bool a, bool b) { return a || b; }
   static bool mask_not(bool a) { return !a; }
+  static bool any(bool a) { return a; }
   static T select(bool m, T a, T b) { return m ? a : b; }
   static T log(T x) { return std::log(x); }
   static T log1p(T x) { return std::log1p(x); }

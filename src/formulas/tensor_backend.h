@@ -28,6 +28,9 @@ struct Backend<at::Tensor> {
   static Mask mask_and(const Mask& a, const Mask& b) { return a.logical_and(b); }
   static Mask mask_or(const Mask& a, const Mask& b) { return a.logical_or(b); }
   static Mask mask_not(const Mask& a) { return a.logical_not(); }
+  // Whether to compute a side of a where(): always (asking would read the
+  // mask back to the host, and the composition is the reference).
+  static bool any(const Mask&) { return true; }
   static T select(const Mask& m, const T& a, const T& b) { return at::where(m, a, b); }
   static T log(const T& x) { return at::log(x); }
   static T log1p(const T& x) { return at::log1p(x); }

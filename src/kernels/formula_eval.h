@@ -182,6 +182,20 @@ at::Tensor evaluate(const Tensors&... inputs) {
   return formula_reference<F>(in);
 }
 
+/// F<LogitsA, LogitsB> of `inputs`: a formula of two binary parameters,
+/// instantiated for the forms (probs or logits) they were given in.
+template <template <bool, bool> class F, class... Tensors>
+at::Tensor evaluate_by_form(bool logits_a, bool logits_b, const Tensors&... inputs) {
+  if (logits_a) return logits_b ? evaluate<F<true, true>>(inputs...) : evaluate<F<true, false>>(inputs...);
+  return logits_b ? evaluate<F<false, true>>(inputs...) : evaluate<F<false, false>>(inputs...);
+}
+
+/// F<Logits> of `inputs`: a formula of one binary parameter.
+template <template <bool> class F, class... Tensors>
+at::Tensor evaluate_by_form(bool logits, const Tensors&... inputs) {
+  return logits ? evaluate<F<true>>(inputs...) : evaluate<F<false>>(inputs...);
+}
+
 }  // namespace kernels
 }  // namespace detail
 }  // namespace torchdist

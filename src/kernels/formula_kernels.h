@@ -40,7 +40,13 @@ const VectorKernels* vector_kernels();
 /// The formulas with vector kernels.
 #define TORCHDIST_VECTOR_FORMULAS(X)                                                                    \
   X(formulas::PoissonKl) X(formulas::HalfNormalKl) X(formulas::ExponentialKl) X(formulas::LaplaceKl)   \
-  X(formulas::ParetoKl) X(formulas::UniformKl) X(formulas::CauchyKl) X(formulas::GumbelKl)
+  X(formulas::ParetoKl) X(formulas::UniformKl) X(formulas::CauchyKl) X(formulas::GumbelKl)                \
+  X(formulas::BernoulliKlPP) X(formulas::BernoulliKlPL) X(formulas::BernoulliKlLP)                      \
+  X(formulas::BernoulliKlLL) X(formulas::GeometricKlPP) X(formulas::GeometricKlPL)                      \
+  X(formulas::GeometricKlLP) X(formulas::GeometricKlLL) X(formulas::BinomialKlPP)                       \
+  X(formulas::BinomialKlPL) X(formulas::BinomialKlLP) X(formulas::BinomialKlLL)                         \
+  X(formulas::BernoulliPoissonKl<false>) X(formulas::BernoulliPoissonKl<true>)                          \
+  X(formulas::PoissonBinomialKl<false>) X(formulas::PoissonBinomialKl<true>)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

@@ -35,6 +35,7 @@ struct VecBackend {
   static Mask mask_and(const Mask& a, const Mask& b) { return a & b; }
   static Mask mask_or(const Mask& a, const Mask& b) { return a | b; }
   static Mask mask_not(const Mask& a) { return a ^ all_ones(); }
+  static bool any(const Mask& a) { return a.zero_mask() != (1 << V::size()) - 1; }
   // blendv(a, b, m) takes b where m is set.
   static V select(const Mask& m, const V& a, const V& b) { return V::blendv(b, a, m); }
   static V expm1(const V& x) { return x.expm1(); }

@@ -23,21 +23,17 @@ namespace same_family_kl {
 
 namespace {
 
-// KL = p log(p / p') + (1 - p) log((1 - p) / (1 - p')), the two outcomes'
-// terms. Exact at p in {0, 1} (0 log 0 = 0), +inf where p' puts no mass on
-// an outcome p can take. torch takes the logs from the logits, which for
-// given probs are those of probs clamped to [eps, 1 - eps]: off by ~eps at
-// probs 0 and 1, and badly below eps (KL(0.5 || 1e-20) = 17.33 instead of
-// 22.33).
+// The binary families' rules are formulas of the parameters as given
+// (src/formulas/kl_formulas.h: BernoulliKl, BinomialKl, GeometricKl).
+bool logits_given(const ProbsLogitsParam& param) { return !param.is_probs(); }
+
 at::Tensor kl_bernoulli_bernoulli(const Bernoulli& p, const Bernoulli& q) {
-  return bernoulli_kl(binary_view(p.probs(), p.logits()), binary_view(q.probs(), q.logits()));
+  return kernels::evaluate_by_form<formulas::BernoulliKl>(logits_given(p.parameter()), logits_given(q.parameter()),
+                                                         p.parameter().given(), q.parameter().given());
 }
 
-// Same total_count n: n times the Bernoulli divergence of one trial. Where
-// p's count exceeds q's, p puts mass on counts q cannot reach: +inf, except
-// where p's success probability is 0 (all mass at 0, KL = -n_q log(1 - p'),
-// which torch reports as +inf too). Where q's count exceeds p's, torch
-// raises (the divergence then has no closed form), and so do we.
+// Where q's count exceeds p's, torch raises (the divergence then has no
+// closed form), and so do we.
 at::Tensor kl_binomial_binomial(const Binomial& p, const Binomial& q) {
   const at::Tensor& n_p = p.total_count();
   const at::Tensor& n_q = q.total_count();
@@ -47,27 +43,13 @@ at::Tensor kl_binomial_binomial(const Binomial& p, const Binomial& q) {
                               "p.total_count, as in torch; p.total_count: ",
                               describe_violation(n_p.expand(enough.sizes()), enough, 0),
                               ", q.total_count: ", describe_violation(n_q.expand(enough.sizes()), enough, 0));
-  const BinaryView a = binary_view(p.probs(), p.logits());
-  const BinaryView b = binary_view(q.probs(), q.logits());
-  const at::Tensor zero = scalar_like(a.p, 0.0);
-  // n times a term that may be +inf: 0 where n = 0 (no trials, KL 0).
-  auto times = [&](const at::Tensor& n, const at::Tensor& value) {
-    const at::Tensor none = n == 0;
-    return at::where(none, zero, at::where(none, zero, n) * at::where(none, zero, value));
-  };
-  const at::Tensor same_count = times(n_p, bernoulli_kl(a, b));
-  const at::Tensor all_at_zero = times(n_q, -b.log_q);
-  const at::Tensor beyond = n_p > n_q;
-  const at::Tensor at_zero = at::isneginf(a.log_p);
-  return infinite_where(beyond.logical_and(at_zero.logical_not()), at::where(beyond, all_at_zero, same_count));
+  return kernels::evaluate_by_form<formulas::BinomialKl>(logits_given(p.parameter()), logits_given(q.parameter()),
+                                                        n_p, p.parameter().given(), n_q, q.parameter().given());
 }
 
-// The number of failures before the first success: its log-likelihood ratio
-// at k is log(p / p') + k log((1 - p) / (1 - p')), and E[k] = (1 - p) / p, so
-// KL is the Bernoulli divergence divided by p.
 at::Tensor kl_geometric_geometric(const Geometric& p, const Geometric& q) {
-  const BinaryView a = binary_view(p.probs(), p.logits());
-  return bernoulli_kl(a, binary_view(q.probs(), q.logits())) / a.p;
+  return kernels::evaluate_by_form<formulas::GeometricKl>(logits_given(p.parameter()), logits_given(q.parameter()),
+                                                         p.parameter().given(), q.parameter().given());
 }
 
 // KL = sum_k p_k log(p_k / q_k), with the log-probabilities taken exactly for
