@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 namespace torchdist {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
@@ -15,27 +18,14 @@ at::Tensor cauchy_log_prob(const at::Tensor& x, const at::Tensor& loc, const at:
   return scale.log() - kLogPi - 2 * at::hypot(x - loc, scale).log();
 }
 
+// The cdf and icdf are formulas (src/formulas/univariate.h: CauchyCdf,
+// CauchyIcdf, which say how they stay exact in the tails).
 at::Tensor cauchy_cdf(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  // 1/2 + atan(z) / pi = atan2(1, -z) / pi for every z; with scale > 0 the
-  // division by scale can be folded into atan2 as well.
-  return at::atan2(scale, loc - x) / kPi;
+  return detail::kernels::evaluate<formulas::CauchyCdf>(x, loc, scale);
 }
 
 at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Tensor& scale) {
-  // Middle half: p - 1/2 is exact there and tan is well conditioned. Tails:
-  // p - 1/2 would round away the digits of a small p, so use
-  // tan(pi (p - 1/2)) = -1 / tan(pi p) = 1 / tan(pi (1 - p)), with 1 - p
-  // exact for p >= 1/2. Each branch gets arguments on which it is finite
-  // (the clamp; q <= 1/2), so the branch that `where` discards cannot put
-  // NaN into the gradient.
-  // scale / tan(pi q) divides rather than multiplying by the reciprocal,
-  // which overflows for a subnormal q although the quantile (-3.2e299 at
-  // p = 1e-310, scale = 1e-10) is a double.
-  at::Tensor q = at::minimum(p, 1 - p);
-  at::Tensor middle = scale * at::tan(kPi * (p - 0.5).clamp(-0.25, 0.25));
-  at::Tensor tail = scale / at::tan(kPi * q);
-  tail = at::where(p < 0.5, -tail, tail);
-  return loc + at::where(q < 0.25, tail, middle);
+  return detail::kernels::evaluate<formulas::CauchyIcdf>(p, loc, scale);
 }
 
 Cauchy::Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)

@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 #include "torchdist/distributions/cauchy.h"
 #include "torchdist/transforms/elementwise.h"
 
@@ -31,20 +34,12 @@ at::Tensor HalfCauchy::log_prob(const at::Tensor& value) const {
 
 at::Tensor HalfCauchy::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  // 2 F(x) - 1 = 2 atan(x / scale) / pi, without the cancellation of the
-  // left-hand form near x = 0.
-  return at::atan2(value, scale_) * (2 / kPi);
+  return detail::kernels::evaluate<formulas::HalfCauchyCdf>(value, scale_);
 }
 
 at::Tensor HalfCauchy::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  // scale tan(pi p / 2); above p = 1/2 as scale / tan(pi (1 - p) / 2), so
-  // that the pole at p = 1 is reached through the exact 1 - p. The
-  // reciprocal gets 1 where its branch is not taken: a discarded 1 / 0
-  // would still put 0 * inf = NaN into the gradient.
-  at::Tensor upper = value > 0.5;
-  at::Tensor t = at::tan(at::where(upper, 1 - value, value) * (kPi / 2));
-  return scale_ * at::where(upper, at::where(upper, t, 1.0).reciprocal(), t);
+  return detail::kernels::evaluate<formulas::HalfCauchyIcdf>(value, scale_);
 }
 
 at::Tensor HalfCauchy::entropy() const { return scale_.log() + std::log(2 * kPi); }

@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 namespace torchdist {
 
 at::Tensor laplace_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
@@ -25,25 +28,15 @@ at::Tensor Laplace::log_prob(const at::Tensor& value) const {
   return laplace_log_prob(value, loc_, scale_);
 }
 
+// cdf and icdf: src/formulas/univariate.h (LaplaceCdf, LaplaceIcdf).
 at::Tensor Laplace::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  at::Tensor z = (value - loc_) / scale_;
-  // Each branch sees only its own half-line (exp never overflows, so the
-  // unselected branch contributes a zero gradient, not NaN); clamp passes
-  // the gradient at z == 0, where the right branch is selected.
-  at::Tensor left = 0.5 * z.clamp_max(0).exp();
-  at::Tensor right = 1 - 0.5 * (-z.clamp_min(0)).exp();
-  return at::where(z < 0, left, right);
+  return detail::kernels::evaluate<formulas::LaplaceCdf>(value, loc_, scale_);
 }
 
 at::Tensor Laplace::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  // p < 1/2: loc + scale log(2p), exact for tiny p. p >= 1/2: 1 - p is
-  // exact, and log1p(-p) keeps it. Each branch is finite on the other's
-  // half, so its zero gradient there is not NaN.
-  at::Tensor lower = (2 * value).log();
-  at::Tensor upper = -(0.69314718055994531 + at::log1p(-value));
-  return loc_ + scale_ * at::where(value < 0.5, lower, upper);
+  return detail::kernels::evaluate<formulas::LaplaceIcdf>(value, loc_, scale_);
 }
 
 at::Tensor Laplace::entropy() const { return 1 + (2 * scale_).log(); }

@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 #include "torchdist/distributions/exponential.h"
 #include "torchdist/transforms/affine.h"
 #include "torchdist/transforms/elementwise.h"
@@ -25,21 +28,9 @@ Pareto::Pareto(Broadcast, std::vector<at::Tensor> params, c10::optional<bool> va
 
 at::Tensor Pareto::entropy() const { return (scale_ / alpha_).log() + (1 + alpha_.reciprocal()); }
 
-at::Tensor Pareto::mean() const {
-  // +inf for alpha <= 1. torch clamps alpha at 1 and divides by 0, which
-  // gives the same values but a NaN gradient at alpha == 1 (inf - inf);
-  // substituting a harmless alpha where the moment is infinite keeps the
-  // gradient there at 0.
-  at::Tensor finite = alpha_ > 1;
-  at::Tensor a = at::where(finite, alpha_, 2.0);
-  return at::where(finite, a * scale_ / (a - 1), INFINITY);
-}
+// The moments: src/formulas/univariate.h (ParetoMean, ParetoVariance).
+at::Tensor Pareto::mean() const { return detail::kernels::evaluate<formulas::ParetoMean>(scale_, alpha_); }
 
-at::Tensor Pareto::variance() const {
-  // +inf for alpha <= 2, written as the mean is.
-  at::Tensor finite = alpha_ > 2;
-  at::Tensor a = at::where(finite, alpha_, 3.0);
-  return at::where(finite, scale_.pow(2) * a / ((a - 1).pow(2) * (a - 2)), INFINITY);
-}
+at::Tensor Pareto::variance() const { return detail::kernels::evaluate<formulas::ParetoVariance>(scale_, alpha_); }
 
 }  // namespace torchdist

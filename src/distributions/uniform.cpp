@@ -5,6 +5,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 namespace torchdist {
 namespace {
 
@@ -31,12 +34,10 @@ void check_low_less_than_high(const at::Tensor& low, const at::Tensor& high) {
 
 }  // namespace
 
+// log_prob, cdf and icdf: src/formulas/univariate.h (UniformLogProb,
+// UniformCdf, UniformIcdf).
 at::Tensor uniform_log_prob(const at::Tensor& x, const at::Tensor& low, const at::Tensor& high) {
-  // The indicator is built as a 0/1 tensor and logged, as torch does, so that
-  // points outside [low, high) get -inf while the gradient in low and high
-  // stays that of -log(high - low).
-  at::Tensor inside = low.le(x).logical_and(high.gt(x)).to(low.scalar_type());
-  return at::log(inside) - at::log(high - low);
+  return detail::kernels::evaluate<formulas::UniformLogProb>(x, low, high);
 }
 
 Uniform::Uniform(ScalarOrTensor low, ScalarOrTensor high, c10::optional<bool> validate_args)
@@ -60,12 +61,12 @@ at::Tensor Uniform::log_prob(const at::Tensor& value) const {
 
 at::Tensor Uniform::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return ((value - low_) / (high_ - low_)).clamp(0, 1);
+  return detail::kernels::evaluate<formulas::UniformCdf>(value, low_, high_);
 }
 
 at::Tensor Uniform::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  return low_ + value * (high_ - low_);
+  return detail::kernels::evaluate<formulas::UniformIcdf>(value, low_, high_);
 }
 
 at::Tensor Uniform::entropy() const { return at::log(high_ - low_); }

@@ -100,6 +100,17 @@ struct Backend<Dual<R, K>> {
     return out;
   }
   static D lgamma(const D& x) { return scale(x, B::lgamma(x.v), B::digamma(x.v)); }
+  static D tan(const D& x) {
+    R t = B::tan(x.v);
+    return scale(x, t, B::add(B::constant(1.0, x.v), B::mul(t, t)));
+  }
+  // atan2(y, x)' = (x y' - y x') / (x^2 + y^2)
+  static D atan2(const D& y, const D& x) {
+    D out{B::atan2(y.v, x.v), {}};
+    const R r2 = B::add(B::mul(x.v, x.v), B::mul(y.v, y.v));
+    for (size_t k = 0; k < K; ++k) out.d[k] = B::div(B::sub(B::mul(x.v, y.d[k]), B::mul(y.v, x.d[k])), r2);
+    return out;
+  }
 
  private:
   // f(x) with f'(x) = derivative: each partial times the derivative.

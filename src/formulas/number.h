@@ -24,7 +24,7 @@
 // argument-dependent lookup: + - * / and unary -, comparisons, & | ! on
 // masks, where(mask, a, b), if_needed(mask, placeholder, f) (a side
 // computed only where needed), and log, log1p, exp, expm1, sqrt, abs, lgamma,
-// digamma. A double operand is a constant of the other operand's kind.
+// digamma, tan, atan2. A double operand is a constant of the other operand's kind.
 // A formula is branch-free: both sides of a where() are evaluated (for
 // every element), so each side must be finite or harmless where it is not
 // selected, as in any vectorized code.
@@ -111,6 +111,8 @@ struct Num {
   friend Num abs(const Num& x) { return Num(B::abs(x.r)); }
   friend Num lgamma(const Num& x) { return Num(B::lgamma(x.r)); }
   friend Num digamma(const Num& x) { return Num(B::digamma(x.r)); }
+  friend Num tan(const Num& x) { return Num(B::tan(x.r)); }
+  friend Num atan2(const Num& y, const Num& x) { return Num(B::atan2(y.r, x.r)); }
 };
 
 /// A representation as the Num a formula takes.

@@ -161,7 +161,7 @@ struct FormulaFunction : public torch::autograd::Function<FormulaFunction<F>> {
 
 template <class F, size_t... I>
 at::Tensor apply_node(const Args<F>& in, std::index_sequence<I...>) {
-  return FormulaFunction<F>::apply(in[I]...);
+  return FormulaFunction<F>::apply((ConstantIn<F>::at(I) ? in[I].detach() : in[I])...);
 }
 
 /// F of the tensors `inputs` (F::arity of them), by the fastest path that

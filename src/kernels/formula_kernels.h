@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "../formulas/kl_formulas.h"
+#include "../formulas/univariate.h"
 #include "elementwise.h"
 
 namespace torchdist {
@@ -46,13 +47,29 @@ const VectorKernels* vector_kernels();
   X(formulas::GeometricKlLP) X(formulas::GeometricKlLL) X(formulas::BinomialKlPP)                       \
   X(formulas::BinomialKlPL) X(formulas::BinomialKlLP) X(formulas::BinomialKlLL)                         \
   X(formulas::BernoulliPoissonKl<false>) X(formulas::BernoulliPoissonKl<true>)                          \
-  X(formulas::PoissonBinomialKl<false>) X(formulas::PoissonBinomialKl<true>)
+  X(formulas::PoissonBinomialKl<false>) X(formulas::PoissonBinomialKl<true>)                            \
+  X(formulas::CauchyCdf) X(formulas::CauchyIcdf) X(formulas::HalfCauchyCdf) X(formulas::HalfCauchyIcdf) \
+  X(formulas::LaplaceCdf) X(formulas::LaplaceIcdf) X(formulas::UniformCdf) X(formulas::UniformIcdf)     \
+  X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \
   const VectorKernels* vector_kernels<F>();
 TORCHDIST_VECTOR_FORMULAS(TORCHDIST_DECLARE_VECTOR_KERNELS)
 #undef TORCHDIST_DECLARE_VECTOR_KERNELS
+
+/// Whether F is locally constant in argument i (F says so with
+/// `static constexpr bool constant_in[arity]`): that argument then takes no
+/// part in autograd, as in the composition, where it only enters
+/// comparisons (its gradient stays undefined rather than zero).
+template <class F, class = void>
+struct ConstantIn {
+  static constexpr bool at(size_t) { return false; }
+};
+template <class F>
+struct ConstantIn<F, std::void_t<decltype(F::constant_in)>> {
+  static constexpr bool at(size_t i) { return F::constant_in[i]; }
+};
 
 /// Whether F's gradient has a fused (forward-mode) kernel: unless F says
 /// `vector_backward = false`.

@@ -41,6 +41,8 @@ struct VecBackend {
   static V expm1(const V& x) { return x.expm1(); }
   static V sqrt(const V& x) { return x.sqrt(); }
   static V abs(const V& x) { return x.abs(); }
+  static V tan(const V& x) { return x.tan(); }
+  static V atan2(const V& y, const V& x) { return y.atan2(x); }
 
   static V all_ones() {
     if constexpr (sizeof(T) == 4) {

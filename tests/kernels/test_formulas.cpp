@@ -22,6 +22,7 @@
 
 #include "../../src/formulas/kl_formulas.h"
 #include "../../src/formulas/scalar_special.h"
+#include "../../src/formulas/univariate.h"
 #include "../../src/kernels/formula_eval.h"
 #include "../support/testing.h"
 
@@ -132,7 +133,29 @@ std::vector<FormulaUnderTest> formulas_under_test() {
       formula<tf::BernoulliPoissonKl<true>>("BernoulliPoissonKl<logits>", {L, Ra}),
       formula<tf::PoissonBinomialKl<false>>("PoissonBinomialKl<probs>", {Ra, C, Pr}),
       formula<tf::PoissonBinomialKl<true>>("PoissonBinomialKl<logits>", {Ra, C, L}),
+      formula<tf::CauchyCdf>("CauchyCdf", {R, R, P}),
+      formula<tf::CauchyIcdf>("CauchyIcdf", {Pr, R, P}),
+      formula<tf::HalfCauchyCdf>("HalfCauchyCdf", {Ra, P}),
+      formula<tf::HalfCauchyIcdf>("HalfCauchyIcdf", {Pr, P}),
+      formula<tf::LaplaceCdf>("LaplaceCdf", {R, R, P}),
+      formula<tf::LaplaceIcdf>("LaplaceIcdf", {Pr, R, P}),
+      formula<tf::ParetoMean>("ParetoMean", {P, P}),
+      formula<tf::ParetoVariance>("ParetoVariance", {P, P}),
   };
+  // Uniform's methods: x or p, then low < high.
+  auto uniform_method = [](FormulaUnderTest f, std::vector<double> first_edges, Kind first) {
+    f.edges = {std::move(first_edges), {-1.0, 0.0, 0.5}, {1.0, 2.0, 1e4}};
+    f.random = [first](at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed) {
+      at::Generator gen = torchdist::testing::seeded_generator(seed);
+      const at::Tensor low = draw(Kind::kReal, shape, dtype, gen);
+      return Inputs{draw(first, shape, dtype, gen), low, low + draw(Kind::kPositive, shape, dtype, gen)};
+    };
+    return f;
+  };
+  const std::vector<double> xs{-2.0, -1.0, 0.0, 0.25, 0.5, 1.0, 2.0, 1e4};
+  out.push_back(uniform_method(formula<tf::UniformCdf>("UniformCdf", {R, R, R}), xs, R));
+  out.push_back(uniform_method(formula<tf::UniformLogProb>("UniformLogProb", {R, R, R}), xs, R));
+  out.push_back(uniform_method(formula<tf::UniformIcdf>("UniformIcdf", {Pr, R, R}), edges_of(Pr), Pr));
   // Uniform: low, high = low + width for p and q, the intervals nested or not.
   FormulaUnderTest uniform = formula<tf::UniformKl>("UniformKl", {R, R, R, R});
   uniform.edges = {{-1.0, 0.0, 0.5}, {1.0, 2.0}, {-2.0, 0.0}, {1.0, 3.0}};

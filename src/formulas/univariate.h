@@ -1,0 +1,159 @@
+#pragma once
+// Internal: the elementwise methods of univariate families written once as
+// formulas (number.h), run by kernels::evaluate: cdf, icdf, log_prob and
+// moments whose ATen composition takes several passes over memory. Each
+// family's source says why its formula has the form it has.
+
+#include <cstddef>
+
+#include "kl_terms.h"
+#include "number.h"
+
+namespace torchdist {
+namespace formulas {
+
+constexpr double kPi = 3.14159265358979323846;
+
+/// min(max(x, lo), hi), with the gradient of x inside and 0 outside (as
+/// at::clamp's).
+template <class N>
+N clamp(const N& x, double lo, double hi) {
+  return where(x < lo, lo, where(x > hi, hi, x));
+}
+
+/// Cauchy cdf: 1/2 + atan(z) / pi = atan2(scale, loc - x) / pi for every z
+/// (the division by scale folded into atan2).
+struct CauchyCdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& loc, const N& scale) {
+    return atan2(scale, loc - x) / kPi;
+  }
+};
+
+/// Cauchy icdf. Middle half: p - 1/2 is exact there and tan is well
+/// conditioned. Tails: p - 1/2 would round away the digits of a small p,
+/// so tan(pi (p - 1/2)) = -1 / tan(pi p) = 1 / tan(pi (1 - p)), with 1 - p
+/// exact for p >= 1/2. Each side gets arguments on which it is finite, so
+/// the side not taken cannot put NaN into the gradient; scale / tan(pi q)
+/// divides rather than multiplying by a reciprocal that overflows for
+/// subnormal q.
+struct CauchyIcdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& p, const N& loc, const N& scale) {
+    const N q = where(p < 0.5, p, 1.0 - p);
+    const auto in_tail = q < 0.25;
+    const N middle = scale * tan(kPi * clamp(p - 0.5, -0.25, 0.25));
+    const N tail = scale / tan(kPi * where(in_tail, q, 0.25));
+    return loc + where(in_tail, where(p < 0.5, -tail, tail), middle);
+  }
+};
+
+/// HalfCauchy cdf: 2 F(x) - 1 = 2 atan(x / scale) / pi, without the
+/// cancellation of the left-hand form near x = 0.
+struct HalfCauchyCdf {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& x, const N& scale) {
+    return atan2(x, scale) * (2 / kPi);
+  }
+};
+
+/// HalfCauchy icdf: scale tan(pi p / 2); above p = 1/2 as
+/// scale / tan(pi (1 - p) / 2), so that the pole at p = 1 is reached
+/// through the exact 1 - p.
+struct HalfCauchyIcdf {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& p, const N& scale) {
+    const auto upper = p > 0.5;
+    const N t = tan(where(upper, 1.0 - p, p) * (kPi / 2));
+    return scale * where(upper, 1.0 / where(upper, t, 1.0), t);
+  }
+};
+
+/// Laplace cdf: each side sees only its own half-line (exp never
+/// overflows, so the side not taken has a zero gradient, not NaN).
+struct LaplaceCdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& loc, const N& scale) {
+    const N z = (x - loc) / scale;
+    const auto left = z < 0.0;
+    return where(left, 0.5 * exp(where(left, z, 0.0)), 1.0 - 0.5 * exp(-where(left, 0.0, z)));
+  }
+};
+
+/// Laplace icdf: p < 1/2: loc + scale log(2p), exact for tiny p; p >= 1/2:
+/// 1 - p is exact, and log1p(-p) keeps it.
+struct LaplaceIcdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& p, const N& loc, const N& scale) {
+    const auto lower = p < 0.5;
+    const N from_lower = log(2.0 * where(lower, p, 0.25));
+    const N from_upper = -(0.69314718055994531 + log1p(-where(lower, 0.75, p)));
+    return loc + scale * where(lower, from_lower, from_upper);
+  }
+};
+
+/// Uniform cdf: (x - low) / (high - low), clamped to [0, 1].
+struct UniformCdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& low, const N& high) {
+    return clamp((x - low) / (high - low), 0.0, 1.0);
+  }
+};
+
+/// Uniform icdf: low + p (high - low).
+struct UniformIcdf {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& p, const N& low, const N& high) {
+    return low + p * (high - low);
+  }
+};
+
+/// Uniform log_prob: -log(high - low) on [low, high), -inf elsewhere, with
+/// the gradient in low and high of -log(high - low) everywhere (as torch's
+/// log of the 0/1 indicator).
+struct UniformLogProb {
+  static constexpr size_t arity = 3;
+  static constexpr bool constant_in[arity] = {true, false, false};
+  template <class N>
+  static N eval(const N& x, const N& low, const N& high) {
+    const N density = -log(high - low);
+    return where((low <= x) & (x < high), density, density - kInfinity);
+  }
+};
+
+/// Pareto mean: alpha scale / (alpha - 1), +inf for alpha <= 1 (torch
+/// clamps alpha at 1 and divides by 0: the same values but a NaN gradient
+/// at alpha = 1; a harmless alpha where the moment is infinite keeps it 0).
+struct ParetoMean {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& scale, const N& alpha) {
+    const auto finite = alpha > 1.0;
+    const N a = where(finite, alpha, 2.0);
+    return where(finite, a * scale / (a - 1.0), kInfinity);
+  }
+};
+
+/// Pareto variance: scale^2 alpha / ((alpha - 1)^2 (alpha - 2)), +inf for
+/// alpha <= 2, written as the mean is.
+struct ParetoVariance {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& scale, const N& alpha) {
+    const auto finite = alpha > 2.0;
+    const N a = where(finite, alpha, 3.0);
+    const N am1 = a - 1.0;
+    return where(finite, scale * scale * a / (am1 * am1 * (a - 2.0)), kInfinity);
+  }
+};
+
+}  // namespace formulas
+}  // namespace torchdist
