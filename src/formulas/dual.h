@@ -100,6 +100,7 @@ struct Backend<Dual<R, K>> {
     return out;
   }
   static D lgamma(const D& x) { return scale(x, B::lgamma(x.v), B::digamma(x.v)); }
+  static D digamma(const D& x) { return scale(x, B::digamma(x.v), B::trigamma(x.v)); }
   static D tan(const D& x) {
     R t = B::tan(x.v);
     return scale(x, t, B::add(B::constant(1.0, x.v), B::mul(t, t)));

@@ -244,6 +244,26 @@ struct PoissonBinomialKl {
   }
 };
 
+/// KL(Gamma(a_p, b_p) || Gamma(a_q, b_q)) = (a_p - a_q) psi(a_p)
+/// - lgamma(a_p) + lgamma(a_q) + a_q log(b_p / b_q) + a_p (b_q - b_p) / b_p.
+/// With x = log(b_q / b_p) the rate terms are a_p (e^x - 1 - x)
+/// + (a_p - a_q) x, second-order near p = q. The lgamma difference and the
+/// digamma term cancel near p = q, in float more than ATen's float lgamma
+/// allows the kernels' faster one: float arguments are computed in double.
+/// (Its gradient needs trigamma, which has no vector form: the backward
+/// takes the scalar or ATen path.)
+struct GammaKl {
+  static constexpr size_t arity = 4;
+  static constexpr bool vector_backward = false;
+  static constexpr bool float_in_double = true;
+  template <class N>
+  static N eval(const N& concentration_p, const N& rate_p, const N& concentration_q, const N& rate_q) {
+    const N x = log_ratio(rate_q, rate_p);
+    return (concentration_p - concentration_q) * (digamma(concentration_p) + x) + lgamma(concentration_q) -
+           lgamma(concentration_p) + concentration_p * expm1_minus_x(x);
+  }
+};
+
 // Names for the formula lists (a macro argument cannot hold a comma).
 using BernoulliKlPP = BernoulliKl<false, false>;
 using BernoulliKlPL = BernoulliKl<false, true>;

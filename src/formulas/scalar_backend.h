@@ -35,6 +35,7 @@ struct ScalarBackend {
   static T abs(T x) { return std::abs(x); }
   static T lgamma(T x) { return std::lgamma(x); }
   static T digamma(T x) { return scalar_digamma(x); }
+  static T trigamma(T x) { return scalar_trigamma(x); }
   static T tan(T x) { return std::tan(x); }
   static T atan2(T y, T x) { return std::atan2(y, x); }
 };

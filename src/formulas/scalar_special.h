@@ -38,5 +38,33 @@ inline double scalar_digamma(double x) {
 
 inline float scalar_digamma(float x) { return static_cast<float>(scalar_digamma(static_cast<double>(x))); }
 
+/// trigamma(x) = d/dx digamma(x): +inf at the poles (0 and the negative
+/// integers), as ATen's polygamma(1, x). The recurrence
+/// trigamma(x) = trigamma(x + 1) + 1/x^2 up to x >= 12, then the asymptotic
+/// series 1/x + 1/(2x^2) + sum B_2k / x^(2k+1) to x^-15 (the first term left
+/// out is below 1e-16 of the sum there); negative x by reflection,
+/// trigamma(1 - x) + trigamma(x) = pi^2 / sin^2(pi x).
+inline double scalar_trigamma(double x) {
+  constexpr double kPi = 3.14159265358979323846;
+  if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return std::numeric_limits<double>::quiet_NaN();
+  if (x == std::numeric_limits<double>::infinity()) return 0.0;
+  if (x <= 0 && x == std::floor(x)) return std::numeric_limits<double>::infinity();
+  if (x < 0) {
+    const double s = std::sin(kPi * (x - std::round(x)));
+    return kPi * kPi / (s * s) - scalar_trigamma(1 - x);
+  }
+  double shift = 0;
+  while (x < 12) {
+    shift += 1 / (x * x);
+    x += 1;
+  }
+  const double z = 1 / (x * x);
+  const double series =
+      z * (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z * (1.0 / 30 - z * (5.0 / 66 - z * (691.0 / 2730 - z * 7.0 / 6))))));
+  return shift + (1 + 0.5 / x + series) / x;
+}
+
+inline float scalar_trigamma(float x) { return static_cast<float>(scalar_trigamma(static_cast<double>(x))); }
+
 }  // namespace formulas
 }  // namespace torchdist

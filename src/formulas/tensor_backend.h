@@ -40,6 +40,7 @@ struct Backend<at::Tensor> {
   static T abs(const T& x) { return at::abs(x); }
   static T lgamma(const T& x) { return at::lgamma(x); }
   static T digamma(const T& x) { return at::digamma(x); }
+  static T trigamma(const T& x) { return at::polygamma(1, x); }
   static T tan(const T& x) { return at::tan(x); }
   static T atan2(const T& y, const T& x) { return at::atan2(y, x); }
 };

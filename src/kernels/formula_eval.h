@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -60,10 +61,11 @@ at::Tensor formula_reference(const Args<F>& in) {
 
 template <class F, class T>
 at::Tensor one_element_forward(const Args<F>& in, const std::vector<int64_t>& shape) {
-  std::array<T, F::arity> x;
+  using C = std::conditional_t<FloatInDouble<F>::value, double, T>;  // see FloatInDouble
+  std::array<C, F::arity> x;
   for (size_t i = 0; i < F::arity; ++i) x[i] = *in[i].template data_ptr<T>();
   at::Tensor out = at::empty(shape, in[0].options().requires_grad(false));
-  *out.template data_ptr<T>() = formulas::apply<F>(x.data()).r;
+  *out.template data_ptr<T>() = static_cast<T>(formulas::apply<F>(x.data()).r);
   return out;
 }
 
@@ -88,15 +90,16 @@ at::Tensor fast_forward(const Args<F>& in) {
 template <class F, class T>
 std::vector<at::Tensor> one_element_backward(const std::vector<at::Tensor>& in, const at::Tensor& grad,
                                              const std::vector<bool>& needs) {
-  std::array<T, F::arity> x;
+  using C = std::conditional_t<FloatInDouble<F>::value, double, T>;  // see FloatInDouble
+  std::array<C, F::arity> x;
   for (size_t i = 0; i < F::arity; ++i) x[i] = *in[i].template data_ptr<T>();
-  const formulas::Dual<T, F::arity> f = formulas::value_and_gradient<F>(x.data());
-  const T g = *grad.template data_ptr<T>();
+  const formulas::Dual<C, F::arity> f = formulas::value_and_gradient<F>(x.data());
+  const C g = *grad.template data_ptr<T>();
   std::vector<at::Tensor> grads(F::arity);
   for (size_t i = 0; i < F::arity; ++i) {
     if (!needs[i]) continue;
-    const T d = g * f.d[i];
-    if (!std::isfinite(d)) return {};  // see VectorKernels: reverse mode then
+    const T d = static_cast<T>(g * f.d[i]);  // a double beyond float's range becomes inf here
+    if (!std::isfinite(d)) return {};         // see VectorKernels: reverse mode then
     grads[i] = at::full(in[i].sizes(), d, in[i].options().requires_grad(false));
   }
   return grads;

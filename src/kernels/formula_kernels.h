@@ -50,7 +50,7 @@ const VectorKernels* vector_kernels();
   X(formulas::PoissonBinomialKl<false>) X(formulas::PoissonBinomialKl<true>)                            \
   X(formulas::CauchyCdf) X(formulas::CauchyIcdf) X(formulas::HalfCauchyCdf) X(formulas::HalfCauchyIcdf) \
   X(formulas::LaplaceCdf) X(formulas::LaplaceIcdf) X(formulas::UniformCdf) X(formulas::UniformIcdf)     \
-  X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance)
+  X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance) X(formulas::GammaKl)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \
@@ -70,6 +70,15 @@ template <class F>
 struct ConstantIn<F, std::void_t<decltype(F::constant_in)>> {
   static constexpr bool at(size_t i) { return F::constant_in[i]; }
 };
+
+/// Whether F computes float arguments in double on its fast paths (F says
+/// `float_in_double = true`): for a formula whose terms cancel in float more
+/// than its ATen composition's do with ATen's own functions (lgamma and
+/// digamma differences near p = q).
+template <class F, class = void>
+struct FloatInDouble : std::false_type {};
+template <class F>
+struct FloatInDouble<F, std::enable_if_t<F::float_in_double>> : std::true_type {};
 
 /// Whether F's gradient has a fused (forward-mode) kernel: unless F says
 /// `vector_backward = false`.

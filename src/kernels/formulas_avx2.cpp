@@ -45,8 +45,10 @@ struct FormulaLoops {
   template <typename T>
   struct Forward {
     static void run(const ElementwisePlan& plan, void* out) {
-      elementwise_loop<T, T, A, 1>(plan, {static_cast<T*>(out)}, [](const std::array<Vec<T>, A>& args) {
-        return std::array<Vec<T>, 1>{formulas::apply<F>(args.data()).r};
+      // Stored as T, computed as C (double for a float_in_double formula).
+      using C = std::conditional_t<FloatInDouble<F>::value, double, T>;
+      elementwise_loop<C, T, A, 1>(plan, {static_cast<T*>(out)}, [](const std::array<Vec<C>, A>& args) {
+        return std::array<Vec<C>, 1>{formulas::apply<F>(args.data()).r};
       });
     }
   };

@@ -5,13 +5,17 @@
 // bounds tested in tests/kernels/test_fast_math.cpp); double takes Sleef's
 // (through at::vec) and the table lgamma of fast_math_double_avx2.h. A mask
 // is a vector whose lanes are all ones or all zeros, as the comparisons of
-// at::vec give. digamma has no vector form yet: a formula that needs it
-// (or needs lgamma's derivative) is not given vector kernels.
+// at::vec give. trigamma has no vector form: a formula whose gradient needs
+// it (one that takes digamma, or lgamma's derivative of a digamma) says
+// `vector_backward = false`.
 
 #include <ATen/cpu/vec/vec.h>
 #include <immintrin.h>
 
+#include <limits>
+
 #include "../formulas/number.h"
+#include "../formulas/scalar_special.h"
 #include "fast_lgamma_avx2.h"
 #include "fast_math_avx2.h"
 #include "fast_math_double_avx2.h"
@@ -44,6 +48,34 @@ struct VecBackend {
   static V tan(const V& x) { return x.tan(); }
   static V atan2(const V& y, const V& x) { return y.atan2(x); }
 
+  /// digamma for x > 0 by the recurrence to x >= 10 with the partial sums
+  /// of 1/(x + k) kept as one fraction (one division instead of ten), then
+  /// the asymptotic series of scalar_digamma; a vector with a lane at or
+  /// below 0, infinite or NaN takes scalar_digamma lane by lane.
+  template <class Log>
+  static V digamma_with(const V& x, Log log) {
+    if (((x > V(T(0))) & (x < V(std::numeric_limits<T>::infinity()))).zero_mask() != 0) {
+      T lanes[V::size()];
+      x.store(lanes);
+      for (int i = 0; i < V::size(); ++i) lanes[i] = scalar_digamma(lanes[i]);
+      return V::loadu(lanes);
+    }
+    const V ten(T(10)), one(T(1));
+    V numerator(T(0)), denominator(T(1)), y = x;
+    for (int k = 0; k < 10; ++k) {
+      const V m = y < ten;
+      numerator = V::blendv(numerator, numerator * y + denominator, m);
+      denominator = V::blendv(denominator, denominator * y, m);
+      y = V::blendv(y, y + one, m);
+    }
+    const V z = one / (y * y);
+    const V series =
+        z * (V(T(1.0 / 12)) -
+             z * (V(T(1.0 / 120)) -
+                  z * (V(T(1.0 / 252)) - z * (V(T(1.0 / 240)) - z * (V(T(1.0 / 132)) - z * V(T(691.0 / 32760)))))));
+    return log(y) - V(T(0.5)) / y - series - numerator / denominator;
+  }
+
   static V all_ones() {
     if constexpr (sizeof(T) == 4) {
       return V(_mm256_castsi256_ps(_mm256_set1_epi32(-1)));
@@ -59,6 +91,7 @@ struct Backend<at::vec::Vectorized<float>> : VecBackend<float> {
   static V log1p(const V& x) { return V(detail::kernels::avx2::fast_log1p(x)); }
   static V exp(const V& x) { return V(detail::kernels::avx2::fast_exp(x)); }
   static V lgamma(const V& x) { return V(detail::kernels::avx2::fast_lgamma(x)); }
+  static V digamma(const V& x) { return digamma_with(x, [](const V& y) { return log(y); }); }
 };
 
 template <>
@@ -67,6 +100,7 @@ struct Backend<at::vec::Vectorized<double>> : VecBackend<double> {
   static V log1p(const V& x) { return x.log1p(); }
   static V exp(const V& x) { return x.exp(); }
   static V lgamma(const V& x) { return V(detail::kernels::avx2::fast_lgamma(x)); }
+  static V digamma(const V& x) { return digamma_with(x, [](const V& y) { return log(y); }); }
 };
 
 }  // namespace formulas

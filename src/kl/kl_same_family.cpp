@@ -67,14 +67,8 @@ at::Tensor kl_exponential_exponential(const Exponential& p, const Exponential& q
   return kernels::evaluate<formulas::ExponentialKl>(p.rate(), q.rate());
 }
 
-// KL = (a_p - a_q) psi(a_p) - lgamma(a_p) + lgamma(a_q)
-//      + a_q log(b_p / b_q) + a_p (b_q - b_p) / b_p.
-// With x = log(b_q / b_p) the rate terms are a_p (e^x - 1 - x) + (a_p - a_q) x.
 at::Tensor kl_gamma_gamma(const Gamma& p, const Gamma& q) {
-  const at::Tensor& a_p = p.concentration();
-  const at::Tensor& a_q = q.concentration();
-  const at::Tensor x = log_ratio(q.rate(), p.rate());
-  return (a_p - a_q) * (at::digamma(a_p) + x) + at::lgamma(a_q) - at::lgamma(a_p) + a_p * expm1_minus_x(x);
+  return kernels::evaluate<formulas::GammaKl>(p.concentration(), p.rate(), q.concentration(), q.rate());
 }
 
 // KL = log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) psi(a_p)
