@@ -245,10 +245,12 @@ def report(results, settings):
                  for s in ("compared", "torchdist_only", "not_implemented", "error")}
     compared = sorted(by_status["compared"], key=lambda r: r["ratio"])
     lines = ["# torchdist sweep", "",
-             "%s; threads %d; torch %s; %d cases: %d compared, %d torchdist only, %d not implemented in torchdist, "
-             "%d errors; %s." % (settings["date"], settings["threads"], settings["torch"], len(results),
-                                 len(compared), len(by_status["torchdist_only"]), len(by_status["not_implemented"]),
-                                 len(by_status["error"]), settings["timing"]),
+             "%s; threads %d; torch %s; %d cases: %d compared, %d torchdist only, %d not implemented in torchdist "
+             "(%d of them not in torch either), %d errors; %s." % (
+                 settings["date"], settings["threads"], settings["torch"], len(results), len(compared),
+                 len(by_status["torchdist_only"]), len(by_status["not_implemented"]),
+                 sum(not r["python_has_it"] for r in by_status["not_implemented"]), len(by_status["error"]),
+                 settings["timing"]),
              "Ratio = Python time / torchdist time (> 1: torchdist is faster); times are medians per call.", ""]
     lines += summary_lines(compared) + [""]
     lines += table(["case", "torchdist (us)", "Python (us)", "ratio"],
