@@ -7,21 +7,10 @@
 
 #include <cmath>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 namespace torchdist {
-namespace {
-
-// log1p(x) / x for x > -1, 1 at x = 0: by its series 1 - x/2 + x^2/3 - x^3/4
-// below |x| = 1e-4 (the next term is below 2e-17), where the quotient of two
-// tiny (perhaps subnormal) numbers would lose digits or be 0 / 0.
-at::Tensor log1p_over_x(const at::Tensor& x) {
-  const at::Tensor small = x.abs() < 1e-4;
-  const at::Tensor xs = at::where(small, x, at::zeros({}, x.options()));
-  const at::Tensor xl = at::where(small, at::ones({}, x.options()), x);
-  const at::Tensor series = 1 + xs * (-0.5 + xs * (1.0 / 3 + xs * -0.25));
-  return at::where(small, series, at::log1p(xl) / xl);
-}
-
-}  // namespace
 
 at::Tensor geometric_log_prob(const at::Tensor& value, const at::Tensor& probs) {
   // At p = 1 and k = 0, k * log1p(-p) is 0 * -inf: use p = 0 in that term
@@ -69,27 +58,9 @@ at::Tensor Geometric::log_prob(const at::Tensor& value) const {
   return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }
 
+// src/formulas/univariate.h: GeometricEntropy, for the form given.
 at::Tensor Geometric::entropy() const {
-  // H = -log p - ((1 - p) / p) log(1 - p) = -log p + (1 - p) r(-p) with
-  // r(x) = log1p(x) / x, which is 1 at p -> 0: (1 - p) / p overflows for
-  // tiny p (float p = 1e-40 gave inf), and r stays exact.
-  const at::Tensor& given = param_.given();
-  if (!param_.is_probs()) {
-    const at::Tensor& l = given;
-    // l < 0: e^-l log sigmoid(-l) = -r(e^l), which would be inf * 0 for l far below 0.
-    const at::Tensor below = l < 0;
-    const at::Tensor l_neg = at::where(below, l, at::zeros({}, l.options()));
-    const at::Tensor l_pos = at::where(below, at::zeros({}, l.options()), l);
-    // l = +inf (p = 1): exp(-l) * log(1 - p) is 0 * -inf; H is 0 there.
-    const at::Tensor upper = (at::exp(-l_pos) * at::log_sigmoid(-l_pos)).masked_fill(l_pos == INFINITY, 0);
-    return -at::log_sigmoid(l) + at::where(below, log1p_over_x(at::exp(l_neg)), -upper);
-  }
-  // At p = 1 the second term is 0 * -inf; H is exactly 0 there. The safe p
-  // keeps the unused branch (and its gradient) finite.
-  const at::Tensor one = given == 1;
-  at::Tensor p = at::where(one, at::full({}, 0.5, given.options()), given);
-  at::Tensor h = -p.log() + (1 - p) * log1p_over_x(-p);
-  return at::where(one, at::zeros({}, h.options()), h);
+  return detail::kernels::evaluate_by_form<formulas::GeometricEntropy>(!param_.is_probs(), param_.given());
 }
 
 at::Tensor Geometric::mean() const {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 
+#include "binary.h"
 #include "kl_terms.h"
 #include "number.h"
 
@@ -152,6 +153,45 @@ struct ParetoVariance {
     const N a = where(finite, alpha, 3.0);
     const N am1 = a - 1.0;
     return where(finite, scale * scale * a / (am1 * am1 * (a - 2.0)), kInfinity);
+  }
+};
+
+/// log1p(x) / x for x > -1, 1 at x = 0: by its series 1 - x/2 + x^2/3 - x^3/4
+/// below |x| = 1e-4 (the next term is below 2e-17), where the quotient of
+/// two tiny (perhaps subnormal) numbers would lose digits or be 0 / 0.
+template <class N>
+N log1p_over_x(const N& x) {
+  const auto small = abs(x) < 1e-4;
+  const N xs = where(small, x, 0.0);
+  const N xl = where(small, 1.0, x);
+  const N series = 1.0 + xs * (-0.5 + xs * (1.0 / 3 + xs * -0.25));
+  return where(small, series, log1p(xl) / xl);
+}
+
+/// Geometric entropy H = -log p - ((1 - p) / p) log(1 - p)
+/// = -log p + (1 - p) r(-p) with r(x) = log1p(x) / x, which is 1 at p -> 0:
+/// (1 - p) / p overflows for tiny p (float p = 1e-40 gave inf), and r stays
+/// exact. From logits l: -log sigmoid(l) plus r(e^l) for l < 0, where
+/// e^-l log sigmoid(-l) = -r(e^l) would be inf * 0 for l far below 0, and
+/// -e^-l log sigmoid(-l) above (0 at l = +inf, p = 1). From probs, H is
+/// exactly 0 at p = 1 (where the second term is 0 * -inf).
+template <bool Logits>
+struct GeometricEntropy {
+  static constexpr size_t arity = 1;
+  template <class N>
+  static N eval(const N& given) {
+    if constexpr (Logits) {
+      const N& l = given;
+      const auto below = l < 0.0;
+      const N l_neg = where(below, l, 0.0);
+      const N l_pos = where(below, 0.0, l);
+      const N upper = where(l_pos == kInfinity, 0.0, exp(-l_pos) * log_sigmoid(-l_pos));
+      return -log_sigmoid(l) + where(below, log1p_over_x(exp(l_neg)), -upper);
+    } else {
+      const auto one = given == 1.0;
+      const N p = where(one, 0.5, given);
+      return where(one, 0.0, -log(p) + (1.0 - p) * log1p_over_x(-p));
+    }
   }
 };
 

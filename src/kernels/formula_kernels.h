@@ -50,7 +50,8 @@ const VectorKernels* vector_kernels();
   X(formulas::PoissonBinomialKl<false>) X(formulas::PoissonBinomialKl<true>)                            \
   X(formulas::CauchyCdf) X(formulas::CauchyIcdf) X(formulas::HalfCauchyCdf) X(formulas::HalfCauchyIcdf) \
   X(formulas::LaplaceCdf) X(formulas::LaplaceIcdf) X(formulas::UniformCdf) X(formulas::UniformIcdf)     \
-  X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance) X(formulas::GammaKl)
+  X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance) X(formulas::GammaKl)     \
+  X(formulas::GeometricEntropy<false>) X(formulas::GeometricEntropy<true>)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \
