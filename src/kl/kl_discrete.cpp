@@ -17,19 +17,19 @@ namespace {
 // (src/formulas/kl_formulas.h: BernoulliPoissonKl, PoissonBinomialKl).
 
 at::Tensor kl_bernoulli_poisson(const Bernoulli& p, const Poisson& q) {
-  return kernels::evaluate_by_form<formulas::BernoulliPoissonKl>(!p.parameter().is_probs(), p.parameter().given(),
+  return kernels::evaluate_by_form<formulas::BernoulliPoissonKl>(!p.param().is_probs(), p.param().given(),
                                                                 q.rate());
 }
 
 at::Tensor kl_poisson_bernoulli(const Poisson& p, const Bernoulli& q) {
-  const at::Tensor& given = q.parameter().given();
-  return kernels::evaluate_by_form<formulas::PoissonBinomialKl>(!q.parameter().is_probs(), p.rate(),
+  const at::Tensor& given = q.param().given();
+  return kernels::evaluate_by_form<formulas::PoissonBinomialKl>(!q.param().is_probs(), p.rate(),
                                                                at::ones({}, given.options()), given);
 }
 
 at::Tensor kl_poisson_binomial(const Poisson& p, const Binomial& q) {
-  return kernels::evaluate_by_form<formulas::PoissonBinomialKl>(!q.parameter().is_probs(), p.rate(),
-                                                               q.total_count(), q.parameter().given());
+  return kernels::evaluate_by_form<formulas::PoissonBinomialKl>(!q.param().is_probs(), p.rate(),
+                                                               q.total_count(), q.param().given());
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ namespace {
 bool logits_given(const ProbsLogitsParam& param) { return !param.is_probs(); }
 
 at::Tensor kl_bernoulli_bernoulli(const Bernoulli& p, const Bernoulli& q) {
-  return kernels::evaluate_by_form<formulas::BernoulliKl>(logits_given(p.parameter()), logits_given(q.parameter()),
-                                                         p.parameter().given(), q.parameter().given());
+  return kernels::evaluate_by_form<formulas::BernoulliKl>(logits_given(p.param()), logits_given(q.param()),
+                                                         p.param().given(), q.param().given());
 }
 
 // Where q's count exceeds p's, torch raises (the divergence then has no
@@ -43,13 +43,13 @@ at::Tensor kl_binomial_binomial(const Binomial& p, const Binomial& q) {
                               "p.total_count, as in torch; p.total_count: ",
                               describe_violation(n_p.expand(enough.sizes()), enough, 0),
                               ", q.total_count: ", describe_violation(n_q.expand(enough.sizes()), enough, 0));
-  return kernels::evaluate_by_form<formulas::BinomialKl>(logits_given(p.parameter()), logits_given(q.parameter()),
-                                                        n_p, p.parameter().given(), n_q, q.parameter().given());
+  return kernels::evaluate_by_form<formulas::BinomialKl>(logits_given(p.param()), logits_given(q.param()),
+                                                        n_p, p.param().given(), n_q, q.param().given());
 }
 
 at::Tensor kl_geometric_geometric(const Geometric& p, const Geometric& q) {
-  return kernels::evaluate_by_form<formulas::GeometricKl>(logits_given(p.parameter()), logits_given(q.parameter()),
-                                                         p.parameter().given(), q.parameter().given());
+  return kernels::evaluate_by_form<formulas::GeometricKl>(logits_given(p.param()), logits_given(q.param()),
+                                                         p.param().given(), q.param().given());
 }
 
 // KL = sum_k p_k log(p_k / q_k), with the log-probabilities taken exactly for

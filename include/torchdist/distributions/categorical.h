@@ -72,9 +72,6 @@ class Categorical : public Family<Categorical> {
   const at::Tensor& probs() const { return param_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [num_events]`.
   const at::Tensor& logits() const { return param_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
-  /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return param_; }
   /// The normalized parameter as given (probs or logits), for wrappers that
   /// need its form or dtype without deriving the other.
   const ProbsLogitsParam& param() const { return param_; }

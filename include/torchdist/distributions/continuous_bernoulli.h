@@ -90,9 +90,9 @@ class ContinuousBernoulli : public Family<ContinuousBernoulli, ExponentialFamily
   const at::Tensor& probs() const { return param_.probs(); }
   /// The logits parameter, logit(probs); computed from probs on first use.
   const at::Tensor& logits() const { return param_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
+  /// The parameter as given (probs or logits: `param().is_probs()`),
   /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return param_; }
+  const ProbsLogitsParam& param() const { return param_; }
   /// The bounds of the Taylor region.
   ContinuousBernoulliLims lims() const { return lims_; }
 

@@ -66,9 +66,9 @@ class Geometric : public Family<Geometric> {
   const at::Tensor& probs() const { return param_.probs(); }
   /// Log-odds log(p / (1 - p)), shape `batch_shape`.
   const at::Tensor& logits() const { return param_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
+  /// The parameter as given (probs or logits: `param().is_probs()`),
   /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return param_; }
+  const ProbsLogitsParam& param() const { return param_; }
   /// The shape of the parameter the distribution was built from.
   at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 

@@ -35,9 +35,9 @@ class OneHotCategorical : public Family<OneHotCategorical> {
   const at::Tensor& probs() const { return categorical_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [K]`.
   const at::Tensor& logits() const { return categorical_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
+  /// The parameter as given (probs or logits: `param().is_probs()`),
   /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return categorical_.parameter(); }
+  const ProbsLogitsParam& param() const { return categorical_.param(); }
   /// `batch_shape + [K]`.
   at::IntArrayRef param_shape() const { return categorical_.param_shape(); }
 

@@ -94,9 +94,9 @@ class LogitRelaxedBernoulli : public Family<LogitRelaxedBernoulli> {
   const at::Tensor& probs() const { return param_.probs(); }
   /// log(p / (1 - p)), shape `batch_shape`.
   const at::Tensor& logits() const { return param_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
+  /// The parameter as given (probs or logits: `param().is_probs()`),
   /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return param_; }
+  const ProbsLogitsParam& param() const { return param_; }
   /// The shape of the probs or logits (`batch_shape`).
   at::IntArrayRef param_shape() const { return param_.given().sizes(); }
 

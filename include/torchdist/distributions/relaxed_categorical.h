@@ -110,9 +110,9 @@ class ExpRelaxedCategorical : public Family<ExpRelaxedCategorical> {
   const at::Tensor& probs() const { return param_.probs(); }
   /// Normalized log probabilities, shape `batch_shape + [K]`.
   const at::Tensor& logits() const { return param_.logits(); }
-  /// The parameter as given (probs or logits: `parameter().is_probs()`),
+  /// The parameter as given (probs or logits: `param().is_probs()`),
   /// the other form derived on first use.
-  const ProbsLogitsParam& parameter() const { return param_; }
+  const ProbsLogitsParam& param() const { return param_; }
   /// `batch_shape + [K]`.
   at::IntArrayRef param_shape() const { return param_.given().sizes(); }
   /// The number of categories K.
