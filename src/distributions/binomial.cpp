@@ -88,12 +88,8 @@ int64_t Binomial::homogeneous_total_count(const char* method) const {
 }
 
 at::Tensor Binomial::entropy() const {
-  // In double, q from the logits where they are the parameter (1 - p loses q
-  // near p = 1); any total counts, the same or not across the batch.
-  const at::Tensor param = param_.given().to(at::kDouble);
-  const at::Tensor p = param_.is_probs() ? param : at::sigmoid(param);
-  const at::Tensor q = param_.is_probs() ? 1 - param : at::sigmoid(-param);
-  return detail::binomial_entropy(total_count_, p, q).to(param_.given().scalar_type());
+  // Any total counts, the same or not across the batch.
+  return detail::binomial_entropy(total_count_, param_.given(), !param_.is_probs());
 }
 
 at::Tensor Binomial::mean() const { return total_count_ * probs(); }

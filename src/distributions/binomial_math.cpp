@@ -4,6 +4,7 @@
 
 #include "../core/math_constants.h"
 #include "gamma_math.h"
+#include "../kernels/fused.h"
 
 namespace torchdist {
 namespace detail {
@@ -123,9 +124,9 @@ Nodes support_nodes(const at::Tensor& n, const at::Tensor& p, const at::Tensor& 
           at::cat({w_window, w_grid}, 0), true};
 }
 
-}  // namespace
-
-at::Tensor multinomial_entropy(const at::Tensor& total_count, const at::Tensor& probs) {
+// The entropies as ATen compositions: the definition, and the path for
+// whatever the kernels (kernels/count_entropy.cpp) do not take.
+at::Tensor composed_multinomial_entropy(const at::Tensor& total_count, const at::Tensor& probs) {
   TORCH_CHECK_VALUE(probs.dim() >= 1 && probs.size(-1) >= 1,
                     "multinomial_entropy: probs must have a nonempty category dimension, got shape ", probs.sizes());
   at::Tensor p = probs.to(at::kDouble);
@@ -166,9 +167,34 @@ at::Tensor multinomial_entropy(const at::Tensor& total_count, const at::Tensor& 
   return at::where(empty, at::zeros_like(h), h).to(probs.scalar_type());
 }
 
-at::Tensor binomial_entropy(const at::Tensor& total_count, const at::Tensor& p, const at::Tensor& q) {
+at::Tensor composed_binomial_entropy(const at::Tensor& total_count, const at::Tensor& p, const at::Tensor& q) {
   std::vector<at::Tensor> b = at::broadcast_tensors({total_count, p, q});
-  return multinomial_entropy(b[0], at::stack({b[1], b[2]}, -1));
+  return composed_multinomial_entropy(b[0], at::stack({b[1], b[2]}, -1));
+}
+
+// In double; q from the logits where they are the parameter (1 - p loses q
+// near p = 1).
+at::Tensor composed_binomial_entropy_of_probs(const at::Tensor& total_count, const at::Tensor& probs) {
+  const at::Tensor p = probs.to(at::kDouble);
+  return composed_binomial_entropy(total_count, p, 1 - p).to(probs.scalar_type());
+}
+at::Tensor composed_binomial_entropy_of_logits(const at::Tensor& total_count, const at::Tensor& logits) {
+  const at::Tensor l = logits.to(at::kDouble);
+  return composed_binomial_entropy(total_count, at::sigmoid(l), at::sigmoid(-l)).to(logits.scalar_type());
+}
+
+}  // namespace
+
+at::Tensor multinomial_entropy(const at::Tensor& total_count, const at::Tensor& probs) {
+  const at::Tensor fast = kernels::fused_multinomial_entropy(total_count, probs, &composed_multinomial_entropy);
+  return fast.defined() ? fast : composed_multinomial_entropy(total_count, probs);
+}
+
+at::Tensor binomial_entropy(const at::Tensor& total_count, const at::Tensor& param, bool logits) {
+  const kernels::Formula2 composed =
+      logits ? &composed_binomial_entropy_of_logits : &composed_binomial_entropy_of_probs;
+  const at::Tensor fast = kernels::fused_binomial_entropy(total_count, param, logits, composed);
+  return fast.defined() ? fast : composed(total_count, param);
 }
 
 }  // namespace detail

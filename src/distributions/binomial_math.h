@@ -12,7 +12,10 @@
 /// of log n, so nothing cancels (lgamma(n + 1) - sum lgamma(x_k + 1), as the
 /// support sum writes it, loses log10(n) digits and all of them in float).
 ///
-/// Each expectation is a sum over the binomial support:
+/// Counts up to 255 on the CPU take the kernels of kernels/count_entropy.cpp
+/// (one pass over the support per element, the pmf by its ratio
+/// recurrence). Otherwise each expectation is a sum over the binomial
+/// support:
 /// - below a total count of 256, over the whole support, with lgamma;
 /// - above, with log Poi by Stirling's series and the deviance
 ///   bd0(x, M) = x log(x / M) + M - x (Loader's saddle-point form, exact to
@@ -38,10 +41,11 @@ namespace detail {
 /// `probs`, differentiable in `probs`.
 at::Tensor multinomial_entropy(const at::Tensor& total_count, const at::Tensor& probs);
 
-/// Entropy of Binomial(n, p) in nats from p and its complement q = 1 - p
-/// (given separately so that callers holding logits keep q's precision
-/// near p = 1). The arguments broadcast; as `multinomial_entropy`.
-at::Tensor binomial_entropy(const at::Tensor& total_count, const at::Tensor& p, const at::Tensor& q);
+/// Entropy of Binomial(n, p) in nats, `param` being p or (with `logits`)
+/// its logit, so that q = 1 - p keeps its precision near p = 1. The
+/// arguments broadcast; otherwise as `multinomial_entropy`, returned in the
+/// dtype of `param`.
+at::Tensor binomial_entropy(const at::Tensor& total_count, const at::Tensor& param, bool logits);
 
 }  // namespace detail
 }  // namespace torchdist

@@ -20,6 +20,26 @@ namespace torchdist {
 namespace detail {
 namespace kernels {
 
+// A formula pointer travels through an autograd context as an integer and
+// is cast back to its own type by its number of tensors.
+namespace {
+using AnyFormula = void (*)();
+int64_t any_formula_id(AnyFormula f) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(f)); }
+}  // namespace
+int64_t formula_id(Formula2 f) { return any_formula_id(reinterpret_cast<AnyFormula>(f)); }
+int64_t formula_id(Formula3 f) { return any_formula_id(reinterpret_cast<AnyFormula>(f)); }
+int64_t formula_id(Formula4 f) { return any_formula_id(reinterpret_cast<AnyFormula>(f)); }
+
+at::Tensor call_formula(int64_t formula, const std::vector<at::Tensor>& in) {
+  const auto f = reinterpret_cast<AnyFormula>(static_cast<intptr_t>(formula));
+  switch (in.size()) {
+    case 2: return reinterpret_cast<Formula2>(f)(in[0], in[1]);
+    case 3: return reinterpret_cast<Formula3>(f)(in[0], in[1], in[2]);
+    case 4: return reinterpret_cast<Formula4>(f)(in[0], in[1], in[2], in[3]);
+    default: TORCH_INTERNAL_ASSERT(false, "fused kernels: no formula of ", in.size(), " tensors");
+  }
+}
+
 #if defined(TORCHDIST_HAVE_AVX2_KERNELS)
 namespace {
 
@@ -32,24 +52,6 @@ at::Tensor run_forward(ForwardKernel kernel, const ElementwisePlan& plan) {
   at::Tensor out = at::empty(plan.shape, at::TensorOptions().dtype(plan.dtype));
   kernel(plan, out.data_ptr());
   return out;
-}
-
-// The caller's formula, of as many tensors as `in` holds. It travels
-// through the autograd context as an integer (a function pointer cast back
-// to its own type).
-using AnyFormula = void (*)();
-at::Tensor call_formula(int64_t formula, const std::vector<at::Tensor>& in) {
-  const auto f = reinterpret_cast<AnyFormula>(static_cast<intptr_t>(formula));
-  switch (in.size()) {
-    case 2: return reinterpret_cast<Formula2>(f)(in[0], in[1]);
-    case 3: return reinterpret_cast<Formula3>(f)(in[0], in[1], in[2]);
-    case 4: return reinterpret_cast<Formula4>(f)(in[0], in[1], in[2], in[3]);
-    default: TORCH_INTERNAL_ASSERT(false, "fused kernels: no formula of ", in.size(), " tensors");
-  }
-}
-template <class Formula>
-int64_t formula_id(Formula f) {
-  return static_cast<int64_t>(reinterpret_cast<intptr_t>(reinterpret_cast<AnyFormula>(f)));
 }
 
 // Spec: kForward, kBackward (null: reference gradients only), kFusedGrads

@@ -14,6 +14,9 @@
 #include <ATen/ATen.h>
 #include <c10/util/Optional.h>
 
+#include <cstdint>
+#include <vector>
+
 namespace torchdist {
 namespace detail {
 namespace kernels {
@@ -22,6 +25,13 @@ namespace kernels {
 using Formula2 = at::Tensor (*)(const at::Tensor&, const at::Tensor&);
 using Formula3 = at::Tensor (*)(const at::Tensor&, const at::Tensor&, const at::Tensor&);
 using Formula4 = at::Tensor (*)(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&);
+
+/// A formula as an integer (to travel through an autograd context), and
+/// the call of the formula it names on as many tensors as it takes.
+int64_t formula_id(Formula2 f);
+int64_t formula_id(Formula3 f);
+int64_t formula_id(Formula4 f);
+at::Tensor call_formula(int64_t formula, const std::vector<at::Tensor>& in);
 
 at::Tensor fused_normal_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale,
                                  Formula3 reference);
@@ -50,6 +60,17 @@ at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sam
 /// When it runs and `has_nan` is given, *has_nan says whether the result
 /// holds a NaN, so that a caller validating it can skip the scan.
 at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan = nullptr);
+
+/// Entropy of Binomial(total_count, p), `param` being p or its logit
+/// (`logits`), for integer counts up to 255 on the CPU (count_entropy.cpp);
+/// undefined otherwise. `reference(total_count, param)` is the composition.
+at::Tensor fused_binomial_entropy(const at::Tensor& total_count, const at::Tensor& param, bool logits,
+                                  Formula2 reference);
+
+/// Entropy of Multinomial(total_count, probs) over the last dimension of
+/// `probs` (normalised there), for a one-element integer count up to 255 on
+/// the CPU; undefined otherwise. `reference(total_count, probs)` as above.
+at::Tensor fused_multinomial_entropy(const at::Tensor& total_count, const at::Tensor& probs, Formula2 reference);
 
 /// KL(N(loc_p, scale_p) || N(loc_q, scale_q)) as kl_normal_normal computes it.
 at::Tensor fused_normal_normal_kl(const at::Tensor& loc_p, const at::Tensor& scale_p, const at::Tensor& loc_q,

@@ -3,16 +3,24 @@
 // says how each is computed): every regime of binomial_math.cpp (the whole
 // support below n = 256, the integer window, the trapezoid grid), counts up
 // to 1e12 in float64 and float32, mixed counts in one batch, gradients
-// against finite differences, and probabilities of exactly 0 and 1.
+// against finite differences, and probabilities of exactly 0 and 1; and the
+// kernels for counts up to 255 (kernels/count_entropy.cpp) against the ATen
+// composition, values and first and second derivatives, float and double.
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include <torchdist/distributions/binomial.h>
 #include <torchdist/distributions/multinomial.h>
 
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/function.h>
+
+#include "../../src/kernels/elementwise.h"
 #include "../support/testing.h"
 
 namespace td = torchdist;
@@ -41,6 +49,12 @@ const std::vector<BinomialCase> kBinomial = {
     {3000000000.0, 0.2, 11.413586864075278},
     {1000000000.0, 1e-09, 1.3048422420192016},
     {1000000000000.0, 0.25, 14.397460874383},
+    {100.0, 1e-07, 0.00012512928895793282},
+    {7.0, 1e-30, 4.7692149848536244e-28},
+    {255.0, 0.999999999, 4.1264104973622863e-6},
+    {3.0, 0.999, 0.020429224307557952},
+    {100.0, 1 - 1.1e-16, 3.6783498895341953e-13},
+    {10.0, 1e-200, 4.5921443350581508e-197},
 };
 
 struct MultinomialCase {
@@ -50,11 +64,15 @@ struct MultinomialCase {
 };
 const std::vector<MultinomialCase> kMultinomial = {
     {5, {0.2, 0.3, 0.5}, 2.5918085962714989},
-    {40, {0.7, 0.1, 0.2}, 4.3686032854530439},
-    {60, {0.98, 0.01, 0.01}, 2.0401117371125813},
+    {40, {0.7, 0.1, 0.2}, 4.3686032854530476},
+    {60, {0.98, 0.01, 0.01}, 2.0401117371125824},
     {1000, {0.2, 0.3, 0.5}, 7.9920746789146867},
     {100000, {0.25, 0.25, 0.25, 0.25}, 18.753610074679573},
     {100000, {0.999, 0.0005, 0.0005}, 6.7460373057187342},
+    {255, {0.999999999999, 5e-13, 5e-13}, 6.0646407116003905e-9},
+    {10, {1e-30, 0.4, 0.6}, 1.8535550913109563},
+    {255, {0.999999, 5e-07, 5e-07}, 0.0025416967426472499},
+    {200, {0.1, 0.2, 0.3, 0.4}, 9.1835190252716094},
 };
 
 TEST(CountEntropy, BinomialMatchesTheReference) {
@@ -62,10 +80,13 @@ TEST(CountEntropy, BinomialMatchesTheReference) {
     SCOPED_TRACE("n = " + std::to_string(c.n) + ", p = " + std::to_string(c.p));
     const at::Tensor n = tensor_of({c.n});
     const double probs = td::Binomial(n, td::probs(tensor_of({c.p}))).entropy().item<double>();
-    EXPECT_NEAR(probs, c.entropy, 1e-12 * std::max(1.0, c.entropy));
+    // Relative below n = 256 (the kernel's sum of nonnegative terms), else
+    // relative to max(1, H).
+    const double scale = c.n <= 255 ? c.entropy : std::max(1.0, c.entropy);
+    EXPECT_NEAR(probs, c.entropy, 1e-12 * scale);
     // From logits, q = sigmoid(-l) is as accurate as p.
     const double logits = td::Binomial(n, td::logits(tensor_of({std::log(c.p / (1 - c.p))}))).entropy().item<double>();
-    EXPECT_NEAR(logits, c.entropy, 1e-11 * std::max(1.0, c.entropy));
+    EXPECT_NEAR(logits, c.entropy, 1e-11 * scale);
     // Float32 parameters: the float rounding of p, then double arithmetic.
     const float p32 = static_cast<float>(c.p);
     const double h32 = td::Binomial(at::tensor({static_cast<float>(c.n)}), td::probs(at::tensor({p32})))
@@ -94,8 +115,9 @@ TEST(CountEntropy, MultinomialMatchesTheReference) {
   for (const MultinomialCase& c : kMultinomial) {
     SCOPED_TRACE("n = " + std::to_string(c.n));
     const at::Tensor probs = tensor_of(c.probs);
-    EXPECT_NEAR(td::Multinomial(c.n, td::probs(probs)).entropy().item<double>(), c.entropy,
-                1e-13 * std::max(1.0, c.entropy));
+    // Relative below n = 256 (the kernel's), else relative to max(1, H).
+    const double scale = c.n <= 255 ? c.entropy : std::max(1.0, c.entropy);
+    EXPECT_NEAR(td::Multinomial(c.n, td::probs(probs)).entropy().item<double>(), c.entropy, 1e-13 * scale);
     EXPECT_NEAR(td::Multinomial(c.n, td::logits(probs.log())).entropy().item<double>(), c.entropy,
                 1e-12 * std::max(1.0, c.entropy));
     // Float32 (torch's lgamma sum is off by 1.1 at n = 1000 in float32).
@@ -161,6 +183,158 @@ TEST(CountEntropy, CertainOutcomesHaveZeroEntropyAndFiniteGradients) {
     h.sum().backward();
     EXPECT_TRUE(at::isfinite(p.grad()).all().item<bool>()) << p.grad();
   }
+}
+
+// The kernels against the composition (the fast paths switched off).
+at::Tensor composed(const std::function<at::Tensor()>& f) {
+  const bool previous = td::detail::kernels::set_fused_kernels_enabled(false);
+  at::Tensor out = f();
+  td::detail::kernels::set_fused_kernels_enabled(previous);
+  return out;
+}
+
+bool ran_the_kernel(const at::Tensor& h) {
+  return h.grad_fn() != nullptr && h.grad_fn()->name().find("CountEntropyFunction") != std::string::npos;
+}
+
+// The edge grid of probabilities: exact 0 and 1, a subnormal, tiny, 1/2,
+// one ulp from 1, and a spread in between.
+std::vector<double> probability_grid() {
+  return {0.0, 4.9e-324, 1e-300, 1e-30, 1e-7, 0.01, 0.1, 0.25, 0.3, 0.5, 0.7, 0.97, 1 - 1e-9, 1 - 1.1e-16, 1.0};
+}
+
+TEST(CountEntropyKernel, BinomialMatchesTheComposition) {
+  const std::vector<double> counts = {0, 1, 2, 3, 7, 10, 31, 100, 254, 255};
+  std::vector<double> n, p;
+  for (double c : counts) {
+    for (double x : probability_grid()) n.push_back(c), p.push_back(x);
+  }
+  for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+    for (bool logits : {false, true}) {
+      SCOPED_TRACE(std::string(logits ? "logits " : "probs ") + c10::toString(dtype));
+      const at::Tensor count = tensor_of(n).to(dtype);
+      at::Tensor param = tensor_of(p);
+      // Logits of the grid, and the logits' own extremes.
+      if (logits) param = at::clamp(at::logit(param), -800, 800);
+      param = param.to(dtype);
+      auto entropy = [&](const at::Tensor& x) {
+        return logits ? td::Binomial(count, td::logits(x)).entropy() : td::Binomial(count, td::probs(x)).entropy();
+      };
+      const at::Tensor x = param.detach().requires_grad_(true);
+      const at::Tensor h = entropy(x);
+      ASSERT_TRUE(ran_the_kernel(h));
+      const at::Tensor expected = composed([&] { return entropy(param); });
+      // The composition is accurate to about 1e-13 absolute, 1e-9 relative
+      // (n = 100, p = 1e-7 or 1 - 2^-53, where the kernel's value is the
+      // reference's: see kBinomial).
+      const double tol = dtype == at::kFloat ? 1e-6 : 5e-13;
+      EXPECT_TRUE(all_close(h, expected, dtype == at::kFloat ? tol : 2e-9, tol));
+      const at::Tensor grad = torch::autograd::grad({h.sum()}, {x})[0];
+      const at::Tensor expected_grad = composed([&] {
+        const at::Tensor y = param.detach().requires_grad_(true);
+        return torch::autograd::grad({entropy(y).sum()}, {y})[0];
+      });
+      // The gradient at p = 0 or 1 is the one 1e-100 inside, in both. The
+      // composition also moves probabilities in (0, 1e-100) to 1e-100, the
+      // kernel not (BinomialGradientAtTinyProbabilities): compared elsewhere.
+      EXPECT_TRUE(at::isfinite(grad).all().item<bool>()) << grad;
+      const at::Tensor p64 = tensor_of(p);
+      const at::Tensor floored = ((p64 > 0) & (p64 < 1e-100)) | ((p64 < 1) & (1 - p64 < 1e-100));
+      const at::Tensor keep = floored.logical_not().logical_or(at::full_like(floored, dtype == at::kFloat));
+      EXPECT_TRUE(all_close(grad.index({keep}), expected_grad.index({keep}), dtype == at::kFloat ? 1e-5 : 1e-9, 1e-10));
+    }
+  }
+}
+
+TEST(CountEntropyKernel, BinomialGradientAtTinyProbabilities) {
+  // n = 1: H = -p log p - q log q, dH/dp = log(q / p), at p = 1e-200 and
+  // at the smallest subnormal (the composition's floor would give 230.26
+  // for both). Products of a subnormal keep only its few significant bits.
+  for (double p : {1e-200, 4.9406564584124654e-324}) {
+    auto entropy = [](const at::Tensor& x) { return td::Binomial(tensor_of({1.0}), td::probs(x)).entropy().sum(); };
+    const double expected = std::log1p(-p) - std::log(p);
+    const double rtol = p < 1e-300 ? 1e-3 : 1e-12;
+    EXPECT_NEAR(td::testing::autograd_grad(entropy, tensor_of({p})).item<double>(), expected, rtol * expected) << p;
+  }
+}
+
+TEST(CountEntropyKernel, BinomialSecondDerivativeGoesThroughTheComposition) {
+  for (bool logits : {false, true}) {
+    const at::Tensor n = tensor_of({10, 100, 3});
+    const at::Tensor param = logits ? tensor_of({-1.5, 0.2, 4.0}) : tensor_of({0.2, 0.55, 0.9});
+    auto entropy = [&](const at::Tensor& x) {
+      return logits ? td::Binomial(n, td::logits(x)).entropy() : td::Binomial(n, td::probs(x)).entropy();
+    };
+    auto second = [&](bool kernel) {
+      const bool previous = td::detail::kernels::set_fused_kernels_enabled(kernel);
+      const at::Tensor x = param.detach().requires_grad_(true);
+      const at::Tensor g = torch::autograd::grad({entropy(x).sum()}, {x}, {}, true, true)[0];
+      const at::Tensor gg = torch::autograd::grad({g.sum()}, {x})[0];
+      td::detail::kernels::set_fused_kernels_enabled(previous);
+      return gg;
+    };
+    EXPECT_TRUE(all_close(second(true), second(false), 1e-9, 1e-12)) << logits;
+  }
+}
+
+TEST(CountEntropyKernel, MultinomialMatchesTheComposition) {
+  // Rows with zeros, a certain outcome, a near-certain one and a spread, for
+  // several category counts; totals 0 to 255.
+  const std::vector<std::vector<double>> rows3 = {{0.2, 0.3, 0.5}, {1, 0, 0},      {0, 0.5, 0.5},
+                                                  {1 - 1e-12, 5e-13, 5e-13}, {1e-30, 0.4, 0.6}, {2, 3, 5}};
+  for (int64_t n : {0, 1, 2, 5, 10, 60, 255}) {
+    for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+      SCOPED_TRACE("n = " + std::to_string(n) + " " + c10::toString(dtype));
+      std::vector<double> flat;
+      for (const auto& r : rows3) flat.insert(flat.end(), r.begin(), r.end());
+      for (const at::Tensor& probs :
+           {tensor_of(flat, {6, 3}).to(dtype), at::rand({4, 7}, at::TensorOptions().dtype(dtype)) + 0.01,
+            at::ones({2, 1}, at::TensorOptions().dtype(dtype))}) {
+        auto entropy = [&](const at::Tensor& x) { return td::Multinomial(n, td::probs(x)).entropy(); };
+        const at::Tensor x = probs.detach().requires_grad_(true);
+        const at::Tensor h = entropy(x);
+        ASSERT_TRUE(ran_the_kernel(h));
+        // The composition loses digits where a category is near certain
+        // (2e-4 relative at H = 6e-9; the references above check the
+        // kernel there): an absolute tolerance.
+        const double tol = dtype == at::kFloat ? 1e-5 : 1e-11;
+        EXPECT_TRUE(all_close(h, composed([&] { return entropy(probs); }), tol, tol));
+        const at::Tensor grad = torch::autograd::grad({h.sum()}, {x})[0];
+        const at::Tensor expected_grad = composed([&] {
+          const at::Tensor y = probs.detach().requires_grad_(true);
+          return torch::autograd::grad({entropy(y).sum()}, {y})[0];
+        });
+        EXPECT_TRUE(at::isfinite(grad).all().item<bool>()) << grad;
+        // Rounding relative to the row's largest derivative.
+        const double scale = expected_grad.abs().max().item<double>();
+        EXPECT_TRUE(all_close(grad, expected_grad, dtype == at::kFloat ? 1e-4 : 1e-8, 1e-12 * scale + tol))
+            << grad << expected_grad;
+      }
+    }
+  }
+}
+
+TEST(CountEntropyKernel, MultinomialFromLogitsAndItsSecondDerivative) {
+  const at::Tensor logits = tensor_of({0.3, -1.2, 2.0, 0.0}, {1, 4});
+  auto entropy = [&](const at::Tensor& x) { return td::Multinomial(20, td::logits(x)).entropy(); };
+  auto second = [&](bool kernel) {
+    const bool previous = td::detail::kernels::set_fused_kernels_enabled(kernel);
+    const at::Tensor x = logits.detach().requires_grad_(true);
+    const at::Tensor g = torch::autograd::grad({entropy(x).sum()}, {x}, {}, true, true)[0];
+    const at::Tensor gg = torch::autograd::grad({(g * tensor_of({1.0, 2.0, 3.0, 4.0}, {1, 4})).sum()}, {x})[0];
+    td::detail::kernels::set_fused_kernels_enabled(previous);
+    return std::vector<at::Tensor>{g, gg};
+  };
+  const std::vector<at::Tensor> fast = second(true), slow = second(false);
+  EXPECT_TRUE(all_close(fast[0], slow[0], 1e-10, 1e-12));
+  EXPECT_TRUE(all_close(fast[1], slow[1], 1e-8, 1e-12));
+}
+
+TEST(CountEntropyKernel, OtherCountsTakeTheComposition) {
+  // Non-integer (unvalidated) and large counts are the composition's.
+  const at::Tensor h = td::Binomial(tensor_of({256.0}), td::probs(tensor_of({0.5}).requires_grad_(true))).entropy();
+  EXPECT_FALSE(ran_the_kernel(h));
+  EXPECT_NEAR(h.item<double>(), 3.4983787932602068, 1e-12);
 }
 
 TEST(CountEntropy, EmptyBatches) {

@@ -47,7 +47,9 @@ def log_poisson(x, m):
 
 
 def multinomial_entropy(n, probs):
-    probs = [mp.mpf(p) for p in probs]
+    # The doubles the test passes, normalised as the library does.
+    probs = [mp.mpf(float(p)) for p in probs]
+    probs = [p / mp.fsum(probs) for p in probs]
     if n <= 60:
         total = mp.mpf(0)
         for head in itertools.product(range(n + 1), repeat=len(probs) - 1):
@@ -66,9 +68,11 @@ def multinomial_entropy(n, probs):
 
 BINOMIAL = [(0, 0.3), (1, 0.5), (10, 0.3), (255, 0.5), (256, 0.5), (1000, 0.01), (1e4, 0.999),
             (1e6, 0.5), (1e6, 1e-5), (1e6, 1e-4), (3e5, 0.37), (1e7, 0.5), (1e9, 0.5), (3e9, 0.2),
-            (1e9, 1e-9), (1e12, 0.25)]
+            (1e9, 1e-9), (1e12, 0.25), (100, 1e-7), (7, 1e-30), (255, 1 - 1e-9), (3, 0.999), (100, 1 - 1.1e-16), (10, 1e-200)]
 MULTINOMIAL = [(5, (0.2, 0.3, 0.5)), (40, (0.7, 0.1, 0.2)), (60, (0.98, 0.01, 0.01)),
-               (1000, (0.2, 0.3, 0.5)), (100000, (0.25, 0.25, 0.25, 0.25)), (100000, (0.999, 0.0005, 0.0005))]
+               (1000, (0.2, 0.3, 0.5)), (100000, (0.25, 0.25, 0.25, 0.25)), (100000, (0.999, 0.0005, 0.0005)),
+               (255, (1 - 1e-12, 5e-13, 5e-13)), (10, (1e-30, 0.4, 0.6)), (255, (0.999999, 5e-7, 5e-7)),
+               (200, (0.1, 0.2, 0.3, 0.4))]
 
 if __name__ == "__main__":
     print("// {n, p, entropy}")
