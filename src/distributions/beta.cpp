@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "../kernels/formula_eval.h"
 #include "../kernels/fused.h"
 #include "beta_math.h"
 #include "sampling.h"
@@ -72,7 +73,9 @@ at::Tensor Beta::log_prob(const at::Tensor& value) const {
   return fused.defined() ? fused : beta_log_prob(value, concentration1_, concentration0_);
 }
 
-at::Tensor Beta::entropy() const { return dirichlet_entropy(at::stack({concentration1_, concentration0_}, -1)); }
+at::Tensor Beta::entropy() const {
+  return detail::kernels::evaluate<formulas::BetaEntropy>(concentration1_, concentration0_);
+}
 
 at::Tensor Beta::mean() const { return concentration1_ / (concentration1_ + concentration0_); }
 

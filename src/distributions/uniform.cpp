@@ -77,7 +77,7 @@ ConstraintPtr Uniform::support() const { return constraints::interval(low_, high
 
 at::Tensor Uniform::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::Tensor u = at::empty(extended_shape(sample_shape), low_.options()).uniform_(0, 1, generator);
-  return low_ + u * (high_ - low_);
+  return detail::kernels::evaluate<formulas::UniformIcdf>(u, low_, high_);
 }
 
 at::Tensor Uniform::log_prob(const at::Tensor& value) const {

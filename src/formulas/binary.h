@@ -18,10 +18,15 @@ N sigmoid(const N& l) {
   return 1.0 / (1.0 + exp(-l));
 }
 
-/// log sigmoid(l) = -(max(-l, 0) + log1p(e^-|l|)), as ATen computes it.
+/// log sigmoid(l): l - log1p(e^l) below 0, -log1p(e^-l) from 0 on (each
+/// side fed arguments where its exp cannot overflow). The value is ATen's
+/// -(max(-l, 0) + log1p(e^-|l|)); the derivative at l = 0 is 1/2, where the
+/// |l| form gives 0 (abs has derivative 0 there).
 template <class N>
 N log_sigmoid(const N& l) {
-  return -(where(l < 0.0, -l, 0.0) + log1p(exp(-abs(l))));
+  const auto negative = l < 0.0;
+  const N ln = where(negative, l, 0.0), lp = where(negative, 0.0, l);
+  return where(negative, ln - log1p(exp(ln)), -log1p(exp(-lp)));
 }
 
 /// p, 1 - p, log p, log(1 - p) (-inf at a zero probability) and, when

@@ -4,6 +4,7 @@
 // element in scalar code, or the vector kernels, with gradients by dual
 // numbers. Each rule's derivation is documented at its struct.
 
+#include <cmath>
 #include <cstddef>
 
 #include "binary.h"
@@ -261,6 +262,34 @@ struct GammaKl {
     const N x = log_ratio(rate_q, rate_p);
     return (concentration_p - concentration_q) * (digamma(concentration_p) + x) + lgamma(concentration_q) -
            lgamma(concentration_p) + concentration_p * expm1_minus_x(x);
+  }
+};
+
+/// A categorical log-probability, exact for either parameterization: the
+/// normalized logit (possibly -inf for an impossible category), except
+/// where it is the clamp's log(eps) or log(1 - eps) of given probs
+/// (log(clamp(probs, eps, 1 - eps))), where log(probs) is taken. `eps` is
+/// the storage dtype's machine epsilon.
+template <class N>
+N categorical_log_prob(const N& probs, const N& logits, double eps) {
+  const double low = std::log(eps);
+  const auto clamped = (abs(logits - low) <= 8 * eps * -low) | (logits >= -4 * eps);
+  return where(clamped, safe_log(where(clamped, probs, 0.5)), logits);
+}
+
+/// One category's term of KL(Categorical || Categorical):
+/// p log(p / q) - p + q (kl_term: exact at zero probabilities and when p is
+/// close to q; the terms' sum over the categories is the divergence, the
+/// -p + q summing to 0), for float (Double = false) or double storage.
+template <bool Double>
+struct CategoricalKlTerm {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& probs_p, const N& logits_p, const N& probs_q, const N& logits_q) {
+    const double eps = Double ? 2.220446049250313e-16 : 1.1920928955078125e-07;
+    const N log_p = categorical_log_prob(probs_p, logits_p, eps);
+    const N log_q = categorical_log_prob(probs_q, logits_q, eps);
+    return kl_term(probs_p, probs_q, log_p, log_q, log_p - log_q);
   }
 };
 

@@ -53,9 +53,15 @@ bool one_element_scalars(at::ArrayRef<at::Tensor> inputs, std::vector<int64_t>* 
 template <class F>
 using Args = std::array<at::Tensor, F::arity>;
 
-/// F's ATen composition.
+/// F's ATen composition; for a float_in_double formula, float arguments go
+/// through it in double (the formula is defined in double on every path).
 template <class F>
 at::Tensor formula_reference(const Args<F>& in) {
+  if (FloatInDouble<F>::value && in[0].scalar_type() == at::kFloat) {
+    Args<F> in_double;
+    for (size_t i = 0; i < F::arity; ++i) in_double[i] = in[i].to(at::kDouble);
+    return formulas::apply<F>(in_double.data()).r.to(at::kFloat);
+  }
   return formulas::apply<F>(in.data()).r;
 }
 

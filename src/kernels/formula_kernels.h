@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../formulas/continuous_bernoulli.h"
 #include "../formulas/kl_formulas.h"
 #include "../formulas/univariate.h"
 #include "elementwise.h"
@@ -51,7 +52,12 @@ const VectorKernels* vector_kernels();
   X(formulas::CauchyCdf) X(formulas::CauchyIcdf) X(formulas::HalfCauchyCdf) X(formulas::HalfCauchyIcdf) \
   X(formulas::LaplaceCdf) X(formulas::LaplaceIcdf) X(formulas::UniformCdf) X(formulas::UniformIcdf)     \
   X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance) X(formulas::GammaKl)     \
-  X(formulas::GeometricEntropy<false>) X(formulas::GeometricEntropy<true>)
+  X(formulas::GeometricEntropy<false>) X(formulas::GeometricEntropy<true>)                              \
+  X(formulas::ContinuousBernoulliIcdf) X(formulas::ContinuousBernoulliCdf)                              \
+  X(formulas::ContinuousBernoulliMean) X(formulas::ContinuousBernoulliVariance)                          \
+  X(formulas::ContinuousBernoulliEntropy) X(formulas::ContinuousBernoulliLogProb)                          \
+  X(formulas::ContinuousBernoulliLogNormalizer) X(formulas::CategoricalKlTerm<false>)                     \
+  X(formulas::CategoricalKlTerm<true>) X(formulas::BetaEntropy)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

@@ -56,11 +56,12 @@ struct FormulaLoops {
   template <typename T>
   struct Backward {
     static void run(const ElementwisePlan& plan, void* const* grads, bool* finite) {
+      using C = std::conditional_t<FloatInDouble<F>::value, double, T>;  // as in Forward
       std::array<T*, A> outputs;
       for (size_t k = 0; k < A; ++k) outputs[k] = static_cast<T*>(grads[k]);
-      elementwise_loop<T, T, A + 1, A>(plan, outputs, [](const std::array<Vec<T>, A + 1>& args) {
-        const formulas::Dual<Vec<T>, A> f = formulas::value_and_gradient<F>(args.data() + 1);
-        std::array<Vec<T>, A> g;
+      elementwise_loop<C, T, A + 1, A>(plan, outputs, [](const std::array<Vec<C>, A + 1>& args) {
+        const formulas::Dual<Vec<C>, A> f = formulas::value_and_gradient<F>(args.data() + 1);
+        std::array<Vec<C>, A> g;
         for (size_t k = 0; k < A; ++k) g[k] = args[0] * f.d[k];
         return g;
       });

@@ -61,8 +61,18 @@ at::Tensor categorical_kl(const at::Tensor& probs_p, const at::Tensor& logits_p,
                           const at::Tensor& logits_q, const char* family) {
   TORCH_CHECK_VALUE(probs_p.size(-1) == probs_q.size(-1), "kl_divergence(", family, ", ", family,
                     "): the numbers of categories differ, ", probs_p.size(-1), " and ", probs_q.size(-1));
-  return kl_term(probs_p, probs_q, categorical_log_probs(probs_p, logits_p), categorical_log_probs(probs_q, logits_q))
-      .sum(-1);
+  // One fused pass for the terms (formulas::CategoricalKlTerm), one for the
+  // sum. Mixed dtypes take each side's own eps, on tensors.
+  const at::ScalarType dtype = logits_p.scalar_type();
+  if (logits_q.scalar_type() != dtype || (dtype != at::kFloat && dtype != at::kDouble)) {
+    return kl_term(probs_p, probs_q, categorical_log_probs(probs_p, logits_p), categorical_log_probs(probs_q, logits_q))
+        .sum(-1);
+  }
+  const bool dbl = dtype == at::kDouble;
+  const at::Tensor terms =
+      dbl ? kernels::evaluate<formulas::CategoricalKlTerm<true>>(probs_p, logits_p, probs_q, logits_q)
+          : kernels::evaluate<formulas::CategoricalKlTerm<false>>(probs_p, logits_p, probs_q, logits_q);
+  return terms.sum(-1);
 }
 
 at::Tensor kl_categorical_categorical(const Categorical& p, const Categorical& q) {

@@ -39,16 +39,11 @@ inline at::Tensor kl_term(const at::Tensor& w, const at::Tensor& v, const at::Te
   return kl_term(w, v, log_w, log_v, log_w - log_v);
 }
 
-/// Normalized log-probabilities of a categorical parameter, exact for either
-/// parameterization: the logits (normalized, possibly -inf for impossible
-/// categories), except where they are the clamp's log(eps) or log(1 - eps)
-/// of given probs (log(clamp(probs, eps, 1 - eps))), where log(probs) is taken.
+/// Normalized log-probabilities of a categorical parameter
+/// (formulas::categorical_log_prob, on tensors).
 inline at::Tensor categorical_log_probs(const at::Tensor& probs, const at::Tensor& logits) {
-  const double eps = finfo_eps(logits.scalar_type());
-  const double low = std::log(eps);
-  const at::Tensor clamped = ((logits - low).abs() <= 8 * eps * -low).logical_or(logits >= -4 * eps);
-  const at::Tensor pc = at::where(clamped, probs, scalar_like(probs, 0.5));
-  return at::where(clamped, safe_log(pc), logits);
+  using formulas::num;
+  return formulas::categorical_log_prob(num(probs), num(logits), finfo_eps(logits.scalar_type())).r;
 }
 
 /// The rules between two members of the same discrete family

@@ -1893,9 +1893,6 @@ KNOWN_TORCHDIST_DEFECTS = [
          what="issue 14: Gumbel cdf gradient in scale is NaN with a subnormal scale"),
     dict(family="NegativeBinomial", methods=("stddev",), check="grad probs",
          what="issue 14: NegativeBinomial stddev gradient at probs = 0 is NaN (the derivative is +inf)"),
-    dict(family="ContinuousBernoulli", methods=("variance", "stddev"), check="grad probs",
-         what="issue 14: ContinuousBernoulli variance gradient near probs = 1/2 cancels (1.3342e-4 against the exact "
-              "1.3333e-4 at probs = 0.501)"),
     dict(family="Binomial", methods=("log_prob",), check="values", dtype="float32",
          elements=lambda total_count, **_: total_count >= 100,
          what="issue 14: Binomial float32 log_prob at large counts: lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) "

@@ -46,6 +46,11 @@ struct FormulaUnderTest {
   // The tolerances times this, for a formula whose terms amplify the
   // rounding of its special functions (say why where it is set).
   double tolerance_scale = 1.0;
+  // The derivatives' tolerance in double times this, for a formula whose
+  // derivative is ill-conditioned (say why where it is set); float
+  // arguments of a float_in_double formula are computed in double, so
+  // float's own rounding dominates there.
+  double double_derivative_scale = 1.0;
 };
 
 template <class F>
@@ -156,6 +161,10 @@ std::vector<FormulaUnderTest> formulas_under_test() {
   FormulaUnderTest gamma = formula<tf::GammaKl>("GammaKl", {P, P, P, P});
   gamma.tolerance_scale = 1e4;
   out.push_back(gamma);
+  // The same digamma and lgamma cancellations, within one Beta.
+  FormulaUnderTest beta_entropy = formula<tf::BetaEntropy>("BetaEntropy", {P, P});
+  beta_entropy.tolerance_scale = 1e4;
+  out.push_back(beta_entropy);
   // Uniform's methods: x or p, then low < high.
   auto uniform_method = [](FormulaUnderTest f, std::vector<double> first_edges, Kind first) {
     f.edges = {std::move(first_edges), {-1.0, 0.0, 0.5}, {1.0, 2.0, 1e4}};
@@ -181,6 +190,63 @@ std::vector<FormulaUnderTest> formulas_under_test() {
                   low_q + draw(Kind::kPositive, shape, dtype, gen) * 3};
   };
   out.push_back(uniform);
+  // ContinuousBernoulli: probabilities as the family passes them (clamped
+  // into [eps, 1 - eps]), on both sides of the lims 0.499 and 0.501 and at
+  // 1/2; logits as clamped (|eta| <= 36), on both sides of the series'
+  // switch at |eta| = 0.01; values in and outside [0, 1].
+  const std::vector<double> cb_probs{1.2e-7, 0.01, 0.25, 0.4989, 0.499, 0.4995, 0.5,
+                                     0.5005, 0.501, 0.5011, 0.75, 1 - 1.2e-7};
+  const std::vector<double> cb_eta{-36.0, -15.0, -1.0, -0.01, -0.005, 0.0, 1e-7, 0.005, 0.01, 1.0, 15.0, 36.0};
+  const std::vector<double> cb_x{-0.5, 0.0, 1e-7, 0.25, 0.5, 0.75, 1.0, 1.5};
+  auto cb_draw = [](const std::vector<Kind>& kinds, double eta_scale) {
+    return [kinds, eta_scale](at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed) {
+      at::Generator gen = torchdist::testing::seeded_generator(seed);
+      Inputs in;
+      for (Kind k : kinds) {
+        // Logits spread over the series' range and past it.
+        const at::Tensor t = draw(k, shape, dtype, gen);
+        in.push_back(k == Kind::kLogit ? t * eta_scale : t);
+      }
+      return in;
+    };
+  };
+  auto cb = [&](FormulaUnderTest f, std::vector<std::vector<double>> edges, std::vector<Kind> kinds) {
+    f.edges = std::move(edges);
+    f.random = cb_draw(kinds, 0.01);
+    out.push_back(f);
+    f.name += " (wide logits)";
+    f.random = cb_draw(kinds, 3.0);
+    out.push_back(f);
+  };
+  cb(formula<tf::ContinuousBernoulliIcdf>("ContinuousBernoulliIcdf", {Pr, L}), {edges_of(Pr), cb_eta}, {Pr, L});
+  cb(formula<tf::ContinuousBernoulliCdf>("ContinuousBernoulliCdf", {Pr, L}), {cb_x, cb_eta}, {Pr, L});
+  for (FormulaUnderTest f : {formula<tf::ContinuousBernoulliLogNormalizer>("ContinuousBernoulliLogNormalizer", {Pr}),
+                             formula<tf::ContinuousBernoulliMean>("ContinuousBernoulliMean", {Pr}),
+                             formula<tf::ContinuousBernoulliVariance>("ContinuousBernoulliVariance", {Pr}),
+                             formula<tf::ContinuousBernoulliEntropy>("ContinuousBernoulliEntropy", {Pr})}) {
+    f.edges = {cb_probs};
+    // Just outside the lims torch's closed forms cancel: the mean's two
+    // terms are 250 times it at p = 0.499, the variance's 1e6 times, and
+    // their derivatives (terms like 1 / (1 - 2p)^3) up to 1e11 times; both
+    // paths carry their log1p's rounding (1 ulp in the kernels, 0.5 in
+    // ATen) amplified that much.
+    f.double_derivative_scale = 1e7;
+    out.push_back(f);
+  }
+  FormulaUnderTest cb_log_prob = formula<tf::ContinuousBernoulliLogProb>("ContinuousBernoulliLogProb", {Pr, L, R});
+  cb_log_prob.edges = {cb_x, {-30.0, -1.0, 0.0, 1.0, 30.0}, {0.6931, 1.0, 15.0}};
+  out.push_back(cb_log_prob);
+  // Categorical KL terms: probabilities with zeros, logits with -inf
+  // (impossible categories) and the clamp's log(eps) of float and double
+  // (where the given probs are taken instead).
+  const std::vector<double> cat_probs{0.0, 1e-40, 1e-7, 0.25, 0.5, 1.0};
+  const std::vector<double> cat_logits{-std::numeric_limits<double>::infinity(), -36.04365338911715,
+                                       -15.942385152878742, -1.0, -1e-8, 0.0};
+  for (FormulaUnderTest f : {formula<tf::CategoricalKlTerm<false>>("CategoricalKlTerm<float>", {Pr, L, Pr, L}),
+                             formula<tf::CategoricalKlTerm<true>>("CategoricalKlTerm<double>", {Pr, L, Pr, L})}) {
+    f.edges = {cat_probs, cat_logits, cat_probs, cat_logits};
+    out.push_back(f);
+  }
   return out;
 }
 
@@ -299,7 +365,8 @@ void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string
       const bool same_shape = in[i].sizes() == truth.sizes();
       const at::Tensor where = same_shape ? finite : finite.all();
       const at::Tensor grad_atol = atol + (same_shape ? value_scale : value_scale.max());
-      EXPECT_TRUE(as_good(g_fast[i], g_ref[i], g_truth[i], grad_rtol_for(dtype) * f.tolerance_scale, grad_atol, where,
+      const double derivative_scale = f.tolerance_scale * (is_float ? 1.0 : f.double_derivative_scale);
+      EXPECT_TRUE(as_good(g_fast[i], g_ref[i], g_truth[i], grad_rtol_for(dtype) * derivative_scale, grad_atol, where,
                           /*finite_beats_nan=*/true))
           << (second ? "second" : "first") << " derivative in argument " << i;
     }
@@ -393,6 +460,25 @@ INSTANTIATE_TEST_SUITE_P(Dtypes, Formulas, ::testing::Values(at::kFloat, at::kDo
 
 // The scalar backend's digamma and trigamma against ATen's, with ATen's
 // values at the poles.
+// The compositions' own derivatives against finite differences, where the
+// paths' agreement cannot tell: at logit 0, |l| has derivative 0 (the
+// log_sigmoid of ATen's value form would lose sigmoid's 1/2 there).
+TEST(FormulaDerivatives, LogSigmoidAndTheBinaryKlsAtLogitZero) {
+  const at::Tensor l = at::tensor({-2.0, -1e-3, 0.0, 1e-3, 2.0}, at::kDouble);
+  auto log_sigmoid = [](const at::Tensor& x) { return tf::log_sigmoid(tf::num(x)).r.sum(); };
+  EXPECT_TRUE(torchdist::testing::all_close(torchdist::testing::autograd_grad(log_sigmoid, l), at::sigmoid(-l),
+                                            1e-12, 1e-14));
+  for (bool kernels : {true, false}) {
+    tk::set_fused_kernels_enabled(kernels);
+    const at::Tensor q = at::full({5}, 0.7, at::kDouble);
+    auto kl = [&](const at::Tensor& x) { return tk::evaluate<tf::BernoulliKlLL>(x, q).sum(); };
+    EXPECT_TRUE(torchdist::testing::all_close(torchdist::testing::autograd_grad(kl, l),
+                                              torchdist::testing::finite_difference_grad(kl, l, 1e-6), 1e-6, 1e-9))
+        << kernels;
+  }
+  tk::set_fused_kernels_enabled(true);
+}
+
 TEST(ScalarDigamma, MatchesAten) {
   std::vector<double> xs{1e-300, 1e-8, 0.1, 0.5, 1.0, 1.5, 2.0, 5.5, 6.0, 10.0, 123.25, 1e5, 1e15,
                          -0.5, -1.5, -2.25, -10.1, 0.0, -0.0, -1.0, -3.0,
