@@ -18,15 +18,13 @@ N sigmoid(const N& l) {
   return 1.0 / (1.0 + exp(-l));
 }
 
-/// log sigmoid(l): l - log1p(e^l) below 0, -log1p(e^-l) from 0 on (each
-/// side fed arguments where its exp cannot overflow). The value is ATen's
-/// -(max(-l, 0) + log1p(e^-|l|)); the derivative at l = 0 is 1/2, where the
-/// |l| form gives 0 (abs has derivative 0 there).
+/// log sigmoid(l) = min(l, 0) - log1p(e^-|l|), as ATen computes it, with
+/// -|l| written as where(l < 0, l, -l): abs has derivative 0 at 0, which
+/// would make the derivative 0 there instead of sigmoid(0) = 1/2.
 template <class N>
 N log_sigmoid(const N& l) {
   const auto negative = l < 0.0;
-  const N ln = where(negative, l, 0.0), lp = where(negative, 0.0, l);
-  return where(negative, ln - log1p(exp(ln)), -log1p(exp(-lp)));
+  return where(negative, l, 0.0) - log1p(exp(where(negative, l, -l)));
 }
 
 /// p, 1 - p, log p, log(1 - p) (-inf at a zero probability) and, when
@@ -39,7 +37,18 @@ struct Binary {
 template <bool Logits, class N>
 Binary<N> binary(const N& given) {
   if constexpr (Logits) {
-    return {sigmoid(given), sigmoid(-given), log_sigmoid(given), log_sigmoid(-given), given};
+    // One exp and one log1p for all four: with e = e^-|l| (-|l| written so
+    // that its derivative at 0 is -1, the side l >= 0 consistently),
+    // sigmoid(+-l) are 1 / (1 + e) and e / (1 + e), and
+    // log sigmoid(+-l) = min(+-l, 0) - log1p(e).
+    const N& l = given;
+    const auto negative = l < 0.0;
+    const N e = exp(where(negative, l, -l));
+    const N r = 1.0 / (1.0 + e);
+    const N er = e * r;
+    const N log1p_e = log1p(e);
+    return {where(negative, er, r), where(negative, r, er), where(negative, l, 0.0) - log1p_e,
+            where(negative, 0.0, -l) - log1p_e, given};
   } else {
     return {given, 1.0 - given, safe_log(given), safe_log1m(given), given};
   }
@@ -73,8 +82,9 @@ N binary_kl(const Binary<N>& a, const Binary<N>& b) {
     const auto close = abs(a.logits - b.logits) < 1.0;
     const N la = where(close, a.logits, 0.0);
     const N diff = la - where(close, b.logits, 0.0);
-    d_p = where(close, if_needed(close, d_p, [&] { return log1p(sigmoid(-la) * expm1(diff)); }), d_p);
-    d_q = where(close, if_needed(close, d_q, [&] { return log1p(sigmoid(la) * expm1(-diff)); }), d_q);
+    // (sigmoid(-la) and sigmoid(la) are a.q and a.p where close.)
+    d_p = where(close, if_needed(close, d_p, [&] { return log1p(a.q * expm1(diff)); }), d_p);
+    d_q = where(close, if_needed(close, d_q, [&] { return log1p(a.p * expm1(-diff)); }), d_q);
   }
   return kl_term(a.p, b.p, a.log_p, b.log_p, d_p) + kl_term(a.q, b.q, a.log_q, b.log_q, d_q);
 }
