@@ -4,7 +4,6 @@
 // element in scalar code, or the vector kernels, with gradients by dual
 // numbers. Each rule's derivation is documented at its struct.
 
-#include <cmath>
 #include <cstddef>
 
 #include "binary.h"
@@ -265,31 +264,21 @@ struct GammaKl {
   }
 };
 
-/// A categorical log-probability, exact for either parameterization: the
-/// normalized logit (possibly -inf for an impossible category), except
-/// where it is the clamp's log(eps) or log(1 - eps) of given probs
-/// (log(clamp(probs, eps, 1 - eps))), where log(probs) is taken. `eps` is
-/// the storage dtype's machine epsilon.
-template <class N>
-N categorical_log_prob(const N& probs, const N& logits, double eps) {
-  const double low = std::log(eps);
-  const auto clamped = (abs(logits - low) <= 8 * eps * -low) | (logits >= -4 * eps);
-  return where(clamped, safe_log(where(clamped, probs, 0.5)), logits);
-}
-
-/// One category's term of KL(Categorical || Categorical):
-/// p log(p / q) - p + q (kl_term: exact at zero probabilities and when p is
-/// close to q; the terms' sum over the categories is the divergence, the
-/// -p + q summing to 0), for float (Double = false) or double storage.
-template <bool Double>
+/// One category's term of KL(Categorical || Categorical), each side given
+/// by its normalized probs or normalized logits (LogitsP, LogitsQ):
+/// w log(w / v) - w + v (kl_term: exact at zero probabilities and when w is
+/// close to v; the sum over the categories is the divergence, the -w + v
+/// summing to 0), with the logs exact for either form: the logits, or
+/// log(probs) (-inf at 0). torch takes log(clamp(probs, eps, 1 - eps)), so a
+/// probability below eps counts as eps.
+template <bool LogitsP, bool LogitsQ>
 struct CategoricalKlTerm {
-  static constexpr size_t arity = 4;
+  static constexpr size_t arity = 2;
   template <class N>
-  static N eval(const N& probs_p, const N& logits_p, const N& probs_q, const N& logits_q) {
-    const double eps = Double ? 2.220446049250313e-16 : 1.1920928955078125e-07;
-    const N log_p = categorical_log_prob(probs_p, logits_p, eps);
-    const N log_q = categorical_log_prob(probs_q, logits_q, eps);
-    return kl_term(probs_p, probs_q, log_p, log_q, log_p - log_q);
+  static N eval(const N& p, const N& q) {
+    const N w = LogitsP ? exp(p) : p, log_w = LogitsP ? p : safe_log(p);
+    const N v = LogitsQ ? exp(q) : q, log_v = LogitsQ ? q : safe_log(q);
+    return kl_term(w, v, log_w, log_v, log_w - log_v);
   }
 };
 
@@ -306,6 +295,10 @@ using BinomialKlPP = BinomialKl<false, false>;
 using BinomialKlPL = BinomialKl<false, true>;
 using BinomialKlLP = BinomialKl<true, false>;
 using BinomialKlLL = BinomialKl<true, true>;
+using CategoricalKlTermPP = CategoricalKlTerm<false, false>;
+using CategoricalKlTermPL = CategoricalKlTerm<false, true>;
+using CategoricalKlTermLP = CategoricalKlTerm<true, false>;
+using CategoricalKlTermLL = CategoricalKlTerm<true, true>;
 
 }  // namespace formulas
 }  // namespace torchdist

@@ -56,8 +56,9 @@ const VectorKernels* vector_kernels();
   X(formulas::ContinuousBernoulliIcdf) X(formulas::ContinuousBernoulliCdf)                              \
   X(formulas::ContinuousBernoulliMean) X(formulas::ContinuousBernoulliVariance)                          \
   X(formulas::ContinuousBernoulliEntropy) X(formulas::ContinuousBernoulliLogProb)                          \
-  X(formulas::ContinuousBernoulliLogNormalizer) X(formulas::CategoricalKlTerm<false>)                     \
-  X(formulas::CategoricalKlTerm<true>) X(formulas::BetaEntropy)
+  X(formulas::ContinuousBernoulliLogNormalizer) X(formulas::BetaEntropy)                                \
+  X(formulas::CategoricalKlTermPP) X(formulas::CategoricalKlTermPL) X(formulas::CategoricalKlTermLP)      \
+  X(formulas::CategoricalKlTermLL)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

@@ -52,36 +52,26 @@ at::Tensor kl_geometric_geometric(const Geometric& p, const Geometric& q) {
                                                          p.param().given(), q.param().given());
 }
 
-// KL = sum_k p_k log(p_k / q_k), with the log-probabilities taken exactly for
-// either parameterization (torch uses the clamped log(probs) of given
-// probs: a probability below eps counts as eps). Terms with p_k = 0 are 0;
-// q_k = 0 < p_k gives +inf. A q_k that underflows to 0 from a finite logit
-// (logits -1e4, a common mask) keeps its finite term, where torch gives +inf.
-at::Tensor categorical_kl(const at::Tensor& probs_p, const at::Tensor& logits_p, const at::Tensor& probs_q,
-                          const at::Tensor& logits_q, const char* family) {
-  TORCH_CHECK_VALUE(probs_p.size(-1) == probs_q.size(-1), "kl_divergence(", family, ", ", family,
-                    "): the numbers of categories differ, ", probs_p.size(-1), " and ", probs_q.size(-1));
-  // One fused pass for the terms (formulas::CategoricalKlTerm), one for the
-  // sum. Mixed dtypes take each side's own eps, on tensors.
-  const at::ScalarType dtype = logits_p.scalar_type();
-  if (logits_q.scalar_type() != dtype || (dtype != at::kFloat && dtype != at::kDouble)) {
-    return kl_term(probs_p, probs_q, categorical_log_probs(probs_p, logits_p), categorical_log_probs(probs_q, logits_q))
-        .sum(-1);
-  }
-  const bool dbl = dtype == at::kDouble;
-  const at::Tensor terms =
-      dbl ? kernels::evaluate<formulas::CategoricalKlTerm<true>>(probs_p, logits_p, probs_q, logits_q)
-          : kernels::evaluate<formulas::CategoricalKlTerm<false>>(probs_p, logits_p, probs_q, logits_q);
-  return terms.sum(-1);
+// KL = sum_k p_k log(p_k / q_k): formulas::CategoricalKlTerm of the
+// normalized parameters as given (one fused pass), then the row sum. Terms
+// with p_k = 0 are 0; q_k = 0 < p_k gives +inf. A q_k that underflows to 0
+// from a finite logit (logits -1e4, a common mask) keeps its finite term,
+// where torch gives +inf.
+at::Tensor categorical_kl(const ProbsLogitsParam& p, const ProbsLogitsParam& q, const char* family) {
+  TORCH_CHECK_VALUE(p.given().size(-1) == q.given().size(-1), "kl_divergence(", family, ", ", family,
+                    "): the numbers of categories differ, ", p.given().size(-1), " and ", q.given().size(-1));
+  return kernels::evaluate_by_form<formulas::CategoricalKlTerm>(logits_given(p), logits_given(q), p.given(),
+                                                                q.given())
+      .sum(-1);
 }
 
 at::Tensor kl_categorical_categorical(const Categorical& p, const Categorical& q) {
-  return categorical_kl(p.probs(), p.logits(), q.probs(), q.logits(), "Categorical");
+  return categorical_kl(p.param(), q.param(), "Categorical");
 }
 
 // A one-hot vector carries the same information as its index.
 at::Tensor kl_onehotcategorical_onehotcategorical(const OneHotCategorical& p, const OneHotCategorical& q) {
-  return categorical_kl(p.probs(), p.logits(), q.probs(), q.logits(), "OneHotCategorical");
+  return categorical_kl(p.param(), q.param(), "OneHotCategorical");
 }
 
 // formulas::PoissonKl: the rates' kl_term, exact at zero rates and when the

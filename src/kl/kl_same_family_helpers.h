@@ -39,13 +39,6 @@ inline at::Tensor kl_term(const at::Tensor& w, const at::Tensor& v, const at::Te
   return kl_term(w, v, log_w, log_v, log_w - log_v);
 }
 
-/// Normalized log-probabilities of a categorical parameter
-/// (formulas::categorical_log_prob, on tensors).
-inline at::Tensor categorical_log_probs(const at::Tensor& probs, const at::Tensor& logits) {
-  using formulas::num;
-  return formulas::categorical_log_prob(num(probs), num(logits), finfo_eps(logits.scalar_type())).r;
-}
-
 /// The rules between two members of the same discrete family
 /// (kl_same_family_discrete.cpp), added by add_same_family_kl_rules.
 void add_discrete_same_family_kl_rules(std::vector<KlRule>& rules);

@@ -236,15 +236,16 @@ std::vector<FormulaUnderTest> formulas_under_test() {
   FormulaUnderTest cb_log_prob = formula<tf::ContinuousBernoulliLogProb>("ContinuousBernoulliLogProb", {Pr, L, R});
   cb_log_prob.edges = {cb_x, {-30.0, -1.0, 0.0, 1.0, 30.0}, {0.6931, 1.0, 15.0}};
   out.push_back(cb_log_prob);
-  // Categorical KL terms: probabilities with zeros, logits with -inf
-  // (impossible categories) and the clamp's log(eps) of float and double
-  // (where the given probs are taken instead).
+  // Categorical KL terms: probabilities with zeros and one, logits with
+  // -inf (impossible categories), large negative, near 0 and 0.
   const std::vector<double> cat_probs{0.0, 1e-40, 1e-7, 0.25, 0.5, 1.0};
-  const std::vector<double> cat_logits{-std::numeric_limits<double>::infinity(), -36.04365338911715,
-                                       -15.942385152878742, -1.0, -1e-8, 0.0};
-  for (FormulaUnderTest f : {formula<tf::CategoricalKlTerm<false>>("CategoricalKlTerm<float>", {Pr, L, Pr, L}),
-                             formula<tf::CategoricalKlTerm<true>>("CategoricalKlTerm<double>", {Pr, L, Pr, L})}) {
-    f.edges = {cat_probs, cat_logits, cat_probs, cat_logits};
+  const std::vector<double> cat_logits{-std::numeric_limits<double>::infinity(), -1e4, -36.0, -1.0, -1e-8, 0.0};
+  for (FormulaUnderTest f : {formula<tf::CategoricalKlTermPP>("CategoricalKlTerm<probs, probs>", {Pr, Pr}),
+                             formula<tf::CategoricalKlTermPL>("CategoricalKlTerm<probs, logits>", {Pr, L}),
+                             formula<tf::CategoricalKlTermLP>("CategoricalKlTerm<logits, probs>", {L, Pr}),
+                             formula<tf::CategoricalKlTermLL>("CategoricalKlTerm<logits, logits>", {L, L})}) {
+    f.edges = {f.name.find("<probs,") != std::string::npos ? cat_probs : cat_logits,
+               f.name.find(", probs>") != std::string::npos ? cat_probs : cat_logits};
     out.push_back(f);
   }
   return out;
