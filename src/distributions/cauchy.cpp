@@ -53,7 +53,7 @@ at::Tensor Cauchy::icdf(const at::Tensor& value) const {
   return cauchy_icdf(value, loc_, scale_);
 }
 
-at::Tensor Cauchy::entropy() const { return scale_.log() + std::log(4 * kPi); }
+at::Tensor Cauchy::entropy() const { return detail::kernels::evaluate<formulas::CauchyEntropy>(scale_); }
 at::Tensor Cauchy::mean() const { return at::full(extended_shape(), NAN, loc_.options()); }
 at::Tensor Cauchy::variance() const { return at::full(extended_shape(), INFINITY, loc_.options()); }
 

@@ -1,4 +1,5 @@
 #include "torchdist/distributions/exponential.h"
+#include "../kernels/formula_eval.h"
 
 namespace torchdist {
 
@@ -29,7 +30,7 @@ at::Tensor Exponential::icdf(const at::Tensor& value) const {
   return -at::log1p(-value) / rate_;
 }
 
-at::Tensor Exponential::entropy() const { return 1 - rate_.log(); }
+at::Tensor Exponential::entropy() const { return detail::kernels::evaluate<formulas::ExponentialEntropy>(rate_); }
 
 // theta = -rate, t(x) = x, k = 0: rate e^(-rate x) = exp(theta x + log(-theta)).
 std::vector<at::Tensor> Exponential::natural_params() const { return {-rate_}; }

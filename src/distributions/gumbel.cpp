@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include "../kernels/formula_eval.h"
 
 namespace torchdist {
 namespace {
@@ -55,7 +56,7 @@ at::Tensor Gumbel::icdf(const at::Tensor& value) const {
   return loc_ - scale_ * at::log(-at::log(value));
 }
 
-at::Tensor Gumbel::entropy() const { return scale_.log() + (1 + kEulerMascheroni); }
+at::Tensor Gumbel::entropy() const { return detail::kernels::evaluate<formulas::GumbelEntropy>(scale_); }
 at::Tensor Gumbel::mean() const { return loc_ + scale_ * kEulerMascheroni; }
 at::Tensor Gumbel::stddev() const { return scale_ * (kPi / std::sqrt(6.0)); }
 at::Tensor Gumbel::variance() const { return stddev().pow(2); }

@@ -42,7 +42,7 @@ at::Tensor HalfCauchy::icdf(const at::Tensor& value) const {
   return detail::kernels::evaluate<formulas::HalfCauchyIcdf>(value, scale_);
 }
 
-at::Tensor HalfCauchy::entropy() const { return scale_.log() + std::log(2 * kPi); }
+at::Tensor HalfCauchy::entropy() const { return detail::kernels::evaluate<formulas::HalfCauchyEntropy>(scale_); }
 at::Tensor HalfCauchy::mean() const { return at::full(extended_shape(), INFINITY, scale_.options()); }
 at::Tensor HalfCauchy::variance() const { return at::full(extended_shape(), INFINITY, scale_.options()); }
 

@@ -4,6 +4,7 @@
 
 #include "torchdist/distributions/normal.h"
 #include "torchdist/transforms/elementwise.h"
+#include "../kernels/formula_eval.h"
 
 namespace torchdist {
 namespace {
@@ -56,7 +57,7 @@ at::Tensor HalfNormal::icdf(const at::Tensor& value) const {
   return scale_ * at::where(upper, high, low);
 }
 
-at::Tensor HalfNormal::entropy() const { return base_dist()->entropy() - kLog2; }
+at::Tensor HalfNormal::entropy() const { return detail::kernels::evaluate<formulas::HalfNormalEntropy>(scale_); }
 
 at::Tensor HalfNormal::mean() const { return scale_ * kSqrt2OverPi; }
 

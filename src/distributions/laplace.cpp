@@ -39,6 +39,6 @@ at::Tensor Laplace::icdf(const at::Tensor& value) const {
   return detail::kernels::evaluate<formulas::LaplaceIcdf>(value, loc_, scale_);
 }
 
-at::Tensor Laplace::entropy() const { return 1 + (2 * scale_).log(); }
+at::Tensor Laplace::entropy() const { return detail::kernels::evaluate<formulas::LaplaceEntropy>(scale_); }
 
 }  // namespace torchdist

@@ -6,6 +6,7 @@
 #include "../kernels/fused.h"
 #include "../kernels/normal_one_element.h"
 #include "sampling.h"
+#include "../kernels/formula_eval.h"
 
 namespace torchdist {
 using detail::kHalfLog2Pi;
@@ -57,7 +58,7 @@ at::Tensor Normal::icdf(const at::Tensor& value) const {
   return loc_ + scale_ * at::special_ndtri(value);
 }
 
-at::Tensor Normal::entropy() const { return 0.5 + kHalfLog2Pi + scale_.log(); }
+at::Tensor Normal::entropy() const { return detail::kernels::evaluate<formulas::NormalEntropy>(scale_); }
 
 // theta = (m / s^2, -1 / (2 s^2)), t(x) = (x, x^2), k = 0:
 // log N(x | m, s) = <t, theta> - (m^2 / (2 s^2) + log(2 pi s^2) / 2), which

@@ -195,6 +195,45 @@ struct GeometricEntropy {
   }
 };
 
+/// c + sign log(x) in one pass: the entropies of the scale families
+/// (c + log scale) and Exponential's (1 - log rate). C holds c.
+template <class C, int Sign>
+struct LogEntropy {
+  static constexpr size_t arity = 1;
+  template <class N>
+  static N eval(const N& x) {
+    return (Sign > 0 ? log(x) : -log(x)) + C::value;
+  }
+};
+struct NormalEntropyConstant {  // 1/2 + log(2 pi) / 2
+  static constexpr double value = 1.4189385332046727;
+};
+struct HalfNormalEntropyConstant {  // 1/2 + log(pi / 2) / 2
+  static constexpr double value = 0.72579135264472743;
+};
+struct LaplaceEntropyConstant {  // 1 + log 2
+  static constexpr double value = 1.6931471805599453;
+};
+struct CauchyEntropyConstant {  // log(4 pi)
+  static constexpr double value = 2.5310242469692907;
+};
+struct HalfCauchyEntropyConstant {  // log(2 pi)
+  static constexpr double value = 1.8378770664093453;
+};
+struct GumbelEntropyConstant {  // 1 + Euler's gamma
+  static constexpr double value = 1.5772156649015329;
+};
+struct OneConstant {
+  static constexpr double value = 1.0;
+};
+using NormalEntropy = LogEntropy<NormalEntropyConstant, 1>;
+using HalfNormalEntropy = LogEntropy<HalfNormalEntropyConstant, 1>;
+using LaplaceEntropy = LogEntropy<LaplaceEntropyConstant, 1>;
+using CauchyEntropy = LogEntropy<CauchyEntropyConstant, 1>;
+using HalfCauchyEntropy = LogEntropy<HalfCauchyEntropyConstant, 1>;
+using GumbelEntropy = LogEntropy<GumbelEntropyConstant, 1>;
+using ExponentialEntropy = LogEntropy<OneConstant, -1>;
+
 /// Beta entropy: log B(a, b) - (a - 1) psi(a) - (b - 1) psi(b)
 /// + (a + b - 2) psi(a + b), in double for float (the terms cancel: at
 /// a = b = 1e3 they are 1e3 times the result), and the gradient

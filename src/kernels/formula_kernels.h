@@ -58,7 +58,9 @@ const VectorKernels* vector_kernels();
   X(formulas::ContinuousBernoulliEntropy) X(formulas::ContinuousBernoulliLogProb)                          \
   X(formulas::ContinuousBernoulliLogNormalizer) X(formulas::BetaEntropy)                                \
   X(formulas::CategoricalKlTermPP) X(formulas::CategoricalKlTermPL) X(formulas::CategoricalKlTermLP)      \
-  X(formulas::CategoricalKlTermLL)
+  X(formulas::CategoricalKlTermLL) X(formulas::NormalEntropy) X(formulas::HalfNormalEntropy)                  \
+  X(formulas::LaplaceEntropy) X(formulas::CauchyEntropy) X(formulas::HalfCauchyEntropy)                   \
+  X(formulas::GumbelEntropy) X(formulas::ExponentialEntropy)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

@@ -151,6 +151,13 @@ std::vector<FormulaUnderTest> formulas_under_test() {
       formula<tf::ParetoVariance>("ParetoVariance", {P, P}),
       formula<tf::GeometricEntropy<false>>("GeometricEntropy<probs>", {Pr}),
       formula<tf::GeometricEntropy<true>>("GeometricEntropy<logits>", {L}),
+      formula<tf::NormalEntropy>("NormalEntropy", {P}),
+      formula<tf::HalfNormalEntropy>("HalfNormalEntropy", {P}),
+      formula<tf::LaplaceEntropy>("LaplaceEntropy", {P}),
+      formula<tf::CauchyEntropy>("CauchyEntropy", {P}),
+      formula<tf::HalfCauchyEntropy>("HalfCauchyEntropy", {P}),
+      formula<tf::GumbelEntropy>("GumbelEntropy", {P}),
+      formula<tf::ExponentialEntropy>("ExponentialEntropy", {P}),
   };
   // (a_p - a_q) digamma(a_p) and the lgamma difference cancel: with
   // concentrations 1e-3..1e4 on the grid the result carries digamma's and
