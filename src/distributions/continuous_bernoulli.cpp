@@ -1,7 +1,6 @@
 #include "torchdist/distributions/continuous_bernoulli.h"
 
 #include <cmath>
-#include <limits>
 
 #include "../formulas/continuous_bernoulli.h"
 #include "../formulas/tensor_backend.h"
@@ -12,10 +11,6 @@ namespace {
 
 namespace kernels = detail::kernels;
 namespace cb = formulas::continuous_bernoulli;
-
-// A template of formulas/continuous_bernoulli.h on tensors.
-using T = formulas::Num<at::Tensor>;
-T num(const at::Tensor& t) { return formulas::num(t); }
 
 at::Tensor scalar_like(const at::Tensor& t, double v) { return at::scalar_tensor(v, t.options()); }
 
@@ -111,7 +106,7 @@ std::vector<at::Tensor> ContinuousBernoulli::natural_params() const { return {lo
 at::Tensor ContinuousBernoulli::log_normalizer(const std::vector<at::Tensor>& natural_params) const {
   TORCH_CHECK_VALUE(natural_params.size() == 1,
                     "ContinuousBernoulli: log_normalizer takes 1 natural parameter, got ", natural_params.size());
-  return cb::log_normalizer_natural(num(natural_params[0])).r;
+  return cb::log_normalizer_natural(formulas::num(natural_params[0])).r;
 }
 
 at::Tensor ContinuousBernoulli::mean_carrier_measure() const { return at::zeros_like(param_.given()); }

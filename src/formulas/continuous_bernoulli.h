@@ -24,7 +24,6 @@ namespace torchdist {
 namespace formulas {
 namespace continuous_bernoulli {
 
-
 // Below this |eta|, cdf and icdf use their series in eta (through eta^7).
 constexpr double kSeriesEta = 0.01;
 
@@ -122,7 +121,7 @@ constexpr double kSeriesC[kSeriesTerms] = {1.0 / 24,
 /// sum_i weight(i) c_i e2^i by Horner's rule (e2 = eta^2).
 template <class N, class Weight>
 N series(const N& e2, Weight weight) {
-  N acc = e2 * 0.0 + weight(kSeriesTerms - 1) * kSeriesC[kSeriesTerms - 1];
+  N acc = e2.constant(weight(kSeriesTerms - 1) * kSeriesC[kSeriesTerms - 1]);
   for (int i = kSeriesTerms - 2; i >= 0; --i) acc = weight(i) * kSeriesC[i] + e2 * acc;
   return acc;
 }
@@ -184,8 +183,8 @@ N log_normalizer(const N& p) {
 }
 
 /// log_prob: x l - softplus(l) + log C on [0, 1], l the logit and log C the
-/// log normalizer (batch-shaped: computed once, in double for float, by
-/// log_normalizer); -inf outside, where the formula runs at x = 1/2 so that
+/// log normalizer (batch-shaped: computed once, by log_normalizer); -inf
+/// outside, where the formula runs at x = 1/2 so that
 /// no NaN reaches a gradient.
 template <class N>
 N log_prob(const N& x, const N& logit, const N& log_c) {

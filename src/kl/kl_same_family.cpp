@@ -29,10 +29,7 @@ namespace detail {
 namespace {
 
 using same_family_kl::expm1_minus_x;
-
-at::Tensor log_ratio(const at::Tensor& a, const at::Tensor& b) {
-  return formulas::log_ratio(formulas::num(a), formulas::num(b)).r;
-}
+using same_family_kl::log_ratio;
 
 }  // namespace
 

@@ -46,11 +46,6 @@ struct FormulaUnderTest {
   // The tolerances times this, for a formula whose terms amplify the
   // rounding of its special functions (say why where it is set).
   double tolerance_scale = 1.0;
-  // The derivatives' tolerance in double times this, for a formula whose
-  // derivative is ill-conditioned (say why where it is set); float
-  // arguments of a float_in_double formula are computed in double, so
-  // float's own rounding dominates there.
-  double double_derivative_scale = 1.0;
 };
 
 template <class F>
@@ -232,12 +227,6 @@ std::vector<FormulaUnderTest> formulas_under_test() {
                              formula<tf::ContinuousBernoulliVariance>("ContinuousBernoulliVariance", {Pr}),
                              formula<tf::ContinuousBernoulliEntropy>("ContinuousBernoulliEntropy", {Pr})}) {
     f.edges = {cb_probs};
-    // Just outside the lims torch's closed forms cancel: the mean's two
-    // terms are 250 times it at p = 0.499, the variance's 1e6 times, and
-    // their derivatives (terms like 1 / (1 - 2p)^3) up to 1e11 times; both
-    // paths carry their log1p's rounding (1 ulp in the kernels, 0.5 in
-    // ATen) amplified that much.
-    f.double_derivative_scale = 1e7;
     out.push_back(f);
   }
   FormulaUnderTest cb_log_prob = formula<tf::ContinuousBernoulliLogProb>("ContinuousBernoulliLogProb", {Pr, L, R});
@@ -373,8 +362,7 @@ void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string
       const bool same_shape = in[i].sizes() == truth.sizes();
       const at::Tensor where = same_shape ? finite : finite.all();
       const at::Tensor grad_atol = atol + (same_shape ? value_scale : value_scale.max());
-      const double derivative_scale = f.tolerance_scale * (is_float ? 1.0 : f.double_derivative_scale);
-      EXPECT_TRUE(as_good(g_fast[i], g_ref[i], g_truth[i], grad_rtol_for(dtype) * derivative_scale, grad_atol, where,
+      EXPECT_TRUE(as_good(g_fast[i], g_ref[i], g_truth[i], grad_rtol_for(dtype) * f.tolerance_scale, grad_atol, where,
                           /*finite_beats_nan=*/true))
           << (second ? "second" : "first") << " derivative in argument " << i;
     }
