@@ -9,6 +9,13 @@
 //   {"op": "prepare", "case": CASE}     -> {"ok": true}
 //                                       or {"ok": false, "error": "NotImplementedError", "message": "..."}
 //   {"op": "time", "iters": N}          -> {"ok": true, "seconds": S}
+//   {"op": "ops", "iters": N}           -> {"ok": true, "ops": {NAME: [COUNT, MICROSECONDS], ...}}
+//   {"op": "ops", "order": true}        -> {"ok": true, "ops": [NAME, ...]}
+//
+// "ops" runs the prepared call (N times, default once) and lists the ATen
+// operators it dispatches (top-level and nested, autograd's backward
+// included): per name the count and the inclusive time, or in order. It is
+// the profile bench/sweep/profile_case.py sets beside torch's.
 //
 // "prepare" reads the case's tensors once and runs its call once; "time"
 // runs the prepared call N times and answers the wall time. A call is what
@@ -27,13 +34,16 @@
 #include <torchdist/torchdist.h>
 
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 #include <c10/util/Exception.h>
 
 #include <chrono>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "factory.h"
 #include "workflows.h"
@@ -90,6 +100,47 @@ Call prepare(const json& c) {
   TORCH_CHECK_VALUE(false, "td_sweep: unknown kind ", kind);
 }
 
+// The ATen operators that `iters` runs of `call` dispatch: in order (names),
+// or per name the count and the inclusive time in microseconds, summed.
+struct OpRecorder {
+  struct Started : at::ObserverContext {
+    std::chrono::steady_clock::time_point start;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<int64_t, double>> totals;
+};
+thread_local OpRecorder* recorder = nullptr;
+
+json list_ops(const Call& call, bool in_order, int64_t iters) {
+  OpRecorder record;
+  recorder = &record;
+  const at::CallbackHandle handle = at::addThreadLocalCallback(
+      at::RecordFunctionCallback(
+          [](const at::RecordFunction& fn) -> std::unique_ptr<at::ObserverContext> {
+            if (recorder == nullptr) return nullptr;
+            recorder->order.emplace_back(fn.name());
+            auto started = std::make_unique<OpRecorder::Started>();
+            started->start = std::chrono::steady_clock::now();
+            return started;
+          },
+          [](const at::RecordFunction& fn, at::ObserverContext* context) {
+            if (recorder == nullptr || context == nullptr) return;
+            const std::chrono::duration<double, std::micro> took =
+                std::chrono::steady_clock::now() - static_cast<OpRecorder::Started*>(context)->start;
+            auto& total = recorder->totals[fn.name()];
+            ++total.first;
+            total.second += took.count();
+          })
+          .scopes({at::RecordScope::FUNCTION, at::RecordScope::BACKWARD_FUNCTION}));
+  for (int64_t i = 0; i < iters; ++i) call();
+  at::removeCallback(handle);
+  recorder = nullptr;
+  if (in_order) return json(record.order);
+  json out = json::object();
+  for (const auto& entry : record.totals) out[entry.first] = {entry.second.first, entry.second.second};
+  return out;
+}
+
 }  // namespace
 
 int main() {
@@ -117,6 +168,9 @@ int main() {
         for (int64_t i = 0; i < iters; ++i) call();
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
         reply["seconds"] = elapsed.count();
+      } else if (op == "ops") {
+        TORCH_CHECK_VALUE(call != nullptr, "td_sweep: no prepared case");
+        reply["ops"] = list_ops(call, request.value("order", false), request.value("iters", int64_t{1}));
       } else {
         TORCH_CHECK_VALUE(false, "td_sweep: unknown op ", op);
       }

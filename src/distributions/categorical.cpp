@@ -1,5 +1,7 @@
 #include "torchdist/distributions/categorical.h"
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "../kernels/fused.h"
 #include "torchdist/core/utils.h"
 
@@ -74,11 +76,16 @@ at::Tensor Categorical::sample(at::IntArrayRef sample_shape, c10::optional<at::G
 
 at::Tensor Categorical::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  const at::Tensor fused = detail::kernels::fused_categorical_log_prob(value, logits());
+  const at::Tensor fused = detail::kernels::fused_categorical_log_prob(value, logits(), &categorical_log_prob);
   return fused.defined() ? fused : categorical_log_prob(value, logits());
 }
 
-at::Tensor Categorical::entropy() const { return categorical_entropy(probs(), logits()); }
+at::Tensor Categorical::entropy() const {
+  // From logits: -sum e^l l in one fused pass (and one backward), without
+  // the probabilities. From probs, torch's composition with its clamped logs.
+  if (!param_.is_probs()) return detail::kernels::evaluate<formulas::CategoricalEntropyTerm>(logits()).sum(-1);
+  return categorical_entropy(probs(), logits());
+}
 
 at::Tensor Categorical::mean() const {
   return at::full(batch_shape(), std::numeric_limits<double>::quiet_NaN(), param_.given().options());

@@ -6,16 +6,10 @@
 #include "../kernels/formula_eval.h"
 
 namespace torchdist {
-namespace {
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kLogPi = 1.14472988584940017414;  // log(pi)
-}  // namespace
-
 at::Tensor cauchy_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  // p(x) = scale / (pi (scale^2 + d^2)), d = x - loc. hypot(d, scale)
-  // neither overflows nor underflows where d^2 would, and its gradient
-  // d / hypot never forms the square either.
-  return scale.log() - kLogPi - 2 * at::hypot(x - loc, scale).log();
+  // p(x) = scale / (pi (scale^2 + d^2)), d = x - loc, through hypot(d, scale)
+  // without forming a square (formulas::CauchyLogProb).
+  return detail::kernels::evaluate<formulas::CauchyLogProb>(x, loc, scale);
 }
 
 // The cdf and icdf are formulas (src/formulas/univariate.h: CauchyCdf,

@@ -8,7 +8,7 @@
 namespace torchdist {
 
 at::Tensor laplace_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
-  return -(2 * scale).log() - (x - loc).abs() / scale;
+  return detail::kernels::evaluate<formulas::LaplaceLogProb>(x, loc, scale);
 }
 
 Laplace::Laplace(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> validate_args)

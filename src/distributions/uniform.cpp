@@ -25,14 +25,14 @@ c10::optional<bool> all_low_less_than_high(const at::Tensor& low, const at::Tens
     using T = decltype(tag);
     const T* lo = static_cast<const T*>(plan->operands[0].data);
     const T* hi = static_cast<const T*>(plan->operands[1].data);
-    const int64_t p_lo = plan->operands[0].period, p_hi = plan->operands[1].period;
-    if (p_lo == plan->numel && p_hi == plan->numel) {
+    const detail::kernels::Operand &a = plan->operands[0], &b = plan->operands[1];
+    if (a.period == plan->numel && b.period == plan->numel) {
       unsigned ok = 1;  // no early exit: the loop vectorizes
       for (int64_t i = 0; i < plan->numel; ++i) ok &= static_cast<unsigned>(lo[i] < hi[i]);
       return ok != 0;
     }
     for (int64_t i = 0; i < plan->numel; ++i) {
-      if (!(lo[i % p_lo] < hi[i % p_hi])) return false;
+      if (!(lo[a.index(i)] < hi[b.index(i)])) return false;
     }
     return true;
   };
@@ -96,9 +96,9 @@ at::Tensor Uniform::icdf(const at::Tensor& value) const {
 }
 
 at::Tensor Uniform::entropy() const { return at::log(high_ - low_); }
-at::Tensor Uniform::mean() const { return (low_ + high_) / 2; }
+at::Tensor Uniform::mean() const { return detail::kernels::evaluate<formulas::UniformMean>(low_, high_); }
 at::Tensor Uniform::mode() const { return at::full_like(high_, NAN); }
 at::Tensor Uniform::stddev() const { return (high_ - low_) / std::sqrt(12.0); }
-at::Tensor Uniform::variance() const { return (high_ - low_).pow(2) / 12; }
+at::Tensor Uniform::variance() const { return detail::kernels::evaluate<formulas::UniformVariance>(low_, high_); }
 
 }  // namespace torchdist

@@ -142,5 +142,17 @@ Dual<R, F::arity> value_and_gradient(const R* args) {
   return value_and_gradient<F>(args, std::make_index_sequence<F::arity>());
 }
 
+/// F's partial derivative in argument `i` at `args`: F evaluated on duals of
+/// one direction, argument i seeded with 1 and the others with 0.
+template <class F, class R, size_t... I>
+R partial_derivative(const R* args, size_t i, std::index_sequence<I...>) {
+  // seeded_dual<R, 1>(x, 1) is a constant: its one direction is not its own.
+  return F::eval(seeded_dual<R, 1>(args[I], I == i ? 0 : 1)...).r.d[0];
+}
+template <class F, class R>
+R partial_derivative(const R* args, size_t i) {
+  return partial_derivative<F>(args, i, std::make_index_sequence<F::arity>());
+}
+
 }  // namespace formulas
 }  // namespace torchdist

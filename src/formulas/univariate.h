@@ -5,6 +5,7 @@
 // family's source says why its formula has the form it has.
 
 #include <cstddef>
+#include <limits>
 
 #include "binary.h"
 #include "kl_terms.h"
@@ -14,6 +15,7 @@ namespace torchdist {
 namespace formulas {
 
 constexpr double kPi = 3.14159265358979323846;
+constexpr double kLogPi = 1.14472988584940017414;
 
 /// min(max(x, lo), hi), with the gradient of x inside and 0 outside (as
 /// at::clamp's).
@@ -127,6 +129,48 @@ struct UniformLogProb {
   static N eval(const N& x, const N& low, const N& high) {
     const N density = -log(high - low);
     return where((low <= x) & (x < high), density, density - kInfinity);
+  }
+};
+
+/// Uniform mean (low + high) / 2 and variance (high - low)^2 / 12, each
+/// one pass.
+struct UniformMean {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& low, const N& high) {
+    return (low + high) * 0.5;
+  }
+};
+struct UniformVariance {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& low, const N& high) {
+    const N width = high - low;
+    return width * width / 12.0;
+  }
+};
+
+/// Laplace log_prob: -log(2 scale) - |x - loc| / scale.
+struct LaplaceLogProb {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& loc, const N& scale) {
+    return -log(2.0 * scale) - abs(x - loc) / scale;
+  }
+};
+
+/// Cauchy log_prob: log(scale) - log(pi) - 2 log(hypot(x - loc, scale)),
+/// with log hypot(d, s) = log m + log1p((n / m)^2) / 2 for m = max(|d|, s)
+/// and n = min(|d|, s): no square that overflows or underflows.
+struct CauchyLogProb {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& loc, const N& scale) {
+    const N d = abs(x - loc);
+    const auto d_larger = d > scale;
+    const N m = where(d_larger, d, scale), n = where(d_larger, scale, d);
+    const N r = n / m;
+    return log(scale) - kLogPi - 2.0 * log(m) - log1p(r * r);
   }
 };
 
@@ -247,6 +291,18 @@ struct BetaEntropy {
     const N total = a + b;
     return lgamma(a) + lgamma(b) - lgamma(total) - (a - 1.0) * digamma(a) - (b - 1.0) * digamma(b) +
            (total - 2.0) * digamma(total);
+  }
+};
+
+/// A Categorical's entropy term -p log p of a normalized logit l = log p:
+/// -e^l l, 0 (and its derivative 0) at l = -inf, an impossible category
+/// (torch clamps l to the dtype's lowest value there, to the same effect).
+/// The entropy is the sum over the last dimension.
+struct CategoricalEntropyTerm {
+  static constexpr size_t arity = 1;
+  template <class N>
+  static N eval(const N& l) {
+    return where(l == -std::numeric_limits<double>::infinity(), 0.0, -(exp(l) * l));
   }
 };
 

@@ -3,9 +3,10 @@
 // split over threads. Each returns an undefined tensor where it does not
 // apply, and the caller runs the ATen formula.
 //
-// Categorical log_prob without autograd is one indexed read per value, where
-// the ATen path broadcasts, gathers and squeezes (several dispatches, which
-// dominate for a small distribution).
+// Categorical log_prob is one indexed read per value, and its backward one
+// scatter, where the ATen path broadcasts, gathers and squeezes and its
+// backward runs as many ops again (dispatches, which dominate for a small
+// distribution).
 
 #include <ATen/Parallel.h>
 #include <c10/util/accumulate.h>
@@ -14,7 +15,10 @@
 #include <atomic>
 #include <vector>
 
+#include <torch/csrc/autograd/custom_function.h>
+
 #include "elementwise.h"
+#include "formula_eval.h"
 #include "fused.h"
 #include "raw_kernels.h"
 
@@ -38,36 +42,81 @@ int64_t repeated_rows(at::IntArrayRef value, at::IntArrayRef batch) {
   return rows;
 }
 
-}  // namespace
-
-at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits) {
-  if (!fused_kernels_enabled() || any_requires_grad({logits}) || !value.defined() || !logits.defined() ||
-      !value.device().is_cpu() || !logits.device().is_cpu() || value.layout() != at::kStrided ||
-      logits.layout() != at::kStrided || !value.is_contiguous() || !logits.is_contiguous() ||
-      value.scalar_type() != at::kLong || logits.dim() < 1 ||
-      (logits.scalar_type() != at::kFloat && logits.scalar_type() != at::kDouble)) {
-    return {};
-  }
-  const int64_t categories = logits.size(-1);
-  const int64_t rows = repeated_rows(value.sizes(), logits.sizes().slice(0, logits.dim() - 1));
-  const int64_t n = value.numel();
-  if (rows <= 0 || n == 0 || categories == 0) return {};
-  at::Tensor out = at::empty(value.sizes(), logits.options());
+// Whether every value is a category index in [0, categories) (at::gather
+// reports the others on the reference path).
+bool values_in_range(const at::Tensor& value, int64_t categories) {
   const int64_t* v = value.data_ptr<int64_t>();
-  bool in_range = true;
+  bool in_range = true;  // no early exit: the loop vectorizes
+  for (int64_t j = 0, n = value.numel(); j < n; ++j) in_range &= v[j] >= 0 && v[j] < categories;
+  return in_range;
+}
+
+// logits[row, value] for each value, rows repeating over sample dimensions.
+at::Tensor gather_logits(const at::Tensor& value, const at::Tensor& logits, int64_t rows) {
+  const int64_t categories = logits.size(-1), n = value.numel();
+  at::Tensor out = at::empty(value.sizes(), logits.options().requires_grad(false));
+  const int64_t* v = value.data_ptr<int64_t>();
   AT_DISPATCH_FLOATING_TYPES(logits.scalar_type(), "fused_categorical_log_prob", [&] {
     const scalar_t* l = logits.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
-    for (int64_t j = 0; j < n; ++j) {
-      const int64_t k = v[j];
-      if (k < 0 || k >= categories) {
-        in_range = false;  // at::gather reports it on the reference path
-        break;
-      }
-      o[j] = l[(j % rows) * categories + k];
-    }
+    for (int64_t j = 0; j < n; ++j) o[j] = l[(j % rows) * categories + v[j]];
   });
-  return in_range ? out : at::Tensor();
+  return out;
+}
+
+// The gather with its backward as one scatter into zeros: the gradient of
+// logits[row, value] is the incoming gradient at that entry, summed over
+// the values that read it. Double backward goes through the reference.
+struct CategoricalLogProb : public torch::autograd::Function<CategoricalLogProb> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& value, const at::Tensor& logits,
+                            int64_t rows, int64_t reference) {
+    ctx->save_for_backward({value, logits});
+    ctx->saved_data["rows"] = rows;
+    ctx->saved_data["reference"] = reference;
+    return gather_logits(value, logits, rows);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const std::vector<at::Tensor> saved = ctx->get_saved_variables();
+    const at::Tensor &value = saved[0], &logits = saved[1];
+    const at::Tensor grad = grad_outputs[0];
+    torch::autograd::variable_list result(4);
+    if (at::GradMode::is_enabled() || grad.scalar_type() != logits.scalar_type() || grad.sizes() != value.sizes()) {
+      const int64_t reference = ctx->saved_data["reference"].toInt();
+      result[1] = reference_backward({value, logits}, grad, {false, true}, [reference](const std::vector<at::Tensor>& in) {
+        return call_formula(reference, in);
+      })[1];
+      return result;
+    }
+    const int64_t rows = ctx->saved_data["rows"].toInt(), categories = logits.size(-1), n = value.numel();
+    at::Tensor g_logits = at::zeros(logits.sizes(), logits.options().requires_grad(false));
+    const at::Tensor g = grad.contiguous();
+    const int64_t* v = value.data_ptr<int64_t>();
+    AT_DISPATCH_FLOATING_TYPES(logits.scalar_type(), "categorical_log_prob_backward", [&] {
+      const scalar_t* in = g.data_ptr<scalar_t>();
+      scalar_t* o = g_logits.data_ptr<scalar_t>();
+      for (int64_t j = 0; j < n; ++j) o[(j % rows) * categories + v[j]] += in[j];
+    });
+    result[1] = g_logits;
+    return result;
+  }
+};
+
+}  // namespace
+
+at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference) {
+  if (!fused_kernels_enabled() || !value.defined() || !logits.defined() || !value.device().is_cpu() ||
+      !logits.device().is_cpu() || value.layout() != at::kStrided || logits.layout() != at::kStrided ||
+      !value.is_contiguous() || !logits.is_contiguous() || value.scalar_type() != at::kLong || logits.dim() < 1 ||
+      (logits.scalar_type() != at::kFloat && logits.scalar_type() != at::kDouble)) {
+    return {};
+  }
+  const int64_t rows = repeated_rows(value.sizes(), logits.sizes().slice(0, logits.dim() - 1));
+  if (rows <= 0 || value.numel() == 0 || logits.size(-1) == 0) return {};
+  if (!values_in_range(value, logits.size(-1))) return {};
+  if (!any_requires_grad({logits})) return gather_logits(value, logits, rows);
+  return CategoricalLogProb::apply(value, logits, rows, formula_id(reference));
 }
 
 at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sample_shape,
@@ -120,7 +169,7 @@ at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
 
 #else  // built without the AVX2 kernels: the callers take their ATen formulas
 
-at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&) { return {}; }
+at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&, Formula2) { return {}; }
 at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c10::optional<at::Generator>&) {
   return {};
 }

@@ -35,20 +35,26 @@ c10::optional<std::vector<int64_t>> broadcast_shape(at::ArrayRef<at::Tensor> inp
   return std::vector<int64_t>(shape->begin(), shape->end());
 }
 
-// `t` as an operand of an output of shape `out`: after the leading dimensions
-// that broadcast (size 1 or stride 0), the rest must be the output's trailing
-// dimensions laid out row-major, so that output element i reads i % period.
+// `t` as an operand of an output of shape `out`: its leading dimensions that
+// broadcast (size 1 or stride 0) repeat the block, its trailing ones repeat
+// each element, and the dimensions between must be the output's, laid out
+// row-major, so that output element i reads element (i / repeat) % period.
 c10::optional<Operand> operand_for(const at::Tensor& t, const std::vector<int64_t>& out) {
-  const int64_t dim = t.dim(), out_dim = static_cast<int64_t>(out.size());
+  const int64_t dim = t.dim(), offset = static_cast<int64_t>(out.size()) - dim;
+  auto broadcasts = [&](int64_t d) { return t.size(d) == 1 || t.stride(d) == 0; };
   int64_t lead = 0;
-  while (lead < dim && (t.size(lead) == 1 || t.stride(lead) == 0)) ++lead;
+  while (lead < dim && broadcasts(lead)) ++lead;
+  int64_t last = dim;  // the block is dimensions [lead, last)
+  int64_t repeat = 1;
+  while (last > lead && broadcasts(last - 1)) repeat *= out[offset + --last];
   int64_t period = 1;
-  for (int64_t d = dim - 1; d >= lead; --d) {
-    if (t.size(d) != out[out_dim - dim + d]) return c10::nullopt;
+  for (int64_t d = last - 1; d >= lead; --d) {
+    if (t.size(d) != out[offset + d]) return c10::nullopt;
     if (t.size(d) != 1 && t.stride(d) != period) return c10::nullopt;
     period *= t.size(d);
   }
-  return Operand{t.data_ptr(), period};
+  if (period == 1) repeat = 1;  // one element: the repetition is moot
+  return Operand{t.data_ptr(), period, repeat};
 }
 
 }  // namespace

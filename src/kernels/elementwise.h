@@ -5,8 +5,10 @@
 //
 // The fast path covers CPU tensors of one floating dtype (float or double)
 // whose broadcasting is a repetition: each input is a single element or a
-// row-major block equal to the output's trailing dimensions (parameters of
-// batch shape next to values of shape sample_shape + batch_shape). Anything
+// row-major block of the output's dimensions, repeated along the dimensions
+// before it and, element by element, along those after it (parameters of
+// batch shape next to values of shape sample_shape + batch_shape; a value of
+// shape [n, 1] against components of shape [k]; an expanded gradient). Anything
 // else (other devices and dtypes, mixed dtypes, strided views) takes the ATen
 // reference path, which stays the definition of every formula.
 
@@ -21,10 +23,16 @@ namespace detail {
 namespace kernels {
 
 /// One input of a fused kernel: element i of the output reads
-/// data[i % period] (period 1: a single element; period = numel: no repeat).
+/// data[(i / repeat) % period] (period 1: a single element; period = numel:
+/// no repetition; repeat > 1: each element serves `repeat` consecutive
+/// outputs, as a value of shape [n, 1] against parameters of shape [k]).
 struct Operand {
   const void* data;
   int64_t period;
+  int64_t repeat = 1;
+
+  /// The element output position i reads.
+  int64_t index(int64_t i) const { return (i / repeat) % period; }
 };
 
 /// Where a fused kernel applies: the output's shape and dtype and the

@@ -15,6 +15,7 @@
 
 #include "../formulas/continuous_bernoulli.h"
 #include "../formulas/kl_formulas.h"
+#include "../formulas/kumaraswamy.h"
 #include "../formulas/univariate.h"
 #include "elementwise.h"
 
@@ -60,7 +61,11 @@ const VectorKernels* vector_kernels();
   X(formulas::CategoricalKlTermPP) X(formulas::CategoricalKlTermPL) X(formulas::CategoricalKlTermLP)      \
   X(formulas::CategoricalKlTermLL) X(formulas::NormalEntropy) X(formulas::HalfNormalEntropy)                  \
   X(formulas::LaplaceEntropy) X(formulas::CauchyEntropy) X(formulas::HalfCauchyEntropy)                   \
-  X(formulas::GumbelEntropy) X(formulas::ExponentialEntropy)
+  X(formulas::GumbelEntropy) X(formulas::ExponentialEntropy) X(formulas::CategoricalEntropyTerm)       \
+  X(formulas::KumaraswamyLogProb) X(formulas::KumaraswamyCdf) X(formulas::KumaraswamyIcdf)                 \
+  X(formulas::KumaraswamyFromUniform) X(formulas::KumaraswamyEntropy) X(formulas::UniformMean)            \
+  X(formulas::UniformVariance)                                                                             \
+  X(formulas::LaplaceLogProb) X(formulas::CauchyLogProb)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

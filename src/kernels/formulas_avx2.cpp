@@ -58,13 +58,25 @@ struct FormulaLoops {
     static void run(const ElementwisePlan& plan, void* const* grads, bool* finite) {
       using C = std::conditional_t<FloatInDouble<F>::value, double, T>;  // as in Forward
       std::array<T*, A> outputs;
-      for (size_t k = 0; k < A; ++k) outputs[k] = static_cast<T*>(grads[k]);
-      elementwise_loop<C, T, A + 1, A>(plan, outputs, [](const std::array<Vec<C>, A + 1>& args) {
-        const formulas::Dual<Vec<C>, A> f = formulas::value_and_gradient<F>(args.data() + 1);
-        std::array<Vec<C>, A> g;
-        for (size_t k = 0; k < A; ++k) g[k] = args[0] * f.d[k];
-        return g;
-      });
+      size_t wanted = 0, last = 0;
+      for (size_t k = 0; k < A; ++k) {
+        outputs[k] = static_cast<T*>(grads[k]);
+        if (outputs[k] != nullptr) ++wanted, last = k;
+      }
+      if (A > 1 && wanted == 1) {
+        // One gradient wanted (a KL against a fixed prior, a log_prob's
+        // parameters but not its value): one direction, not A.
+        elementwise_loop<C, T, A + 1, 1>(plan, {outputs[last]}, [last](const std::array<Vec<C>, A + 1>& args) {
+          return std::array<Vec<C>, 1>{args[0] * formulas::partial_derivative<F>(args.data() + 1, last)};
+        });
+      } else {
+        elementwise_loop<C, T, A + 1, A>(plan, outputs, [](const std::array<Vec<C>, A + 1>& args) {
+          const formulas::Dual<Vec<C>, A> f = formulas::value_and_gradient<F>(args.data() + 1);
+          std::array<Vec<C>, A> g;
+          for (size_t k = 0; k < A; ++k) g[k] = args[0] * f.d[k];
+          return g;
+        });
+      }
       *finite = true;
       for (size_t k = 0; k < A; ++k) {
         if (outputs[k] != nullptr && !all_finite(outputs[k], plan.numel)) *finite = false;

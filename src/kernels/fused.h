@@ -43,10 +43,10 @@ at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentrat
                                const at::Tensor& concentration0, Formula3 reference);
 
 /// Categorical log_prob (the log-normalized logit of each value) for int64
-/// values of shape sample_shape + batch_shape, when autograd does not record
-/// the logits; undefined otherwise (and for values out of range, which the
-/// reference path reports).
-at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits);
+/// values of shape sample_shape + batch_shape, with a fused backward to the
+/// logits; undefined otherwise (and for values out of range, which the
+/// reference path reports). `reference(value, logits)` is the composition.
+at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference);
 
 /// Categorical draws of shape sample_shape + probs.shape[:-1] from (not
 /// necessarily normalized) probabilities along the last dimension, by the

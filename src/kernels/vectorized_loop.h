@@ -34,7 +34,10 @@ template <typename Compute, typename Storage = Compute>
 class Reader {
  public:
   Reader(const Operand& operand, int64_t numel)
-      : data_(static_cast<const Storage*>(operand.data)), period_(operand.period), full_(operand.period == numel) {}
+      : data_(static_cast<const Storage*>(operand.data)),
+        period_(operand.period),
+        repeat_(operand.repeat),
+        full_(operand.period == numel) {}
 
   /// Whether load_whole serves this operand: it is one value or lines up
   /// with the output element for element.
@@ -54,6 +57,7 @@ class Reader {
 
   Vec<Compute> load(int64_t i, int64_t count) const {
     if (period_ == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
+    if (repeat_ > 1) return load_repeated(i, count);
     const int64_t j = full_ ? i : i % period_;
     if constexpr (std::is_same<Compute, Storage>::value) {
       if (j + count <= period_) return Vec<Compute>::loadu(data_ + j, count);
@@ -67,8 +71,19 @@ class Reader {
   }
 
  private:
+  // Positions i .. i + count of an operand whose elements repeat: one
+  // broadcast value when they fall in one run, else element by element.
+  Vec<Compute> load_repeated(int64_t i, int64_t count) const {
+    const int64_t run = i / repeat_;
+    if (i + count <= (run + 1) * repeat_) return Vec<Compute>(static_cast<Compute>(data_[run % period_]));
+    Compute buffer[Vec<Compute>::size()] = {};
+    for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[((i + k) / repeat_) % period_]);
+    return Vec<Compute>::loadu(buffer, count);
+  }
+
   const Storage* data_;
   int64_t period_;
+  int64_t repeat_;
   bool full_;
 };
 

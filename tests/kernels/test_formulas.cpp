@@ -244,6 +244,32 @@ std::vector<FormulaUnderTest> formulas_under_test() {
                f.name.find(", probs>") != std::string::npos ? cat_probs : cat_logits};
     out.push_back(f);
   }
+  // Kumaraswamy: the support's ends and beyond, shapes around 1 (where
+  // the ends' limits change) and far from it.
+  const std::vector<double> k_x{-0.5, 0.0, 1e-30, 1e-6, 0.3, 0.5, 0.999, 1.0 - 1e-7, 1.0, 1.5};
+  const std::vector<double> k_shape{1e-3, 0.5, 1.0, 2.0, 30.0, 1e3};
+  for (FormulaUnderTest f : {formula<tf::KumaraswamyLogProb>("KumaraswamyLogProb", {Pr, P, P}),
+                             formula<tf::KumaraswamyCdf>("KumaraswamyCdf", {Pr, P, P}),
+                             formula<tf::KumaraswamyIcdf>("KumaraswamyIcdf", {Pr, P, P}),
+                             formula<tf::KumaraswamyFromUniform>("KumaraswamyFromUniform", {Pr, P, P})}) {
+    f.edges = {k_x, k_shape, k_shape};
+    out.push_back(f);
+  }
+  // The entropy's derivative carries trigamma (ATen's is off by up to
+  // 1e-11, see GammaKl), amplified where its terms cancel.
+  FormulaUnderTest k_entropy = formula<tf::KumaraswamyEntropy>("KumaraswamyEntropy", {P, P});
+  k_entropy.edges = {k_shape, k_shape};
+  k_entropy.tolerance_scale = 1e4;
+  out.push_back(k_entropy);
+  out.push_back(formula<tf::UniformMean>("UniformMean", {R, R}));
+  out.push_back(formula<tf::UniformVariance>("UniformVariance", {R, R}));
+  out.push_back(formula<tf::LaplaceLogProb>("LaplaceLogProb", {R, R, P}));
+  out.push_back(formula<tf::CauchyLogProb>("CauchyLogProb", {R, R, P}));
+  {
+    FormulaUnderTest f = formula<tf::CategoricalEntropyTerm>("CategoricalEntropyTerm", {L});
+    f.edges = {cat_logits};
+    out.push_back(f);
+  }
   return out;
 }
 
@@ -254,23 +280,42 @@ double rtol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 1e-1
 double grad_rtol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 1e-4 : 1e-12; }
 double atol_for(at::ScalarType dtype) { return dtype == at::kFloat ? 1e-6 : 1e-13; }
 
-Inputs leaves(const Inputs& in) {
+// `in` as leaves: all requiring grad, or only argument `only`.
+Inputs leaves(const Inputs& in, int only = -1) {
   Inputs out;
-  for (const at::Tensor& t : in) out.push_back(t.detach().requires_grad_(true));
+  for (size_t i = 0; i < in.size(); ++i) {
+    out.push_back(in[i].detach().requires_grad_(only < 0 || static_cast<size_t>(only) == i));
+  }
   return out;
 }
 
-// d sum(w * f) / d argument for every argument, each as a tensor of its
-// shape (zeros where an argument does not take part).
-Inputs gradient(const Fn& f, const Inputs& in, const at::Tensor& weights, bool second_order = false) {
-  Inputs xs = leaves(in);
+Inputs zeros_like_all(const Inputs& xs) {
+  Inputs zeros;
+  for (const at::Tensor& x : xs) zeros.push_back(at::zeros_like(x).detach());
+  return zeros;
+}
+
+// d sum(w * f) / d argument for every argument (or only argument `only`),
+// each as a tensor of its shape (zeros where an argument does not take part).
+Inputs gradient(const Fn& f, const Inputs& in, const at::Tensor& weights, bool second_order = false,
+                int only = -1) {
+  Inputs xs = leaves(in, only);
   const at::Tensor out = (f(xs) * weights).sum();
-  auto first = torch::autograd::grad({out}, xs, {}, /*retain_graph=*/true, second_order, /*allow_unused=*/true);
+  if (!out.requires_grad()) return zeros_like_all(xs);  // the one argument is constant in f (ConstantIn)
+  Inputs wrt = only < 0 ? xs : Inputs{xs[static_cast<size_t>(only)]};
+  auto partial = torch::autograd::grad({out}, wrt, {}, /*retain_graph=*/true, second_order, /*allow_unused=*/true);
+  torch::autograd::variable_list first(xs.size());
+  for (size_t i = 0, k = 0; i < xs.size(); ++i) {
+    if (only < 0 || static_cast<size_t>(only) == i) first[i] = partial[k++];
+  }
   if (second_order) {
     at::Tensor total = at::zeros({}, out.options());
     for (const at::Tensor& g : first) {
       if (g.defined()) total = total + g.sum();
     }
+    // A formula linear in its arguments (UniformMean) has constant first
+    // derivatives: its second ones are 0.
+    if (!total.requires_grad()) return zeros_like_all(xs);
     first = torch::autograd::grad({total}, xs, {}, false, false, /*allow_unused=*/true);
   }
   Inputs out_grads;
@@ -328,7 +373,10 @@ Inputs in_double(const Inputs& in) {
 // the composition gives a NaN derivative at a finite value (an infinite
 // side of a where() that is not taken: KL(Binomial(0, 0) ||
 // Binomial(1, 1)) in q's count), a finite one from the dual numbers passes.
-void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string& what, bool second_order = false) {
+// With `only` >= 0, only that argument requires grad (the backward then
+// computes one direction).
+void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string& what, bool second_order = false,
+                  int only = -1) {
   SCOPED_TRACE(f.name + ": " + what);
   const at::ScalarType dtype = in[0].scalar_type();
   const double rtol = rtol_for(dtype) * f.tolerance_scale, atol = atol_for(dtype) * f.tolerance_scale;
@@ -354,9 +402,12 @@ void expect_agree(const FormulaUnderTest& f, const Inputs& in, const std::string
   const at::Tensor weights = at::rand(reference.sizes(), torchdist::testing::seeded_generator(3), reference.options());
   for (int order = 1; order <= (second_order ? 2 : 1); ++order) {
     const bool second = order == 2;
-    const Inputs g_fast = gradient(f.evaluate, in, weights, second), g_ref = gradient(f.reference, in, weights, second);
-    const Inputs g_truth = is_float ? gradient(f.reference, in_double(in), weights.to(at::kDouble), second) : g_ref;
+    const Inputs g_fast = gradient(f.evaluate, in, weights, second, only),
+                 g_ref = gradient(f.reference, in, weights, second, only);
+    const Inputs g_truth =
+        is_float ? gradient(f.reference, in_double(in), weights.to(at::kDouble), second, only) : g_ref;
     for (size_t i = 0; i < in.size(); ++i) {
+      if (only >= 0 && static_cast<size_t>(only) != i) continue;
       // An argument with the output's shape: compared where the value is
       // finite; a broadcast one sums over outputs: where all are finite.
       const bool same_shape = in[i].sizes() == truth.sizes();
@@ -395,6 +446,20 @@ TEST_P(Formulas, VectorPathAgreesWithTheAtenComposition) {
     in = f.random({5, 7}, dtype, 7);
     in[0] = in[0][1].expand({5, 7});
     expect_agree(f, in, "expanded view");
+    // Repeated element by element: a column against a row, and a column
+    // expanded (an incoming gradient's layout).
+    in = f.random({5, 7}, dtype, 9);
+    in[0] = in[0].select(1, 0).contiguous().unsqueeze(1);
+    if (in.size() > 1) in[1] = in[1][0];
+    expect_agree(f, in, "broadcast [5, 1] with [7]");
+    in = f.random({5, 7}, dtype, 10);
+    in[0] = in[0].select(1, 2).contiguous().unsqueeze(1).expand({5, 7});
+    expect_agree(f, in, "expanded column");
+    // One argument differentiated at a time.
+    for (size_t i = 0; i < f.edges.size() && f.edges.size() > 1; ++i) {
+      expect_agree(f, f.random({45}, dtype, 12 + i), "only argument " + std::to_string(i) + " requires grad",
+                   /*second_order=*/false, static_cast<int>(i));
+    }
     // Second derivatives: the node's backward falls back to the composition.
     expect_agree(f, f.random({19}, dtype, 8), "second order", /*second_order=*/true);
   }

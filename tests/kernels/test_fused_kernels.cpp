@@ -143,6 +143,8 @@ const std::vector<Pattern>& patterns() {
       {"parameters repeated over samples", {5, 3, 7}, {3, 7}},
       {"value repeated over parameters", {7}, {4, 7}},
       {"expanded parameters", {2, 9}, {2, 9}, true},
+      {"value a column against parameters", {11, 1}, {9}},
+      {"parameters a column", {4, 9}, {4, 1}},
       {"tail shorter than a vector", {3}, {3}},
   };
   return all;
@@ -359,17 +361,30 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
   for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
     const at::Tensor logits = at::log_softmax(gaussian({3, 5}, 2.0, 35, dtype), -1);
     const at::Tensor value = at::randint(0, 5, {4, 3}, td::testing::seeded_generator(36), at::kLong);
-    const at::Tensor fused = tk::fused_categorical_log_prob(value, logits);
+    const at::Tensor fused = tk::fused_categorical_log_prob(value, logits, &td::categorical_log_prob);
     ASSERT_TRUE(fused.defined());
     EXPECT_TRUE(all_close(fused, td::categorical_log_prob(value, logits), 0, 0));
-    // The family gives the same numbers on both paths, and with a gradient
-    // (which the kernel leaves to the reference path).
+    // The family gives the same numbers on both paths.
     const td::Categorical d(td::logits(logits));
     EXPECT_TRUE(all_close(d.log_prob(value), with_kernels(false, [&] { return d.log_prob(value); }), 0, 0));
-    EXPECT_FALSE(tk::fused_categorical_log_prob(value, logits.detach().requires_grad_()).defined());
+    // With a gradient: the scatter sums the values that read each logit
+    // (4 samples of each row), first and second order as the reference's.
+    const at::Tensor leaf = logits.detach().requires_grad_();
+    const at::Tensor weights = gaussian({4, 3}, 1.0, 37, dtype);
+    const at::Tensor node = tk::fused_categorical_log_prob(value, leaf, &td::categorical_log_prob);
+    ASSERT_TRUE(node.defined());
+    const at::Tensor g_fused = torch::autograd::grad({(node * weights).sum()}, {leaf}, {}, true, true)[0];
+    const at::Tensor g_ref =
+        torch::autograd::grad({(td::categorical_log_prob(value, leaf) * weights).sum()}, {leaf}, {}, true, true)[0];
+    EXPECT_TRUE(all_close(g_fused, g_ref, 0, 0));
+    // With create_graph the backward is the reference's (a gather's: no
+    // dependence on the logits left to record).
+    EXPECT_EQ(g_fused.requires_grad(), g_ref.requires_grad());
     // A value that does not end in the batch shape, or out of range, is the reference's.
-    EXPECT_FALSE(tk::fused_categorical_log_prob(value.select(0, 0).unsqueeze(-1), logits).defined());
-    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, 5, at::kLong), logits).defined());
+    EXPECT_FALSE(
+        tk::fused_categorical_log_prob(value.select(0, 0).unsqueeze(-1), logits, &td::categorical_log_prob).defined());
+    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, 5, at::kLong), logits, &td::categorical_log_prob).defined());
+    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, -1, at::kLong), leaf, &td::categorical_log_prob).defined());
   }
 }
 
@@ -483,7 +498,35 @@ TEST_F(FusedKernels, ThreadsSplitRepeatedOperandsCorrectly) {
   const at::Tensor x = gaussian({samples, 7}, 2.0, 16, at::kFloat);
   const at::Tensor loc = gaussian({7}, 1.0, 17, at::kFloat), scale = uniform({7}, 0.5, 2.0, 18, at::kFloat);
   EXPECT_TRUE(all_close(fused_normal_log_prob(x, loc, scale), td::normal_log_prob(x, loc, scale), 2e-5, 2e-5));
+  // A value repeated element by element (a column against 7 components):
+  // chunks start mid-run.
+  const at::Tensor column = gaussian({samples, 1}, 2.0, 19, at::kFloat);
+  EXPECT_TRUE(
+      all_close(fused_normal_log_prob(column, loc, scale), td::normal_log_prob(column, loc, scale), 2e-5, 2e-5));
   at::set_num_threads(previous);
+}
+
+// Each operand's (period, repeat): output element i reads (i / repeat) % period.
+TEST_F(FusedKernels, PlansReadRepeatedOperands) {
+  auto layout = [](const Inputs& in) {
+    const auto plan = tk::plan_elementwise(in);
+    std::vector<std::pair<int64_t, int64_t>> out;
+    if (plan) {
+      for (const tk::Operand& o : plan->operands) out.emplace_back(o.period, o.repeat);
+    }
+    return out;
+  };
+  using Layout = std::vector<std::pair<int64_t, int64_t>>;
+  const at::Tensor column = at::randn({5, 1}), row = at::randn({7}), full = at::randn({5, 7});
+  EXPECT_EQ(layout({column, row}), (Layout{{5, 7}, {7, 1}}));
+  EXPECT_EQ(layout({full, row, at::randn({})}), (Layout{{35, 1}, {7, 1}, {1, 1}}));
+  EXPECT_EQ(layout({column.expand({5, 7}), full}), (Layout{{5, 7}, {35, 1}}));
+  // Repeated both ways: [1, 5, 1] against [3, 5, 2].
+  EXPECT_EQ(layout({at::randn({1, 5, 1}), at::randn({3, 5, 2})}), (Layout{{5, 2}, {30, 1}}));
+  // Not row-major inside the block: a column cut from a wider tensor, a
+  // size-1 dimension between repeated ones.
+  EXPECT_TRUE(layout({full.narrow(1, 0, 1), row}).empty());
+  EXPECT_TRUE(layout({at::randn({5, 1, 7}), at::randn({5, 3, 7})}).empty());
 }
 
 TEST_F(FusedKernels, OtherInputsTakeTheFormula) {
