@@ -76,15 +76,25 @@ at::Tensor Categorical::sample(at::IntArrayRef sample_shape, c10::optional<at::G
 
 at::Tensor Categorical::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
+  if (param_.is_probs()) {
+    // torch's logits log(clamp(probs)) read only where the values point:
+    // the gather first, then the log of one entry per value.
+    const at::Tensor p = detail::kernels::fused_categorical_log_prob(value, probs(), &categorical_log_prob);
+    if (p.defined()) return probs_to_logits(p);
+  }
   const at::Tensor fused = detail::kernels::fused_categorical_log_prob(value, logits(), &categorical_log_prob);
   return fused.defined() ? fused : categorical_log_prob(value, logits());
 }
 
 at::Tensor Categorical::entropy() const {
-  // From logits: -sum e^l l in one fused pass (and one backward), without
-  // the probabilities. From probs, torch's composition with its clamped logs.
+  // One fused pass (and one backward) per term, then the row sum: from
+  // logits -e^l l, without the probabilities; from probs torch's
+  // -p log(clamp(p)), without the logits.
   if (!param_.is_probs()) return detail::kernels::evaluate<formulas::CategoricalEntropyTerm>(logits()).sum(-1);
-  return categorical_entropy(probs(), logits());
+  const at::Tensor& p = probs();
+  return detail::kernels::evaluate<formulas::CategoricalEntropyTermProbs>(
+             p, at::scalar_tensor(finfo_eps(p.scalar_type()), p.options().requires_grad(false)))
+      .sum(-1);
 }
 
 at::Tensor Categorical::mean() const {

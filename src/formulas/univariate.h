@@ -306,5 +306,19 @@ struct CategoricalEntropyTerm {
   }
 };
 
+/// A Categorical's entropy term from probs, as torch: -p log(clamp(p, eps,
+/// 1 - eps)) with eps the dtype's epsilon (its logits from probs), given as
+/// a one-element tensor.
+struct CategoricalEntropyTermProbs {
+  static constexpr size_t arity = 2;
+  static constexpr bool constant_in[arity] = {false, true};
+  template <class N>
+  static N eval(const N& p, const N& eps) {
+    const N one_minus_eps = 1.0 - eps;
+    const N clamped = where(p < eps, eps, where(p > one_minus_eps, one_minus_eps, p));
+    return -(p * log(clamped));
+  }
+};
+
 }  // namespace formulas
 }  // namespace torchdist

@@ -64,7 +64,7 @@ const VectorKernels* vector_kernels();
   X(formulas::GumbelEntropy) X(formulas::ExponentialEntropy) X(formulas::CategoricalEntropyTerm)       \
   X(formulas::KumaraswamyLogProb) X(formulas::KumaraswamyCdf) X(formulas::KumaraswamyIcdf)                 \
   X(formulas::KumaraswamyFromUniform) X(formulas::KumaraswamyEntropy) X(formulas::UniformMean)            \
-  X(formulas::UniformVariance)                                                                             \
+  X(formulas::UniformVariance) X(formulas::CategoricalEntropyTermProbs)                                    \
   X(formulas::LaplaceLogProb) X(formulas::CauchyLogProb)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \

@@ -46,6 +46,8 @@ at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentrat
 /// values of shape sample_shape + batch_shape, with a fused backward to the
 /// logits; undefined otherwise (and for values out of range, which the
 /// reference path reports). `reference(value, logits)` is the composition.
+/// It gathers any table of the logits' shape (Categorical(probs) gathers
+/// its probs, then takes the log of the gathered entries).
 at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference);
 
 /// Categorical draws of shape sample_shape + probs.shape[:-1] from (not
