@@ -13,7 +13,9 @@ with about the same time.
 
 The cases are those run_sweep.py generates whose name matches REGEX.
 Times include the recording's own overhead, which is larger per operator
-in Python's profiler; compare the operators, not the totals.
+in Python's profiler; compare the operators, not the totals. The exit status
+is non-zero when no case matches or a case fails on either side (ctest's
+profile_smoke runs it on two cases so that it cannot rot).
 """
 
 import argparse
@@ -73,20 +75,26 @@ def main():
     torch.set_num_threads(args.threads)
     directory = tempfile.mkdtemp(prefix="td_profile.")
     td = None
+    failures = 0
     try:
         cases = C.generate(directory, args.filter)
+        if not cases:
+            print("no case matches %r" % args.filter, file=sys.stderr)
+            failures += 1
         td = S.TdSweep(args.sweep_binary, args.threads)
         for case in cases:
             print(case["name"])
             reply = td.request({"op": "prepare", "case": case})
             if not reply["ok"]:
                 print("  torchdist: %s: %s" % (reply["error"], reply["message"]))
+                failures += 1
                 continue
             td_us = wall(lambda n: td.time(n), args.iters)
             show("torchdist %.1f us per call" % td_us, torchdist_ops(td, args.iters), args.top)
             call, error = S.prepare_python(case) if C.has_python(case) else (None, "no Python counterpart")
             if call is None:
                 print("  Python: %s" % error)
+                failures += call is None and C.has_python(case)
                 continue
             py_us = wall(lambda n: [call() for _ in range(n)], args.iters)
             show("Python %.1f us per call" % py_us, python_ops(call, args.iters), args.top)
@@ -94,7 +102,7 @@ def main():
         if td is not None:
             td.close()
         shutil.rmtree(directory)
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
