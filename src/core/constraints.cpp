@@ -281,6 +281,35 @@ at::Tensor LowerTriangular::check(const at::Tensor& v) const {
   return ok.logical_and((v.diagonal(0, -2, -1) > 0).all(-1));
 }
 
+// One scan of each matrix: zeros above the diagonal, no NaN below it (as
+// tril(v) == v), and a positive diagonal where asked; float and double
+// contiguous CPU matrices only.
+c10::optional<bool> LowerTriangular::all_satisfied(const at::Tensor& v) const {
+  if (!v.defined() || v.dim() < 2 || !v.device().is_cpu() || v.layout() != at::kStrided || !v.is_contiguous() ||
+      (v.scalar_type() != at::kFloat && v.scalar_type() != at::kDouble)) {
+    return c10::nullopt;
+  }
+  const int64_t rows = v.size(-2), cols = v.size(-1);
+  const int64_t matrices = rows * cols == 0 ? 0 : v.numel() / (rows * cols);
+  auto scan = [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = v.data_ptr<T>();
+    for (int64_t m = 0; m < matrices; ++m, p += rows * cols) {
+      unsigned ok = 1;
+      for (int64_t i = 0; i < rows; ++i) {
+        const T* row = p + i * cols;
+        for (int64_t j = 0; j < cols; ++j) {
+          ok &= static_cast<unsigned>(j > i ? row[j] == 0 : row[j] == row[j]);
+        }
+        if (positive_diagonal_ && i < cols) ok &= static_cast<unsigned>(row[i] > 0);
+      }
+      if (!ok) return false;
+    }
+    return true;
+  };
+  return v.scalar_type() == at::kDouble ? scan(double{}) : scan(float{});
+}
+
 at::Tensor CorrCholesky::check(const at::Tensor& v) const {
   // Rows of a correlation Cholesky factor have unit norm; allow a few ulps.
   // Integer matrices are checked in the default floating dtype.

@@ -3,6 +3,9 @@
 
 #include <torchdist/core/constraints.h>
 
+#include <cmath>
+#include <limits>
+
 #include "../support/testing.h"
 
 namespace td = torchdist;
@@ -157,6 +160,39 @@ TEST(Constraints, ScansAgreeWithTheMasks) {
       }
     }
   }
+}
+
+// The matrix scans of lower_triangular() and lower_cholesky() agree with
+// their masks on each single defect (a nonzero, NaN or inf above the
+// diagonal, a NaN below it, a zero, negative or NaN diagonal entry), on
+// valid batches, and on non-square matrices.
+TEST(Constraints, TriangularScansAgreeWithTheMasks) {
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    for (const auto& con : {c::lower_triangular(), c::lower_cholesky()}) {
+      SCOPED_TRACE(con->name() + " " + std::string(c10::toString(dtype)));
+      const at::Tensor valid = at::tril(at::rand({4, 3, 3}, at::kDouble).add(0.5)).to(dtype);
+      auto expect_agree = [&](const at::Tensor& x) {
+        const c10::optional<bool> scanned = con->all_satisfied(x);
+        ASSERT_TRUE(scanned.has_value());
+        EXPECT_EQ(*scanned, con->check(x).all().item<bool>()) << x;
+      };
+      expect_agree(valid);
+      for (int64_t i = 0; i < 3; ++i) {
+        for (int64_t j = 0; j < 3; ++j) {
+          for (double bad : {1.0, -1.0, 0.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+            at::Tensor x = valid.clone();
+            x[2][i][j] = bad;
+            expect_agree(x);
+          }
+        }
+      }
+      expect_agree(at::tril(at::rand({2, 4, 3}, at::kDouble).add(0.5)).to(dtype));
+      expect_agree(at::tril(at::rand({2, 3, 4}, at::kDouble).add(0.5)).to(dtype));
+      expect_agree(at::empty({0, 3, 3}, dtype));
+    }
+  }
+  // A broadcast (stride-0) batch is not contiguous: the mask decides.
+  EXPECT_FALSE(c::lower_cholesky()->all_satisfied(at::eye(3, at::kDouble).expand({2, 3, 3})).has_value());
 }
 
 TEST(Constraints, ScansLeaveOtherLayoutsToTheMasks) {

@@ -161,6 +161,7 @@ class LowerTriangular final : public Constraint {
  public:
   explicit LowerTriangular(bool positive_diagonal) : positive_diagonal_(positive_diagonal) {}
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override { return positive_diagonal_ ? "lower_cholesky()" : "lower_triangular()"; }
   int64_t event_dim() const override { return 2; }
   bool positive_diagonal() const { return positive_diagonal_; }
