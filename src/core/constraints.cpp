@@ -326,6 +326,45 @@ at::Tensor Square::check(const at::Tensor& v) const {
   return at::full(v.sizes().slice(0, v.dim() - 2), v.size(-2) == v.size(-1), v.options().dtype(at::kBool));
 }
 
+// Symmetry by one scan of each matrix's upper triangle against its lower
+// one (as isclose(v, v^T, rtol 0, atol 1e-6): equal, infinities included,
+// or within 1e-6; NaN fails), then the definiteness test of `check` on the
+// whole batch; float and double contiguous CPU matrices only.
+c10::optional<bool> SymmetricMatrix::all_satisfied(const at::Tensor& v) const {
+  if (!v.defined() || v.dim() < 2 || v.size(-2) != v.size(-1) || !v.device().is_cpu() ||
+      v.layout() != at::kStrided || !v.is_contiguous() ||
+      (v.scalar_type() != at::kFloat && v.scalar_type() != at::kDouble)) {
+    return c10::nullopt;
+  }
+  const int64_t n = v.size(-1);
+  const int64_t matrices = n == 0 ? 0 : v.numel() / (n * n);
+  auto symmetric = [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = v.data_ptr<T>();
+    for (int64_t m = 0; m < matrices; ++m, p += n * n) {
+      unsigned ok = 1;
+      for (int64_t i = 0; i < n; ++i) {
+        for (int64_t j = i; j < n; ++j) {
+          const T a = p[i * n + j], b = p[j * n + i];
+          ok &= static_cast<unsigned>(a == b || std::abs(a - b) <= static_cast<T>(1e-6));
+        }
+      }
+      if (!ok) return false;
+    }
+    return true;
+  };
+  if (!(v.scalar_type() == at::kDouble ? symmetric(double{}) : symmetric(float{}))) return false;
+  switch (kind_) {
+    case Kind::kSymmetric:
+      return true;
+    case Kind::kPositiveSemidefinite:
+      return (at::linalg_eigvalsh(v) >= 0).all().item<bool>();
+    case Kind::kPositiveDefinite:
+      return (std::get<1>(at::linalg_cholesky_ex(v)) == 0).all().item<bool>();
+  }
+  return c10::nullopt;
+}
+
 at::Tensor SymmetricMatrix::check(const at::Tensor& v) const {
   at::Tensor ok = square()->check(v);
   if (!ok.all().item<bool>()) return ok;

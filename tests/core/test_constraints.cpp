@@ -195,6 +195,41 @@ TEST(Constraints, TriangularScansAgreeWithTheMasks) {
   EXPECT_FALSE(c::lower_cholesky()->all_satisfied(at::eye(3, at::kDouble).expand({2, 3, 3})).has_value());
 }
 
+// The symmetric-matrix scans agree with their masks: each single defect in
+// the upper triangle (a difference just within and just beyond 1e-6, NaN,
+// one infinity, matched infinities), and definiteness on valid and
+// indefinite batches.
+TEST(Constraints, SymmetricScansAgreeWithTheMasks) {
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    for (const auto& con : {c::symmetric(), c::positive_definite(), c::positive_semidefinite()}) {
+      SCOPED_TRACE(con->name() + " " + std::string(c10::toString(dtype)));
+      const at::Tensor a = at::rand({4, 3, 3}, at::kDouble);
+      const at::Tensor valid = (a.matmul(a.transpose(-2, -1)) + at::eye(3, at::kDouble)).to(dtype);
+      auto expect_agree = [&](const at::Tensor& x) {
+        const c10::optional<bool> scanned = con->all_satisfied(x);
+        ASSERT_TRUE(scanned.has_value());
+        EXPECT_EQ(*scanned, con->check(x).all().item<bool>()) << x;
+      };
+      expect_agree(valid);
+      // (eigvalsh, on both paths of positive_semidefinite(), takes finite matrices only.)
+      const bool finite_only = con->name() == c::positive_semidefinite()->name();
+      for (double bad : {5e-7, 2e-6, 1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+        if (finite_only && !std::isfinite(bad)) continue;
+        at::Tensor x = valid.clone();
+        x[1][0][2] = x[1][0][2].item<double>() + bad;
+        expect_agree(x);
+      }
+      at::Tensor both_inf = valid.clone();
+      both_inf[1][0][2] = std::numeric_limits<double>::infinity();
+      both_inf[1][2][0] = std::numeric_limits<double>::infinity();
+      if (!finite_only) expect_agree(both_inf);
+      expect_agree(valid - 3 * at::eye(3, at::kDouble).to(dtype));  // symmetric, indefinite
+      expect_agree(at::empty({0, 2, 2}, dtype));
+    }
+  }
+  EXPECT_FALSE(c::positive_definite()->all_satisfied(at::rand({2, 3})).has_value());  // not square
+}
+
 TEST(Constraints, ScansLeaveOtherLayoutsToTheMasks) {
   const at::Tensor transposed = at::rand({3, 4}).t();
   EXPECT_FALSE(c::positive()->all_satisfied(transposed).has_value());
@@ -202,7 +237,6 @@ TEST(Constraints, ScansLeaveOtherLayoutsToTheMasks) {
   // Tensor bounds, matrix constraints and simplex have no scan.
   EXPECT_FALSE(c::greater_than(at::zeros({3}))->all_satisfied(at::ones({3})).has_value());
   EXPECT_FALSE(c::simplex()->all_satisfied(at::full({2}, 0.5)).has_value());
-  EXPECT_FALSE(c::positive_definite()->all_satisfied(at::eye(2)).has_value());
   // A real_vector scan needs the event dimension.
   EXPECT_FALSE(c::real_vector()->all_satisfied(at::ones({})).has_value());
 }

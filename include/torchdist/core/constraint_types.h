@@ -192,6 +192,7 @@ class SymmetricMatrix final : public Constraint {
   enum class Kind { kSymmetric, kPositiveSemidefinite, kPositiveDefinite };
   explicit SymmetricMatrix(Kind kind) : kind_(kind) {}
   at::Tensor check(const at::Tensor& value) const override;
+  c10::optional<bool> all_satisfied(const at::Tensor& value) const override;
   std::string name() const override;
   int64_t event_dim() const override { return 2; }
   Kind kind() const { return kind_; }
