@@ -109,6 +109,28 @@ c10::optional<bool> all_elements(const at::Tensor& v, const Pred& pred) {
   }
 }
 
+// Whether ok(matrix, rows, cols) holds for every matrix of a contiguous
+// float or double CPU batch (`matrix` points at its first element, row
+// major), or nullopt for other layouts and dtypes.
+template <class Ok>
+c10::optional<bool> all_matrices(const at::Tensor& v, const Ok& ok) {
+  if (!v.defined() || v.dim() < 2 || !v.device().is_cpu() || v.layout() != at::kStrided || !v.is_contiguous() ||
+      (v.scalar_type() != at::kFloat && v.scalar_type() != at::kDouble)) {
+    return c10::nullopt;
+  }
+  const int64_t rows = v.size(-2), cols = v.size(-1), size = rows * cols;
+  const int64_t matrices = size == 0 ? 0 : v.numel() / size;
+  auto scan = [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = v.data_ptr<T>();
+    for (int64_t m = 0; m < matrices; ++m, p += size) {
+      if (!ok(p, rows, cols)) return false;
+    }
+    return true;
+  };
+  return v.scalar_type() == at::kDouble ? scan(double{}) : scan(float{});
+}
+
 // x == floor(x) and finite, as is_integer.
 template <class T>
 bool is_integral_value(T x) {
@@ -285,29 +307,15 @@ at::Tensor LowerTriangular::check(const at::Tensor& v) const {
 // tril(v) == v), and a positive diagonal where asked; float and double
 // contiguous CPU matrices only.
 c10::optional<bool> LowerTriangular::all_satisfied(const at::Tensor& v) const {
-  if (!v.defined() || v.dim() < 2 || !v.device().is_cpu() || v.layout() != at::kStrided || !v.is_contiguous() ||
-      (v.scalar_type() != at::kFloat && v.scalar_type() != at::kDouble)) {
-    return c10::nullopt;
-  }
-  const int64_t rows = v.size(-2), cols = v.size(-1);
-  const int64_t matrices = rows * cols == 0 ? 0 : v.numel() / (rows * cols);
-  auto scan = [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = v.data_ptr<T>();
-    for (int64_t m = 0; m < matrices; ++m, p += rows * cols) {
-      unsigned ok = 1;
-      for (int64_t i = 0; i < rows; ++i) {
-        const T* row = p + i * cols;
-        for (int64_t j = 0; j < cols; ++j) {
-          ok &= static_cast<unsigned>(j > i ? row[j] == 0 : row[j] == row[j]);
-        }
-        if (positive_diagonal_ && i < cols) ok &= static_cast<unsigned>(row[i] > 0);
-      }
-      if (!ok) return false;
+  return all_matrices(v, [this](const auto* p, int64_t rows, int64_t cols) {
+    unsigned ok = 1;  // no early exit: the loops vectorize
+    for (int64_t i = 0; i < rows; ++i) {
+      const auto* row = p + i * cols;
+      for (int64_t j = 0; j < cols; ++j) ok &= static_cast<unsigned>(j > i ? row[j] == 0 : row[j] == row[j]);
+      if (positive_diagonal_ && i < cols) ok &= static_cast<unsigned>(row[i] > 0);
     }
-    return true;
-  };
-  return v.scalar_type() == at::kDouble ? scan(double{}) : scan(float{});
+    return ok != 0;
+  });
 }
 
 at::Tensor CorrCholesky::check(const at::Tensor& v) const {
@@ -331,29 +339,19 @@ at::Tensor Square::check(const at::Tensor& v) const {
 // or within 1e-6; NaN fails), then the definiteness test of `check` on the
 // whole batch; float and double contiguous CPU matrices only.
 c10::optional<bool> SymmetricMatrix::all_satisfied(const at::Tensor& v) const {
-  if (!v.defined() || v.dim() < 2 || v.size(-2) != v.size(-1) || !v.device().is_cpu() ||
-      v.layout() != at::kStrided || !v.is_contiguous() ||
-      (v.scalar_type() != at::kFloat && v.scalar_type() != at::kDouble)) {
-    return c10::nullopt;
-  }
-  const int64_t n = v.size(-1);
-  const int64_t matrices = n == 0 ? 0 : v.numel() / (n * n);
-  auto symmetric = [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = v.data_ptr<T>();
-    for (int64_t m = 0; m < matrices; ++m, p += n * n) {
-      unsigned ok = 1;
-      for (int64_t i = 0; i < n; ++i) {
-        for (int64_t j = i; j < n; ++j) {
-          const T a = p[i * n + j], b = p[j * n + i];
-          ok &= static_cast<unsigned>(a == b || std::abs(a - b) <= static_cast<T>(1e-6));
-        }
+  if (v.dim() >= 2 && v.size(-2) != v.size(-1)) return c10::nullopt;
+  const c10::optional<bool> symmetric = all_matrices(v, [](const auto* p, int64_t n, int64_t) {
+    using T = std::remove_const_t<std::remove_reference_t<decltype(*p)>>;
+    unsigned ok = 1;
+    for (int64_t i = 0; i < n; ++i) {
+      for (int64_t j = i; j < n; ++j) {
+        const T a = p[i * n + j], b = p[j * n + i];
+        ok &= static_cast<unsigned>(a == b || std::abs(a - b) <= static_cast<T>(1e-6));
       }
-      if (!ok) return false;
     }
-    return true;
-  };
-  if (!(v.scalar_type() == at::kDouble ? symmetric(double{}) : symmetric(float{}))) return false;
+    return ok != 0;
+  });
+  if (!symmetric || !*symmetric) return symmetric;
   switch (kind_) {
     case Kind::kSymmetric:
       return true;
