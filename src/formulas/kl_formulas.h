@@ -114,7 +114,6 @@ struct CauchyKl {
   }
 };
 
-constexpr double kEulerMascheroni = 0.57721566490153286061;
 
 /// lgamma(r) + gamma (r - 1) >= 0, second-order at r = 1 (lgamma's slope
 /// there is -gamma). Near r = 1 (|r - 1| < 0.1) by the series

@@ -13,6 +13,7 @@ namespace torchdist {
 namespace formulas {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kEulerMascheroni = 0.57721566490153286061;
 
 /// e^x - 1 - x, accurate to a few ulps relative for every x. e^x - 1 - x
 /// cancels for small |x| (relative error ~2 eps / x^2); below |x| = 1/2 the

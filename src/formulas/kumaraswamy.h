@@ -6,8 +6,8 @@
 // an infinite intermediate would make a derivative 0 * inf = NaN.
 
 #include <cstddef>
-#include <limits>
 
+#include "kl_terms.h"
 #include "number.h"
 
 namespace torchdist {
@@ -15,8 +15,6 @@ namespace formulas {
 namespace kumaraswamy {
 
 constexpr double kLog2 = 0.69314718055994530942;
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kEulerGamma = 0.57721566490153286061;
 
 /// log(1 - e^t) for t < 0 (Maechler, "Accurately computing
 /// log(1 - exp(-|a|))", 2012): log(-expm1(t)) above -log 2, where 1 - e^t
@@ -26,6 +24,15 @@ template <class N>
 N log1mexp(const N& t) {
   const auto near_zero = t > -kLog2;
   return where(near_zero, log(-expm1(where(near_zero, t, -1.0))), log1p(-exp(where(near_zero, -1.0, t))));
+}
+
+/// f(t) for t in (0, 1), 0 at t <= 0 and 1 at t >= 1 (NaN stays NaN), f
+/// evaluated at the stand-in 1/2 there: the cdf and icdf, which map the
+/// unit interval onto itself.
+template <class N, class F>
+N with_unit_ends(const N& t, F f) {
+  const auto zero = t <= 0.0, one = t >= 1.0;
+  return where(zero, 0.0, where(one, 1.0, f(where(zero | one, 0.5, t))));
 }
 
 }  // namespace kumaraswamy
@@ -39,16 +46,15 @@ struct KumaraswamyLogProb {
   static constexpr size_t arity = 3;
   template <class N>
   static N eval(const N& x, const N& a, const N& b) {
-    using kumaraswamy::kInf;
     const auto inside = (x >= 0.0) & (x <= 1.0);
     const auto at0 = x <= 0.0, at1 = x >= 1.0;
     const N xs = where(at0 | at1, 0.5, x);
     const N log_x = log(xs);
-    const N log1m_xa = where(at1, -kInf, where(at0, 0.0, kumaraswamy::log1mexp(a * log_x)));
-    const N head = where(at0, where(a == 1.0, 0.0, where(a > 1.0, a.constant(-kInf), a.constant(kInf))),
+    const N log1m_xa = where(at1, -kInfinity, where(at0, 0.0, kumaraswamy::log1mexp(a * log_x)));
+    const N head = where(at0, where(a == 1.0, 0.0, where(a > 1.0, a.constant(-kInfinity), a.constant(kInfinity))),
                          where(at1, 0.0, (a - 1.0) * log_x));
     const N tail = where(at1 & (b == 1.0), 0.0, (b - 1.0) * log1m_xa);
-    return where(inside, log(a) + log(b) + head + tail, -kInf);
+    return where(inside, log(a) + log(b) + head + tail, -kInfinity);
   }
 };
 
@@ -58,10 +64,7 @@ struct KumaraswamyCdf {
   static constexpr size_t arity = 3;
   template <class N>
   static N eval(const N& x, const N& a, const N& b) {
-    const auto below = x <= 0.0, above = x >= 1.0;
-    const N xs = where(below | above, 0.5, x);
-    const N c = -expm1(b * kumaraswamy::log1mexp(a * log(xs)));
-    return where(below, 0.0, where(above, 1.0, c));
+    return kumaraswamy::with_unit_ends(x, [&](const N& xs) { return -expm1(b * kumaraswamy::log1mexp(a * log(xs))); });
   }
 };
 
@@ -71,10 +74,7 @@ struct KumaraswamyIcdf {
   static constexpr size_t arity = 3;
   template <class N>
   static N eval(const N& p, const N& a, const N& b) {
-    const auto zero = p <= 0.0, one = p >= 1.0;
-    const N ps = where(zero | one, 0.5, p);
-    const N x = exp(kumaraswamy::log1mexp(log1p(-ps) / b) / a);
-    return where(zero, 0.0, where(one, 1.0, x));
+    return kumaraswamy::with_unit_ends(p, [&](const N& ps) { return exp(kumaraswamy::log1mexp(log1p(-ps) / b) / a); });
   }
 };
 
@@ -97,7 +97,7 @@ struct KumaraswamyEntropy {
   static constexpr bool vector_backward = false;
   template <class N>
   static N eval(const N& a, const N& b) {
-    const N harmonic = digamma(b + 1.0) + kumaraswamy::kEulerGamma;
+    const N harmonic = digamma(b + 1.0) + kEulerMascheroni;
     return (1.0 - 1.0 / b) + (1.0 - 1.0 / a) * harmonic - log(a) - log(b);
   }
 };

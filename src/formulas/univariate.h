@@ -5,7 +5,6 @@
 // family's source says why its formula has the form it has.
 
 #include <cstddef>
-#include <limits>
 
 #include "binary.h"
 #include "kl_terms.h"
@@ -302,7 +301,7 @@ struct CategoricalEntropyTerm {
   static constexpr size_t arity = 1;
   template <class N>
   static N eval(const N& l) {
-    return where(l == -std::numeric_limits<double>::infinity(), 0.0, -(exp(l) * l));
+    return where(l == -kInfinity, 0.0, -(exp(l) * l));
   }
 };
 

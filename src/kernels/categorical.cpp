@@ -84,9 +84,8 @@ struct CategoricalLogProb : public torch::autograd::Function<CategoricalLogProb>
     torch::autograd::variable_list result(4);
     if (at::GradMode::is_enabled() || grad.scalar_type() != logits.scalar_type() || grad.sizes() != value.sizes()) {
       const int64_t reference = ctx->saved_data["reference"].toInt();
-      result[1] = reference_backward({value, logits}, grad, {false, true}, [reference](const std::vector<at::Tensor>& in) {
-        return call_formula(reference, in);
-      })[1];
+      const auto composition = [reference](const std::vector<at::Tensor>& in) { return call_formula(reference, in); };
+      result[1] = reference_backward({value, logits}, grad, {false, true}, composition)[1];
       return result;
     }
     const int64_t rows = ctx->saved_data["rows"].toInt(), categories = logits.size(-1), n = value.numel();

@@ -35,18 +35,17 @@ class Reader {
  public:
   Reader(const Operand& operand, int64_t numel)
       : data_(static_cast<const Storage*>(operand.data)),
-        period_(operand.period),
-        repeat_(operand.repeat),
+        operand_(operand),
         full_(operand.period == numel) {}
 
   /// Whether load_whole serves this operand: it is one value or lines up
   /// with the output element for element.
-  bool direct() const { return period_ == 1 || full_; }
+  bool direct() const { return operand_.period == 1 || full_; }
 
   /// The vector at output positions i .. i + width, for a direct() operand
   /// and a whole vector (the main loop's case: no remainder arithmetic).
   Vec<Compute> load_whole(int64_t i) const {
-    if (period_ == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
+    if (operand_.period == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
     if constexpr (std::is_same<Compute, Storage>::value) {
       return Vec<Compute>::loadu(data_ + i);
     } else {
@@ -56,17 +55,17 @@ class Reader {
   }
 
   Vec<Compute> load(int64_t i, int64_t count) const {
-    if (period_ == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
-    if (repeat_ > 1) return load_repeated(i, count);
-    const int64_t j = full_ ? i : i % period_;
+    if (operand_.period == 1) return Vec<Compute>(static_cast<Compute>(data_[0]));
+    if (operand_.repeat > 1) return load_repeated(i, count);
+    const int64_t j = full_ ? i : i % operand_.period;
     if constexpr (std::is_same<Compute, Storage>::value) {
-      if (j + count <= period_) return Vec<Compute>::loadu(data_ + j, count);
+      if (j + count <= operand_.period) return Vec<Compute>::loadu(data_ + j, count);
     } else if constexpr (std::is_same<Compute, double>::value && std::is_same<Storage, float>::value) {
       // Floats widened four at a time (Beta computes in double).
-      if (count == 4 && j + 4 <= period_) return Vec<double>(_mm256_cvtps_pd(_mm_loadu_ps(data_ + j)));
+      if (count == 4 && j + 4 <= operand_.period) return Vec<double>(_mm256_cvtps_pd(_mm_loadu_ps(data_ + j)));
     }
     Compute buffer[Vec<Compute>::size()] = {};
-    for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[(j + k) % period_]);
+    for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[(j + k) % operand_.period]);
     return Vec<Compute>::loadu(buffer, count);
   }
 
@@ -74,16 +73,15 @@ class Reader {
   // Positions i .. i + count of an operand whose elements repeat: one
   // broadcast value when they fall in one run, else element by element.
   Vec<Compute> load_repeated(int64_t i, int64_t count) const {
-    const int64_t run = i / repeat_;
-    if (i + count <= (run + 1) * repeat_) return Vec<Compute>(static_cast<Compute>(data_[run % period_]));
+    const int64_t repeat = operand_.repeat;
+    if (i / repeat == (i + count - 1) / repeat) return Vec<Compute>(static_cast<Compute>(data_[operand_.index(i)]));
     Compute buffer[Vec<Compute>::size()] = {};
-    for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[((i + k) / repeat_) % period_]);
+    for (int64_t k = 0; k < count; ++k) buffer[k] = static_cast<Compute>(data_[operand_.index(i + k)]);
     return Vec<Compute>::loadu(buffer, count);
   }
 
   const Storage* data_;
-  int64_t period_;
-  int64_t repeat_;
+  Operand operand_;
   bool full_;
 };
 
