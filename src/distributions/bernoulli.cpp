@@ -1,6 +1,9 @@
 #include "torchdist/distributions/bernoulli.h"
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "../kernels/fused.h"
+#include "../kernels/samplers.h"
 
 #include "torchdist/core/utils.h"
 
@@ -22,9 +25,15 @@ Bernoulli::Bernoulli(ProbsOrLogits param, c10::optional<bool> validate_args)
 }
 
 at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
-  const at::Tensor& p = probs();
   at::NoGradGuard no_grad;
-  return at::bernoulli(p.expand(extended_shape(sample_shape)), std::move(generator));
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  const at::Tensor& given = param_.given();
+  const at::Tensor u = detail::kernels::fused_uniform_noise(shape, given.options(), generator, 1e-300, 1.0);
+  if (u.defined()) {
+    // src/formulas/univariate.h: BernoulliFromUniform, for the form given.
+    return detail::kernels::evaluate_by_form<formulas::BernoulliFromUniform>(!param_.is_probs(), u, given.detach());
+  }
+  return at::bernoulli(probs().expand(shape), std::move(generator));
 }
 
 at::Tensor Bernoulli::log_prob(const at::Tensor& value) const {

@@ -79,10 +79,10 @@ at::Tensor Categorical::log_prob(const at::Tensor& value) const {
   if (param_.is_probs()) {
     // torch's logits log(clamp(probs)) read only where the values point:
     // the gather first, then the log of one entry per value.
-    const at::Tensor p = detail::kernels::fused_categorical_log_prob(value, probs(), &categorical_log_prob);
+    const at::Tensor p = detail::kernels::fused_category_gather(value, probs(), &categorical_log_prob);
     if (p.defined()) return probs_to_logits(p);
   }
-  const at::Tensor fused = detail::kernels::fused_categorical_log_prob(value, logits(), &categorical_log_prob);
+  const at::Tensor fused = detail::kernels::fused_category_gather(value, logits(), &categorical_log_prob);
   return fused.defined() ? fused : categorical_log_prob(value, logits());
 }
 

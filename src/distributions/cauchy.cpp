@@ -4,6 +4,7 @@
 
 #include "../formulas/univariate.h"
 #include "../kernels/formula_eval.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 at::Tensor cauchy_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& scale) {
@@ -28,7 +29,13 @@ Cauchy::Cauchy(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> val
 }
 
 at::Tensor Cauchy::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
-  at::Tensor eps = at::empty(extended_shape(sample_shape), loc_.options()).cauchy_(0, 1, generator);
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  // The icdf (accurate in both tails) of a uniform in [2^-24, 1 - 2^-24]
+  // (float; 2^-53 in double): samples up to ~1e7 (~3e15) scales away.
+  const double half_eps = finfo_eps(loc_.scalar_type()) / 2;
+  const at::Tensor u = detail::kernels::fused_uniform_noise(shape, loc_.options(), generator, half_eps, 1 - half_eps);
+  if (u.defined()) return detail::kernels::evaluate<formulas::CauchyIcdf>(u, loc_, scale_);
+  at::Tensor eps = at::empty(shape, loc_.options()).cauchy_(0, 1, generator);
   return loc_ + eps * scale_;
 }
 

@@ -3,6 +3,8 @@
 #include <limits>
 #include <vector>
 
+#include "../formulas/dirichlet.h"
+#include "../kernels/formula_eval.h"
 #include "beta_math.h"
 #include "sampling.h"
 
@@ -31,33 +33,36 @@ std::vector<int64_t> event_shape_of(const at::Tensor& c) {
 
 at::Tensor dirichlet_log_prob(const at::Tensor& x, const at::Tensor& concentration) {
   const at::ScalarType out_type = detail::result_float_type({x, concentration});
-  // In double: lgamma(sum c) - sum lgamma(c) cancels to a few units from
-  // terms of order c log c (1e5 for c = 1e4), which float32 cannot resolve.
+  // In double (see formulas/dirichlet.h): the terms' sum cancels.
   const at::Tensor xd = x.to(at::kDouble);
   const at::Tensor c = concentration.to(at::kDouble);
-  const at::Tensor cm1 = c - 1;
-  const at::Tensor on_face = xd == 0;
-  // log(1) on the face keeps both the value and its gradients free of 0 * inf.
-  const at::Tensor safe_x = at::where(on_face, at::ones_like(xd), xd);
-  const at::Tensor interior = (cm1 * safe_x.log()).sum(-1);
-  // The vanishing coordinates contribute S * log(t) -> -inf * sign(S) as
-  // they go to 0 together (t -> 0); S = 0, including no vanishing
-  // coordinate at all, contributes nothing. A constant: no gradient.
-  const at::Tensor s = at::where(on_face, cm1, at::zeros({}, cm1.options())).sum(-1).detach();
-  const double inf = std::numeric_limits<double>::infinity();
-  const at::Tensor boundary =
-      at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
+  const at::Tensor terms = detail::kernels::evaluate<formulas::DirichletLogProbTerm>(xd, c).sum(-1);
   // From c itself: (c - 1) + 1 is 0 for c below 2^-53.
-  const at::Tensor log_norm = at::lgamma(c.sum(-1)) - at::lgamma(c).sum(-1);
-  return (interior + boundary + log_norm).to(out_type);
+  at::Tensor lp = terms + detail::kernels::evaluate<formulas::LogGamma>(c.sum(-1));
+  // The vanishing coordinates contribute S * log(t) -> -inf * sign(S) as
+  // they go to 0 together (t -> 0), S the sum of their c - 1; S = 0
+  // contributes nothing. A constant: no gradient. On the CPU the scan is
+  // skipped where no coordinate vanishes.
+  const at::Tensor on_face = xd == 0;
+  if (!xd.is_cpu() || on_face.any().item<bool>()) {
+    const at::Tensor s = at::where(on_face, c - 1, at::zeros({}, c.options())).sum(-1).detach();
+    const double inf = std::numeric_limits<double>::infinity();
+    lp = lp + at::where(s > 0, at::full_like(s, -inf), at::where(s < 0, at::full_like(s, inf), at::zeros_like(s)));
+  }
+  return lp.to(out_type);
 }
 
 at::Tensor dirichlet_entropy(const at::Tensor& concentration) {
+  // In double (see formulas/dirichlet.h).
   const at::Tensor c = concentration.to(at::kDouble);
   const auto k = static_cast<double>(c.size(-1));
   const at::Tensor c0 = c.sum(-1);
-  const at::Tensor h = at::lgamma(c).sum(-1) - at::lgamma(c0) + (c0 - k) * at::digamma(c0) -
-                       ((c - 1) * at::digamma(c)).sum(-1);
+  // sum_i [lgamma(c_i) - (c_i - 1) psi(c_i)] - [lgamma(c_0) - (c_0 - 1) psi(c_0)]
+  // - (k - 1) psi(c_0): both brackets by the same formula, so that one
+  // category gives exactly 0.
+  using formulas::DirichletEntropyTerm;
+  const at::Tensor h = detail::kernels::evaluate<DirichletEntropyTerm>(c).sum(-1) -
+                       detail::kernels::evaluate<DirichletEntropyTerm>(c0) - (k - 1) * at::digamma(c0);
   return h.to(concentration.scalar_type());
 }
 

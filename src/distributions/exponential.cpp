@@ -1,5 +1,6 @@
 #include "torchdist/distributions/exponential.h"
 #include "../kernels/formula_eval.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 
@@ -11,7 +12,9 @@ Exponential::Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args)
 }
 
 at::Tensor Exponential::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
-  at::Tensor e = at::empty(extended_shape(sample_shape), rate_.options()).exponential_(1, generator);
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  at::Tensor e = detail::kernels::fused_exponential_noise(shape, rate_.options(), generator);
+  if (!e.defined()) e = at::empty(shape, rate_.options()).exponential_(1, generator);
   return e / rate_;
 }
 

@@ -1,5 +1,7 @@
 #include "torchdist/distributions/gamma.h"
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "../kernels/fused.h"
 
 #include "gamma_math.h"
@@ -54,8 +56,7 @@ at::Tensor Gamma::cdf(const at::Tensor& value) const {
 }
 
 at::Tensor Gamma::entropy() const {
-  return concentration_ - at::log(rate_) + at::lgamma(concentration_) +
-         (1 - concentration_) * at::digamma(concentration_);
+  return detail::kernels::evaluate<formulas::GammaEntropy>(concentration_, rate_);
 }
 
 // theta = (c - 1, -r), t(x) = (log x, x), k = 0: the density

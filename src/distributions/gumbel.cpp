@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include "../kernels/formula_eval.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 namespace {
@@ -25,7 +26,10 @@ at::Tensor Gumbel::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gener
   // u on [tiny, 1 - eps] as torch's Uniform(tiny, 1 - eps) base: log(u) and
   // log(-log(u)) are then finite for every draw.
   const double tiny = finfo_tiny(loc_.scalar_type()), eps = finfo_eps(loc_.scalar_type());
-  at::Tensor u = at::empty(extended_shape(sample_shape), loc_.options()).uniform_(0, 1, generator);
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
+  const at::Tensor g = detail::kernels::fused_gumbel_noise(shape, loc_.options(), generator, tiny, 1 - eps);
+  if (g.defined()) return at::addcmul(loc_, scale_, g);
+  at::Tensor u = at::empty(shape, loc_.options()).uniform_(0, 1, generator);
   u = tiny + u * (1 - eps - tiny);
   return loc_ - scale_ * at::log(-at::log(u));
 }

@@ -4,6 +4,7 @@
 
 #include "torchdist/distributions/normal.h"
 #include "torchdist/transforms/elementwise.h"
+#include "../formulas/normal.h"
 #include "../kernels/formula_eval.h"
 
 namespace torchdist {
@@ -48,13 +49,7 @@ at::Tensor HalfNormal::cdf(const at::Tensor& value) const {
 
 at::Tensor HalfNormal::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  // Phi^-1((1 + p) / 2) = sqrt(2) erfinv(p), accurate for small p; above
-  // 1/2 as -Phi^-1((1 - p) / 2), since 1 - p is exact there and erfinv
-  // loses digits near 1 (6e-5 relative at p = 1 - 2^-53).
-  const at::Tensor upper = value > 0.5;
-  const at::Tensor low = kSqrt2 * at::erfinv(at::where(upper, at::zeros({}, value.options()), value));
-  const at::Tensor high = -at::special_ndtri((1 - at::where(upper, value, at::full({}, 0.5, value.options()))) / 2);
-  return scale_ * at::where(upper, high, low);
+  return detail::kernels::evaluate<formulas::HalfNormalIcdf>(value, scale_);
 }
 
 at::Tensor HalfNormal::entropy() const { return detail::kernels::evaluate<formulas::HalfNormalEntropy>(scale_); }

@@ -4,6 +4,7 @@
 
 #include "../formulas/univariate.h"
 #include "../kernels/formula_eval.h"
+#include "../kernels/samplers.h"
 
 namespace torchdist {
 
@@ -17,9 +18,14 @@ Laplace::Laplace(ScalarOrTensor loc, ScalarOrTensor scale, c10::optional<bool> v
 }
 
 at::Tensor Laplace::rsample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
-  // u in [eps - 1, 1): |u| < 1, so log1p(-|u|) is finite.
+  const std::vector<int64_t> shape = extended_shape(sample_shape);
   const double eps = finfo_eps(loc_.scalar_type());
-  at::Tensor u = at::empty(extended_shape(sample_shape), loc_.options()).uniform_(eps - 1, 1, generator);
+  // The icdf (accurate in both tails) of a uniform in [eps / 2, 1 - eps / 2]:
+  // the tails end at -log(eps) scales, as torch's.
+  const at::Tensor p = detail::kernels::fused_uniform_noise(shape, loc_.options(), generator, eps / 2, 1 - eps / 2);
+  if (p.defined()) return detail::kernels::evaluate<formulas::LaplaceIcdf>(p, loc_, scale_);
+  // u in [eps - 1, 1): |u| < 1, so log1p(-|u|) is finite.
+  at::Tensor u = at::empty(shape, loc_.options()).uniform_(eps - 1, 1, generator);
   return loc_ - scale_ * u.sign() * at::log1p(-u.abs());
 }
 

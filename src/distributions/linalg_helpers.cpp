@@ -2,6 +2,8 @@
 
 #include <c10/core/DefaultDtype.h>
 
+#include "torchdist/core/constraints.h"
+
 namespace torchdist {
 namespace detail {
 
@@ -75,11 +77,17 @@ at::Tensor batch_mahalanobis(const at::Tensor& L, const at::Tensor& x) {
 
 at::Tensor half_log_det(const at::Tensor& L) { return L.diagonal(0, -2, -1).log().sum(-1); }
 
-at::Tensor precision_to_scale_tril(const at::Tensor& P) {
-  const at::Tensor Lf = at::linalg_cholesky(P.flip({-2, -1}));
+namespace {
+// precision_to_scale_tril from Lf = chol(J P J).
+at::Tensor scale_tril_from_flipped_factor(const at::Tensor& Lf, const at::Tensor& P) {
   const at::Tensor Ut = Lf.flip({-2, -1}).transpose(-2, -1);  // U^T, lower triangular
   const at::Tensor eye = at::eye(P.size(-1), P.options()).expand_as(Ut);
   return at::linalg_solve_triangular(Ut, eye, /*upper=*/false);
+}
+}  // namespace
+
+at::Tensor precision_to_scale_tril(const at::Tensor& P) {
+  return scale_tril_from_flipped_factor(at::linalg_cholesky(P.flip({-2, -1})), P);
 }
 
 at::Tensor scale_tril_of(MatrixParam::Kind kind, const at::Tensor& m) {
@@ -89,6 +97,20 @@ at::Tensor scale_tril_of(MatrixParam::Kind kind, const at::Tensor& m) {
     case MatrixParam::Kind::kPrecisionMatrix: return precision_to_scale_tril(m);
   }
   TORCH_INTERNAL_ASSERT(false, "unknown matrix parameterization");
+}
+
+at::Tensor checked_scale_tril(MatrixParam::Kind kind, const at::Tensor& m) {
+  if (kind == MatrixParam::Kind::kScaleTril || !has_no_infinities(m).value_or(false) ||
+      !constraints::symmetric()->all_satisfied(m).value_or(false)) {
+    return {};
+  }
+  const bool precision = kind == MatrixParam::Kind::kPrecisionMatrix;
+  // J P J is positive definite exactly when P is. linalg_cholesky_ex's
+  // factor carries autograd as linalg_cholesky's does.
+  const auto factored = at::linalg_cholesky_ex(precision ? m.flip({-2, -1}) : m);
+  if (!(std::get<1>(factored) == 0).all().item<bool>()) return {};
+  const at::Tensor& L = std::get<0>(factored);
+  return precision ? scale_tril_from_flipped_factor(L, m) : L;
 }
 
 at::Tensor cholesky_inverse_batched(const at::Tensor& L) {

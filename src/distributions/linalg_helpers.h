@@ -51,6 +51,15 @@ at::Tensor precision_to_scale_tril(const at::Tensor& P);
 /// (m itself for a scale_tril).
 at::Tensor scale_tril_of(MatrixParam::Kind kind, const at::Tensor& m);
 
+/// scale_tril_of for a family that validates its covariance or precision
+/// matrix: one factorization (linalg_cholesky_ex, which reports instead of
+/// throwing) serves both the positive-definite check and the factor. The
+/// factor where `m` is finite, symmetric (the constraint's scan; the
+/// factorization reads one triangle only) and every matrix of the batch
+/// factorizes; undefined otherwise (and for a scale_tril), where the caller
+/// runs its full check, which reports what is wrong, and then scale_tril_of.
+at::Tensor checked_scale_tril(MatrixParam::Kind kind, const at::Tensor& m);
+
 /// (L L^T)^{-1} from the Cholesky factor L (`at::cholesky_inverse`, which
 /// works from the triangular factor, batched).
 at::Tensor cholesky_inverse_batched(const at::Tensor& L);

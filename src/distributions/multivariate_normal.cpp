@@ -55,8 +55,17 @@ MultivariateNormal::MultivariateNormal(at::Tensor loc, MatrixParam matrix, c10::
   const at::ScalarType dtype = detail::float_type_of({loc, matrix.value()});
   loc_ = loc.to(dtype).expand(concat_shapes(batch_shape(), event_shape()));
   param_ = matrix.value().to(dtype);
-  // Before the factorization, so that a bad matrix is reported as such.
-  if (this->validate_args()) validate_params();
+  if (this->validate_args()) {
+    // One factorization for the check and the factor where the matrix is
+    // good; otherwise the full check first, so that a bad matrix is reported
+    // as such.
+    unbroadcasted_scale_tril_ = detail::checked_scale_tril(kind_, param_);
+    if (unbroadcasted_scale_tril_.defined()) {
+      check_params({{"loc", loc_, constraints::real_vector()}});
+      return;
+    }
+    validate_params();
+  }
   unbroadcasted_scale_tril_ = detail::scale_tril_of(kind_, param_);
 }
 

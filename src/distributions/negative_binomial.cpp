@@ -1,6 +1,8 @@
 #include "torchdist/distributions/negative_binomial.h"
 
 #include "count_support.h"
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "sampling.h"
 #include "torchdist/core/utils.h"
 
@@ -9,24 +11,6 @@
 #include <tuple>
 
 namespace torchdist {
-
-namespace {
-
-// log(Gamma(r) k! / Gamma(r + k)), 0 at r = k = 0 (where lgamma(0) - lgamma(0)
-// is inf - inf and the mass is 1).
-at::Tensor log_normalizer(const at::Tensor& value, const at::Tensor& total_count) {
-  const at::Tensor out = at::lgamma(total_count) + at::lgamma(value + 1) - at::lgamma(total_count + value);
-  return out.masked_fill(total_count + value == 0, 0);
-}
-
-}  // namespace
-
-at::Tensor negative_binomial_log_prob(const at::Tensor& value, const at::Tensor& total_count,
-                                      const at::Tensor& logits) {
-  // r log(1 - p) + k log(p), both log-sigmoids of the logits.
-  const at::Tensor log_unnormalized = -total_count * log1p_exp(logits) - value * log1p_exp(-logits);
-  return log_unnormalized - log_normalizer(value, total_count);
-}
 
 NegativeBinomial::NegativeBinomial(ScalarOrTensor total_count, ProbsOrLogits param,
                                    c10::optional<bool> validate_args)
@@ -56,19 +40,9 @@ at::Tensor NegativeBinomial::log_prob(const at::Tensor& value) const {
   at::Tensor v = value.to(at::promote_types(value.scalar_type(), given.scalar_type()));
   // Without validation: -inf at a negative or fractional k.
   const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
-  at::Tensor lp;
-  if (!param_.is_probs()) {
-    lp = negative_binomial_log_prob(v, total_count_, logits());
-  } else {
-    // From the probs themselves: the logits clamp p to [eps, 1 - eps], which
-    // doubles 1 - p at p = 1 - 2^-53 (log_prob r log 2 too high). p = 0
-    // with k = 0 is the point mass, exactly 0 with gradient 0 (as through
-    // torch's clamp); the formula runs at p = 1/2 there, where it is finite.
-    const at::Tensor certain = (given == 0).logical_and(v == 0);
-    const at::Tensor p = at::where(certain, at::full({}, 0.5, given.options()), given);
-    lp = at::special_xlog1py(total_count_, -p) + at::xlogy(v, p) - log_normalizer(v, total_count_);
-    lp = at::where(certain, at::zeros({}, lp.options()), lp);
-  }
+  // src/formulas/univariate.h: NegativeBinomialLogProb, for the form given.
+  const at::Tensor lp = detail::kernels::evaluate_by_form<formulas::NegativeBinomialLogProb>(!param_.is_probs(), v,
+                                                                                            total_count_, given);
   return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }
 

@@ -6,6 +6,7 @@
 #include "../kernels/fused.h"
 #include "../kernels/normal_one_element.h"
 #include "sampling.h"
+#include "../formulas/normal.h"
 #include "../kernels/formula_eval.h"
 
 namespace torchdist {
@@ -46,16 +47,12 @@ at::Tensor Normal::log_prob(const at::Tensor& value) const {
 
 at::Tensor Normal::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  // erfc keeps relative precision in the lower tail, where torch's
-  // 0.5 (1 + erf(z / sqrt 2)) rounds to 0 below z ~ -8.3.
-  return 0.5 * at::erfc((loc_ - value) * scale_.reciprocal() / std::sqrt(2.0));
+  return detail::kernels::evaluate<formulas::NormalCdf>(value, loc_, scale_);
 }
 
 at::Tensor Normal::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  // ndtri keeps full relative precision in the lower tail, where
-  // erfinv(2p - 1) (torch's form) rounds 2p - 1 to -1 for p below ~1e-17.
-  return loc_ + scale_ * at::special_ndtri(value);
+  return detail::kernels::evaluate<formulas::NormalIcdf>(value, loc_, scale_);
 }
 
 at::Tensor Normal::entropy() const { return detail::kernels::evaluate<formulas::NormalEntropy>(scale_); }

@@ -2,6 +2,8 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <vector>
+
 namespace torchdist {
 namespace {
 
@@ -11,6 +13,14 @@ Categorical make_categorical(const ProbsOrLogits& param, const char* distributio
   at::Tensor t = detail::categorical_param(param, distribution);
   ProbsOrLogits checked = param.is_probs() ? ProbsOrLogits(Probs{t}) : ProbsOrLogits(Logits{t});
   return Categorical(std::move(checked), /*validate_args=*/false);
+}
+
+// one_hot(indices, k) in `options`' dtype: zeros with one scatter, where
+// at::one_hot builds an int64 tensor to convert afterwards.
+at::Tensor one_hot_as(const at::Tensor& indices, int64_t k, const at::TensorOptions& options) {
+  std::vector<int64_t> shape = indices.sizes().vec();
+  shape.push_back(k);
+  return at::zeros(shape, options).scatter_(-1, indices.unsqueeze(-1), 1.0);
 }
 
 }  // namespace
@@ -35,7 +45,7 @@ OneHotCategorical::OneHotCategorical(Categorical categorical, c10::optional<bool
 at::Tensor OneHotCategorical::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::Tensor indices = categorical_.sample(sample_shape, std::move(generator));
   at::NoGradGuard no_grad;
-  return at::one_hot(indices, categorical_.num_events()).to(categorical_.param().given().scalar_type());
+  return one_hot_as(indices, categorical_.num_events(), categorical_.param().given().options());
 }
 
 at::Tensor OneHotCategorical::log_prob(const at::Tensor& value) const {
@@ -47,7 +57,7 @@ at::Tensor OneHotCategorical::log_prob(const at::Tensor& value) const {
 
 at::Tensor OneHotCategorical::mode() const {
   const at::Tensor& p = probs();
-  return at::one_hot(p.argmax(-1), categorical_.num_events()).to(p.scalar_type());
+  return one_hot_as(p.argmax(-1), categorical_.num_events(), p.options());
 }
 
 at::Tensor OneHotCategorical::variance() const {

@@ -3,13 +3,14 @@
 #include <cmath>
 #include <limits>
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "sampling.h"
 
 namespace torchdist {
 
 namespace {
 constexpr double kLogPi = 1.1447298858494002;  // log(pi)
-constexpr double kLgammaHalf = 0.57236494292470008;  // lgamma(1/2) = log(sqrt(pi))
 // log of the sample magnitude above which the pathwise gradient is not
 // propagated (it would overflow a double): e^650 ~ 2e282.
 constexpr double kGradLogCap = 650.0;
@@ -62,9 +63,7 @@ at::Tensor StudentT::log_prob(const at::Tensor& value) const {
 }
 
 at::Tensor StudentT::entropy() const {
-  const at::Tensor lbeta = at::lgamma(0.5 * df_) + kLgammaHalf - at::lgamma(0.5 * (df_ + 1));
-  return scale_.log() + 0.5 * (df_ + 1) * (at::digamma(0.5 * (df_ + 1)) - at::digamma(0.5 * df_)) +
-         0.5 * df_.log() + lbeta;
+  return detail::kernels::evaluate<formulas::StudentTEntropy>(df_, scale_);
 }
 
 at::Tensor StudentT::mean() const {

@@ -4,11 +4,13 @@
 
 #include <cmath>
 
+#include "../formulas/von_mises.h"
+#include "../kernels/formula_eval.h"
+
 namespace torchdist {
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kLog2Pi = 1.8378770664093453;  // log(2 pi)
 // Below this concentration the sampler works with it instead: 1 / k must
 // stay finite, and the law is uniform to double precision anyway.
 constexpr double kMinSamplingConcentration = 1e-300;
@@ -17,26 +19,10 @@ constexpr double kMinSamplingConcentration = 1e-300;
 // so 200 rounds fail with probability < 1e-60; hitting the limit means a
 // bug, not bad luck.
 constexpr int kMaxRounds = 200;
-
-// 1 - I1(k) / I0(k), in double. For k >= 1000 the ratio is within 5e-4 of
-// 1 and its subtraction would lose ~4 digits, so the asymptotic series
-// 1/(2k) + 1/(8k^2) + 1/(8k^3) + 25/(128k^4) + 13/(32k^5) is used there
-// (relative error < 3e-15 at k = 1000, smaller beyond).
-at::Tensor one_minus_bessel_ratio(const at::Tensor& k) {
-  const at::Tensor kd = k.to(at::kDouble);
-  const at::Tensor large = kd >= 1000;
-  const at::Tensor k_small = at::where(large, 1.0, kd);
-  const at::Tensor direct = 1 - at::special_i1e(k_small) / at::special_i0e(k_small);
-  const at::Tensor y = at::where(large, kd, 1000.0).reciprocal();
-  const at::Tensor series = y * (0.5 + y * (0.125 + y * (0.125 + y * (25.0 / 128 + y * (13.0 / 32)))));
-  return at::where(large, series, direct);
-}
 }  // namespace
 
 at::Tensor von_mises_log_prob(const at::Tensor& x, const at::Tensor& loc, const at::Tensor& concentration) {
-  // k cos(d) - log I0(k) = -2 k sin^2(d / 2) - log(i0e(k)).
-  const at::Tensor s = at::sin(0.5 * (x - loc));
-  return -2 * concentration * s * s - kLog2Pi - at::special_i0e(concentration).log();
+  return detail::kernels::evaluate<formulas::VonMisesLogProb>(x, loc, concentration);
 }
 
 VonMises::VonMises(ScalarOrTensor loc, ScalarOrTensor concentration, c10::optional<bool> validate_args)
@@ -98,13 +84,8 @@ at::Tensor VonMises::log_prob(const at::Tensor& value) const {
   return von_mises_log_prob(value, loc_, concentration_);
 }
 
-at::Tensor VonMises::variance() const { return one_minus_bessel_ratio(concentration_).to(concentration_.scalar_type()); }
+at::Tensor VonMises::variance() const { return detail::kernels::evaluate<formulas::VonMisesVariance>(concentration_); }
 
-at::Tensor VonMises::entropy() const {
-  // log(2 pi I0(k)) - k I1(k) / I0(k) = log(2 pi) + log(i0e(k)) + k (1 - I1(k) / I0(k)).
-  const at::Tensor k = concentration_.to(at::kDouble);
-  const at::Tensor h = kLog2Pi + at::special_i0e(k).log() + k * one_minus_bessel_ratio(k);
-  return h.to(concentration_.scalar_type());
-}
+at::Tensor VonMises::entropy() const { return detail::kernels::evaluate<formulas::VonMisesEntropy>(concentration_); }
 
 }  // namespace torchdist

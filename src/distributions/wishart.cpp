@@ -105,8 +105,13 @@ Wishart::Wishart(ScalarOrTensor df, MatrixParam matrix, c10::optional<bool> vali
   df_ = df.to_tensor(param_.options()).to(dtype).expand(batch_shape());
   if (this->validate_args()) {
     // df first, as torch checks it (before its dict's checks), although the
-    // declaration lists the matrix first; both before the factorization.
-    check_params({{"df", df_, df_constraint()}, {matrix.arg_name(), param_, constraint_of(kind_)}});
+    // declaration lists the matrix first. One factorization for the matrix's
+    // check and the factor where the matrix is good; otherwise its full
+    // check before the factorization, so that a bad matrix is reported as such.
+    check_params({{"df", df_, df_constraint()}});
+    unbroadcasted_scale_tril_ = detail::checked_scale_tril(kind_, param_);
+    if (unbroadcasted_scale_tril_.defined()) return;
+    check_params({{matrix.arg_name(), param_, constraint_of(kind_)}});
   }
   unbroadcasted_scale_tril_ = detail::scale_tril_of(kind_, param_);
 }

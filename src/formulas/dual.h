@@ -101,6 +101,28 @@ struct Backend<Dual<R, K>> {
   }
   static D lgamma(const D& x) { return scale(x, B::lgamma(x.v), B::digamma(x.v)); }
   static D digamma(const D& x) { return scale(x, B::digamma(x.v), B::trigamma(x.v)); }
+  // erfc' = -2 / sqrt(pi) e^(-x^2).
+  static D erfc(const D& x) {
+    const R derivative = B::mul(B::constant(-1.12837916709551257390, x.v), B::exp(B::neg(B::mul(x.v, x.v))));
+    return scale(x, B::erfc(x.v), derivative);
+  }
+  // A step function: derivative 0 (as ATen's floor backward).
+  static D floor(const D& x) { return scale(x, B::floor(x.v), B::constant(0.0, x.v)); }
+  static D sin(const D& x) { return scale(x, B::sin(x.v), B::cos(x.v)); }
+  static D cos(const D& x) { return scale(x, B::cos(x.v), B::neg(B::sin(x.v))); }
+  // i0e' = i1e - sign(x) i0e.
+  static D bessel_i0e(const D& x) {
+    R i0 = B::bessel_i0e(x.v);
+    const R derivative = B::sub(B::bessel_i1e(x.v), B::mul(sign(x.v), i0));
+    return scale(x, std::move(i0), derivative);
+  }
+  // i1e' = i0e - sign(x) i1e - i1e / x, with i1e / x = 1/2 at x = 0.
+  static D bessel_i1e(const D& x) {
+    R i1 = B::bessel_i1e(x.v);
+    const R over_x = B::select(B::eq(x.v, B::constant(0.0, x.v)), B::constant(0.5, x.v), B::div(i1, x.v));
+    const R derivative = B::sub(B::sub(B::bessel_i0e(x.v), B::mul(sign(x.v), i1)), over_x);
+    return scale(x, std::move(i1), derivative);
+  }
   static D tan(const D& x) {
     R t = B::tan(x.v);
     return scale(x, t, B::add(B::constant(1.0, x.v), B::mul(t, t)));
@@ -114,6 +136,11 @@ struct Backend<Dual<R, K>> {
   }
 
  private:
+  // -1, 0 or 1 (NaN gives 0).
+  static R sign(const R& x) {
+    const R zero = B::constant(0.0, x);
+    return B::select(B::lt(x, zero), B::constant(-1.0, x), B::select(B::lt(zero, x), B::constant(1.0, x), zero));
+  }
   // f(x) with f'(x) = derivative: each partial times the derivative.
   static D scale(const D& x, R value, const R& derivative) {
     D out{std::move(value), {}};

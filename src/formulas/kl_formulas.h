@@ -263,6 +263,80 @@ struct GammaKl {
   }
 };
 
+/// E[log x] for x ~ Uniform(lo, hi), 0 <= lo < hi, w = hi - lo as exactly
+/// as the caller has it:
+///   (hi log hi - lo log lo) / (hi - lo) - 1 = log hi - 1 - r log r / s,
+/// with r = lo / hi and s = 1 - r = (hi - lo) / hi. The difference quotient
+/// (torch's form) loses about eps |log hi| / s for narrow intervals and is
+/// NaN at lo = 0 (0 log 0). Here r log r / s is r log r / (1 - r) for
+/// r < 1/2 and (1 - s) log1p(-s) / s for r >= 1/2 (s carries the width
+/// exactly): an absolute error of a few ulps of log hi for every interval.
+/// log r takes r held at float's smallest normal number, which keeps the
+/// value exact at lo = 0 (r log r = 0) and makes the derivative in lo there
+/// (really -inf, one-sided) a large finite number instead of NaN.
+template <class N>
+N uniform_mean_log(const N& lo, const N& hi, const N& w) {
+  constexpr double kTiny = 1.17549435082228750797e-38;
+  const N r = lo / hi, s = w / hi;
+  const auto small_r = r < 0.5;
+  const N r_lower = where(small_r, r, 0.25), s_upper = where(small_r, 0.25, s);
+  const N lower = r_lower * log(where(r_lower < kTiny, kTiny, r_lower)) / (1.0 - r_lower);
+  const N upper = (1.0 - s_upper) * log1p(-s_upper) / s_upper;
+  return log(hi) - 1.0 - where(small_r, lower, upper);
+}
+
+/// KL(Uniform(lo, hi) || Gamma(k, r)) = -log w + lgamma(k) - k log r
+/// - (k - 1) E[log x] + r E[x], w = hi - lo; +inf where lo < 0 (the formula
+/// sees the stand-in [1, 2] there). torch's value is NaN at lo = 0.
+struct UniformGammaKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& low, const N& high, const N& k, const N& rate) {
+    const auto outside = low < 0.0;
+    const N lo = where(outside, 1.0, low), hi = where(outside, 2.0, high);
+    const N w = hi - lo;
+    const N finite = lgamma(k) - k * log(rate) - (k - 1.0) * uniform_mean_log(lo, hi, w) + rate * (0.5 * (lo + hi)) -
+                     log(w);
+    return where(outside, kInfinity, finite);
+  }
+};
+
+/// KL(Uniform(lo, hi) || Pareto(x_m, a)) = -log(a w / x_m)
+/// + (a + 1) E[log(x / x_m)], x / x_m ~ Uniform(lo / x_m, hi / x_m),
+/// w = hi - lo; +inf where lo < x_m (stand-ins lo = 1, hi = 2, x_m = 1
+/// there). torch's x_m^a under- or overflows for large a.
+struct UniformParetoKl {
+  static constexpr size_t arity = 4;
+  template <class N>
+  static N eval(const N& low, const N& high, const N& scale, const N& alpha) {
+    const auto outside = low < scale;
+    const N lo = where(outside, 1.0, low), hi = where(outside, 2.0, high), x_m = where(outside, 1.0, scale);
+    const N w = (hi - lo) / x_m;
+    const N finite = (alpha + 1.0) * uniform_mean_log(lo / x_m, hi / x_m, w) - log(alpha * w);
+    return where(outside, kInfinity, finite);
+  }
+};
+
+/// KL(Uniform(lo, hi) || Beta(a, b)) = -log w + log B(a, b)
+/// - (a - 1) E[log x] - (b - 1) E[log(1 - x)], 1 - x ~ Uniform(1 - hi,
+/// 1 - lo); +inf where [lo, hi] leaves [0, 1] (stand-in [1/4, 3/4]). log B
+/// cancels for large a and b, in float more than ATen's float lgamma allows
+/// the kernels' faster one: float arguments are computed in double.
+struct UniformBetaKl {
+  static constexpr size_t arity = 4;
+  static constexpr bool float_in_double = true;
+  template <class N>
+  static N eval(const N& low, const N& high, const N& a, const N& b) {
+    const auto outside = (low < 0.0) | (high > 1.0);
+    const N lo = where(outside, 0.25, low), hi = where(outside, 0.75, high);
+    const N log_beta = lgamma(a) + lgamma(b) - lgamma(a + b);
+    const N w = hi - lo;
+    const N finite = log_beta - log(w) - (a - 1.0) * uniform_mean_log(lo, hi, w) -
+                     (b - 1.0) * uniform_mean_log(1.0 - hi, 1.0 - lo, w);
+    return where(outside, kInfinity, finite);
+  }
+};
+
 /// One category's term of KL(Categorical || Categorical), each side given
 /// by its normalized probs or normalized logits (LogitsP, LogitsQ):
 /// w log(w / v) - w + v (kl_term: exact at zero probabilities and when w is

@@ -24,7 +24,8 @@
 // argument-dependent lookup: + - * / and unary -, comparisons, & | ! on
 // masks, where(mask, a, b), if_needed(mask, placeholder, f) (a side
 // computed only where needed), and log, log1p, exp, expm1, sqrt, abs, lgamma,
-// digamma, tan, atan2. A double operand is a constant of the other operand's kind.
+// digamma, erfc, floor, sin, cos, tan, atan2, and the scaled Bessel functions bessel_i0e
+// and bessel_i1e (bessel.h). A double operand is a constant of the other operand's kind.
 // A formula is branch-free: both sides of a where() are evaluated (for
 // every element), so each side must be finite or harmless where it is not
 // selected, as in any vectorized code.
@@ -111,7 +112,13 @@ struct Num {
   friend Num abs(const Num& x) { return Num(B::abs(x.r)); }
   friend Num lgamma(const Num& x) { return Num(B::lgamma(x.r)); }
   friend Num digamma(const Num& x) { return Num(B::digamma(x.r)); }
+  friend Num erfc(const Num& x) { return Num(B::erfc(x.r)); }
+  friend Num floor(const Num& x) { return Num(B::floor(x.r)); }
+  friend Num sin(const Num& x) { return Num(B::sin(x.r)); }
+  friend Num cos(const Num& x) { return Num(B::cos(x.r)); }
   friend Num tan(const Num& x) { return Num(B::tan(x.r)); }
+  friend Num bessel_i0e(const Num& x) { return Num(B::bessel_i0e(x.r)); }
+  friend Num bessel_i1e(const Num& x) { return Num(B::bessel_i1e(x.r)); }
   friend Num atan2(const Num& y, const Num& x) { return Num(B::atan2(y.r, x.r)); }
 };
 

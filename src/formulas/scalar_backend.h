@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "bessel.h"
 #include "number.h"
 #include "scalar_special.h"
 
@@ -36,7 +37,13 @@ struct ScalarBackend {
   static T lgamma(T x) { return std::lgamma(x); }
   static T digamma(T x) { return scalar_digamma(x); }
   static T trigamma(T x) { return scalar_trigamma(x); }
+  static T erfc(T x) { return std::erfc(x); }
+  static T floor(T x) { return std::floor(x); }
+  static T sin(T x) { return std::sin(x); }
+  static T cos(T x) { return std::cos(x); }
   static T tan(T x) { return std::tan(x); }
+  static T bessel_i0e(T x) { return bessel::i0e(num(x), sizeof(T) == 4).r; }
+  static T bessel_i1e(T x) { return bessel::i1e(num(x), sizeof(T) == 4).r; }
   static T atan2(T y, T x) { return std::atan2(y, x); }
 };
 

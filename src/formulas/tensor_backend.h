@@ -41,7 +41,13 @@ struct Backend<at::Tensor> {
   static T lgamma(const T& x) { return at::lgamma(x); }
   static T digamma(const T& x) { return at::digamma(x); }
   static T trigamma(const T& x) { return at::polygamma(1, x); }
+  static T erfc(const T& x) { return at::erfc(x); }
+  static T floor(const T& x) { return at::floor(x); }
+  static T sin(const T& x) { return at::sin(x); }
+  static T cos(const T& x) { return at::cos(x); }
   static T tan(const T& x) { return at::tan(x); }
+  static T bessel_i0e(const T& x) { return at::special_i0e(x); }
+  static T bessel_i1e(const T& x) { return at::special_i1e(x); }
   static T atan2(const T& y, const T& x) { return at::atan2(y, x); }
 };
 

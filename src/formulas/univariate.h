@@ -238,6 +238,68 @@ struct GeometricEntropy {
   }
 };
 
+/// The Geometric variate of a standard exponential e: floor(e / -log(1 - p)),
+/// the number of failures before the first success (Devroye, "Non-Uniform
+/// Random Variate Generation", 1986, X.2). log(1 - p) is log1p(-p) from
+/// probs and log sigmoid(-l) from logits, exact for p near 1 as well; p = 1
+/// gives floor(e / inf) = 0. In double on every path: the sampler's
+/// exponentials are double (float ones end the tail at -log(2^-24)), and a
+/// rounding either way flips the floor at an integer.
+template <bool Logits>
+struct GeometricFromExponential {
+  static constexpr size_t arity = 2;
+  static constexpr bool float_in_double = true;
+  static constexpr bool constant_in[arity] = {true, true};  // a step function
+  template <class N>
+  static N eval(const N& e, const N& given) {
+    const N log_q = Logits ? log_sigmoid(-given) : log1p(-given);
+    return floor(e / -log_q);
+  }
+};
+
+/// The Bernoulli variate of a uniform u in (0, 1]: 1 where u <= p, else 0
+/// (p = 0 never, p = 1 always). From logits, p = sigmoid(l) in double on
+/// every path, so that the paths agree on every draw.
+template <bool Logits>
+struct BernoulliFromUniform {
+  static constexpr size_t arity = 2;
+  static constexpr bool float_in_double = Logits;
+  static constexpr bool constant_in[arity] = {true, true};  // a step function
+  template <class N>
+  static N eval(const N& u, const N& given) {
+    return where(u <= (Logits ? sigmoid(given) : given), u.constant(1.0), u.constant(0.0));
+  }
+};
+
+/// NegativeBinomial log_prob: r log(1 - p) + k log p - log(Gamma(r) k! /
+/// Gamma(r + k)), the normalizer 0 at r = k = 0 (lgamma(0) - lgamma(0) is
+/// inf - inf there, and the mass is 1). From logits l the logs are
+/// log sigmoid(-+l) (-r softplus(l) - k softplus(-l)); from probs they are
+/// x log(y) forms, 0 where the count is 0 (torch's xlog1py and xlogy), so
+/// p = 0 with k = 0 is the point mass, exactly 0 with gradient 0. The
+/// lgamma differences cancel for large counts, in float more than ATen's
+/// float lgamma allows the kernels' faster one: float arguments are
+/// computed in double.
+template <bool Logits>
+struct NegativeBinomialLogProb {
+  static constexpr size_t arity = 3;
+  static constexpr bool float_in_double = true;
+  template <class N>
+  static N eval(const N& k, const N& r, const N& given) {
+    const auto empty = (r + k) == 0.0;
+    const N normalizer = where(empty, 0.0, lgamma(r) + lgamma(k + 1.0) - lgamma(r + k));
+    if constexpr (Logits) {
+      return r * log_sigmoid(-given) + k * log_sigmoid(given) - normalizer;
+    } else {
+      const auto certain = (given == 0.0) & (k == 0.0);
+      const N p = where(certain, 0.5, given);
+      const N failures = where(r == 0.0, 0.0, r * log1p(-p));
+      const N successes = where(k == 0.0, 0.0, k * log(where(k == 0.0, 0.5, p)));
+      return where(certain, 0.0, failures + successes - normalizer);
+    }
+  }
+};
+
 /// c + sign log(x) in one pass: the entropies of the scale families
 /// (c + log scale) and Exponential's (1 - log rate). C holds c.
 template <class C, int Sign>
@@ -290,6 +352,37 @@ struct BetaEntropy {
     const N total = a + b;
     return lgamma(a) + lgamma(b) - lgamma(total) - (a - 1.0) * digamma(a) - (b - 1.0) * digamma(b) +
            (total - 2.0) * digamma(total);
+  }
+};
+
+/// Gamma entropy: c - log r + lgamma(c) + (1 - c) psi(c), in double for
+/// float (lgamma(c) and (1 - c) psi(c) cancel: at c = 1e4 they are 1e4 times
+/// the result); the gradient (trigamma) by reverse mode through the
+/// composition.
+struct GammaEntropy {
+  static constexpr size_t arity = 2;
+  static constexpr bool vector_backward = false;
+  static constexpr bool float_in_double = true;
+  template <class N>
+  static N eval(const N& c, const N& rate) {
+    return c - log(rate) + lgamma(c) + (1.0 - c) * digamma(c);
+  }
+};
+
+/// StudentT entropy: log scale + (df + 1) / 2 (psi((df + 1) / 2) -
+/// psi(df / 2)) + log(df) / 2 + log B(df / 2, 1 / 2), in double for float as
+/// Gamma's (the digamma difference and the lgamma difference cancel for
+/// large df); the gradient by reverse mode through the composition.
+struct StudentTEntropy {
+  static constexpr size_t arity = 2;
+  static constexpr bool vector_backward = false;
+  static constexpr bool float_in_double = true;
+  template <class N>
+  static N eval(const N& df, const N& scale) {
+    constexpr double kLgammaHalf = 0.57236494292470008;  // lgamma(1/2) = log(sqrt(pi))
+    const N half = 0.5 * df, half_up = 0.5 * (df + 1.0);
+    return log(scale) + half_up * (digamma(half_up) - digamma(half)) + 0.5 * log(df) + lgamma(half) + kLgammaHalf -
+           lgamma(half_up);
   }
 };
 

@@ -56,7 +56,7 @@ at::Tensor gather_logits(const at::Tensor& value, const at::Tensor& logits, int6
   const int64_t categories = logits.size(-1), n = value.numel();
   at::Tensor out = at::empty(value.sizes(), logits.options().requires_grad(false));
   const int64_t* v = value.data_ptr<int64_t>();
-  AT_DISPATCH_FLOATING_TYPES(logits.scalar_type(), "fused_categorical_log_prob", [&] {
+  AT_DISPATCH_FLOATING_TYPES(logits.scalar_type(), "fused_category_gather", [&] {
     const scalar_t* l = logits.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     for (int64_t j = 0; j < n; ++j) o[j] = l[(j % rows) * categories + v[j]];
@@ -104,7 +104,7 @@ struct CategoricalLogProb : public torch::autograd::Function<CategoricalLogProb>
 
 }  // namespace
 
-at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference) {
+at::Tensor fused_category_gather(const at::Tensor& value, const at::Tensor& logits, Formula2 reference) {
   if (!fused_kernels_enabled() || !value.defined() || !logits.defined() || !value.device().is_cpu() ||
       !logits.device().is_cpu() || value.layout() != at::kStrided || logits.layout() != at::kStrided ||
       !value.is_contiguous() || !logits.is_contiguous() || value.scalar_type() != at::kLong || logits.dim() < 1 ||
@@ -168,7 +168,7 @@ at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
 
 #else  // built without the AVX2 kernels: the callers take their ATen formulas
 
-at::Tensor fused_categorical_log_prob(const at::Tensor&, const at::Tensor&, Formula2) { return {}; }
+at::Tensor fused_category_gather(const at::Tensor&, const at::Tensor&, Formula2) { return {}; }
 at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c10::optional<at::Generator>&) {
   return {};
 }

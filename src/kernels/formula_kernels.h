@@ -14,9 +14,12 @@
 #include <type_traits>
 
 #include "../formulas/continuous_bernoulli.h"
+#include "../formulas/dirichlet.h"
 #include "../formulas/kl_formulas.h"
 #include "../formulas/kumaraswamy.h"
+#include "../formulas/normal.h"
 #include "../formulas/univariate.h"
+#include "../formulas/von_mises.h"
 #include "elementwise.h"
 
 namespace torchdist {
@@ -54,6 +57,7 @@ const VectorKernels* vector_kernels();
   X(formulas::LaplaceCdf) X(formulas::LaplaceIcdf) X(formulas::UniformCdf) X(formulas::UniformIcdf)     \
   X(formulas::UniformLogProb) X(formulas::ParetoMean) X(formulas::ParetoVariance) X(formulas::GammaKl)     \
   X(formulas::GeometricEntropy<false>) X(formulas::GeometricEntropy<true>)                              \
+  X(formulas::GeometricFromExponential<false>) X(formulas::GeometricFromExponential<true>)              \
   X(formulas::ContinuousBernoulliIcdf) X(formulas::ContinuousBernoulliCdf)                              \
   X(formulas::ContinuousBernoulliMean) X(formulas::ContinuousBernoulliVariance)                          \
   X(formulas::ContinuousBernoulliEntropy) X(formulas::ContinuousBernoulliLogProb)                          \
@@ -65,7 +69,13 @@ const VectorKernels* vector_kernels();
   X(formulas::KumaraswamyLogProb) X(formulas::KumaraswamyCdf) X(formulas::KumaraswamyIcdf)                 \
   X(formulas::KumaraswamyFromUniform) X(formulas::KumaraswamyEntropy) X(formulas::UniformMean)            \
   X(formulas::UniformVariance) X(formulas::CategoricalEntropyTermProbs)                                    \
-  X(formulas::LaplaceLogProb) X(formulas::CauchyLogProb)
+  X(formulas::LaplaceLogProb) X(formulas::CauchyLogProb) X(formulas::VonMisesLogProb)                 \
+  X(formulas::VonMisesVariance) X(formulas::VonMisesEntropy) X(formulas::DirichletLogProbTerm)          \
+  X(formulas::DirichletEntropyTerm) X(formulas::NormalIcdf) X(formulas::HalfNormalIcdf) X(formulas::NormalCdf) \
+  X(formulas::GammaEntropy) X(formulas::StudentTEntropy) X(formulas::UniformGammaKl)                   \
+  X(formulas::UniformParetoKl) X(formulas::UniformBetaKl) X(formulas::NegativeBinomialLogProb<false>)    \
+  X(formulas::NegativeBinomialLogProb<true>) X(formulas::BernoulliFromUniform<false>)                    \
+  X(formulas::BernoulliFromUniform<true>) X(formulas::LogGamma)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

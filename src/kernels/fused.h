@@ -42,13 +42,13 @@ at::Tensor fused_poisson_log_prob(const at::Tensor& value, const at::Tensor& rat
 at::Tensor fused_beta_log_prob(const at::Tensor& x, const at::Tensor& concentration1,
                                const at::Tensor& concentration0, Formula3 reference);
 
-/// Categorical log_prob (the log-normalized logit of each value) for int64
-/// values of shape sample_shape + batch_shape, with a fused backward to the
-/// logits; undefined otherwise (and for values out of range, which the
-/// reference path reports). `reference(value, logits)` is the composition.
-/// It gathers any table of the logits' shape (Categorical(probs) gathers
-/// its probs, then takes the log of the gathered entries).
-at::Tensor fused_categorical_log_prob(const at::Tensor& value, const at::Tensor& logits, Formula2 reference);
+/// The entry of `table` (batch_shape + [categories]) at each int64 value
+/// (sample_shape + batch_shape), with a fused backward (one scatter):
+/// Categorical's log_prob gathers its normalized logits, Categorical(probs)
+/// its probs before taking the log of the gathered entries. Undefined
+/// otherwise (and for values out of range, which the reference path
+/// reports). `reference(value, table)` is the composition.
+at::Tensor fused_category_gather(const at::Tensor& value, const at::Tensor& table, Formula2 reference);
 
 /// Categorical draws of shape sample_shape + probs.shape[:-1] from (not
 /// necessarily normalized) probabilities along the last dimension, by the

@@ -1,6 +1,6 @@
 // Random noise kernels (AVX2 + FMA): the stream of random_stream.h (Philox
 // seeds, xoshiro128++ words) eight lanes at a time, turned into uniforms and
-// Gumbel noise in the same pass. at::rand draws one mt19937 number at a time
+// Gumbel, exponential or normal noise in the same pass. at::rand draws one mt19937 number at a time
 // and the two logs of the Gumbel transform are two more passes over memory
 // with Sleef's log; this is one pass.
 
@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "fast_math_avx2.h"
 #include "normals_avx2.h"
@@ -47,19 +48,21 @@ void write_blocks(float* o, int64_t count, const Block& block) {
   }
 }
 
-// Element i is the noise of stream word i.
-void gumbel_noise_float(float* out, int64_t n, uint64_t key, float lo, float hi) {
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+// Element i is the noise of stream word i: noise(u) of its uniform float.
+template <class Noise>
+void noise_float(float* out, int64_t n, uint64_t key, const Noise& noise) {
   for_each_substream(n, kSubstreamWords, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
-    write_blocks<kStreamLanes>(out + first, count, [&](float* dst) {
-      _mm256_storeu_ps(dst, gumbel_from_uniform(uniform_floats(words.next()), vlo, vhi));
-    });
+    write_blocks<kStreamLanes>(out + first, count,
+                               [&](float* dst) { _mm256_storeu_ps(dst, noise(uniform_floats(words.next()))); });
   });
 }
 
-// Element i is the noise of stream words 2i and 2i + 1 (random_stream.h);
-// the logs are Sleef's (ATen's Vectorized<double>).
-void gumbel_noise_double(double* out, int64_t n, uint64_t key, double lo, double hi) {
+// Element i is the noise of stream words 2i and 2i + 1 (random_stream.h):
+// noise(u) of their uniform double, clamped to [lo, hi], with Sleef's logs
+// (ATen's Vectorized<double>), stored as Out (double, or float rounded from
+// the double noise: the tails of 53-bit uniforms in a float result).
+template <class Out, class Noise>
+void noise_double(Out* out, int64_t n, uint64_t key, double lo, double hi, const Noise& noise) {
   using D = at::vec::Vectorized<double>;
   constexpr int64_t kPerSubstream = kSubstreamWords / 2;
   for_each_substream(n, kPerSubstream, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
@@ -72,10 +75,36 @@ void gumbel_noise_double(double* out, int64_t n, uint64_t key, double lo, double
       u[i] = std::min(std::max(uniform_double_from_words(w[2 * i], w[2 * i + 1]), lo), hi);
     }
     for (int64_t i = 0; i < count; i += D::size()) {
-      const D g = D::loadu(u + i).log().neg().log().neg();
-      g.store(out + first + i, static_cast<int>(std::min<int64_t>(D::size(), count - i)));
+      const D g = noise(D::loadu(u + i));
+      const int lanes = static_cast<int>(std::min<int64_t>(D::size(), count - i));
+      if constexpr (std::is_same_v<Out, double>) {
+        g.store(out + first + i, lanes);
+      } else {
+        alignas(16) float f[4];
+        _mm_store_ps(f, _mm256_cvtpd_ps(g));
+        std::copy(f, f + lanes, out + first + i);
+      }
     }
   });
+}
+
+// Noise of either dtype: float through float_noise(u) of uniform floats
+// clamped to [lo, hi] by the caller's noise, or through double_noise as
+// noise_double's float output when `float_from_double`; double through
+// double_noise.
+template <class FloatNoise, class DoubleNoise>
+void noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi,
+                  bool float_from_double, const FloatNoise& float_noise, const DoubleNoise& double_noise) {
+  if (dtype == at::kDouble) {
+    noise_double(static_cast<double*>(out), n, key, lo, hi, double_noise);
+  } else {
+    TORCH_INTERNAL_ASSERT(dtype == at::kFloat);
+    if (float_from_double) {
+      noise_double(static_cast<float*>(out), n, key, lo, hi, double_noise);
+    } else {
+      noise_float(static_cast<float*>(out), n, key, float_noise);
+    }
+  }
 }
 
 // Step t of substream s gives elements kSubstreamWords s + 16 t .. + 15: the
@@ -98,12 +127,26 @@ void standard_normal_float(float* out, int64_t n, uint64_t key) {
 void standard_normal_kernel(float* out, int64_t n, uint64_t key) { standard_normal_float(out, n, key); }
 
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi) {
-  if (dtype == at::kDouble) {
-    gumbel_noise_double(static_cast<double*>(out), n, key, lo, hi);
-  } else {
-    TORCH_INTERNAL_ASSERT(dtype == at::kFloat);
-    gumbel_noise_float(static_cast<float*>(out), n, key, static_cast<float>(lo), static_cast<float>(hi));
-  }
+  using D = at::vec::Vectorized<double>;
+  const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo)), vhi = _mm256_set1_ps(static_cast<float>(hi));
+  noise_kernel(
+      dtype, out, n, key, lo, hi, false, [&](__m256 u) { return gumbel_from_uniform(u, vlo, vhi); },
+      [](const D& u) { return u.log().neg().log().neg(); });
+}
+
+void exponential_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key) {
+  using D = at::vec::Vectorized<double>;
+  // 0 - log u, so that u = 1 gives +0.
+  noise_kernel(
+      dtype, out, n, key, 0.0, 1.0, true, [](__m256 u) { return u; }, [](const D& u) { return D(0.0) - u.log(); });
+}
+
+void uniform_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi) {
+  using D = at::vec::Vectorized<double>;
+  const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo)), vhi = _mm256_set1_ps(static_cast<float>(hi));
+  noise_kernel(
+      dtype, out, n, key, lo, hi, false, [&](__m256 u) { return _mm256_min_ps(_mm256_max_ps(u, vlo), vhi); },
+      [](const D& u) { return u; });
 }
 
 }  // namespace kernels

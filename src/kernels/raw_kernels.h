@@ -60,6 +60,15 @@ bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t beg
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
+// Fills out[0, n) (float or double) with -log(u), u element i's uniform
+// double in (0, 1] of the Philox stream under `key` (random_stream.h):
+// standard exponentials, +0 at u = 1, rounded to float for a float out.
+void exponential_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key);
+
+// Fills out[0, n) (float or double) with element i's uniform of the Philox
+// stream under `key` (random_stream.h), in (0, 1], clamped to [lo, hi].
+void uniform_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
+
 // Fills out[0, n) with standard normal floats drawn from the stream under
 // `key` (noise_avx2.cpp).
 void standard_normal_kernel(float* out, int64_t n, uint64_t key);

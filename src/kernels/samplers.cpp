@@ -12,24 +12,39 @@ uint64_t philox_key_from(const c10::optional<at::Generator>& generator) {
   return with_cpu_generator(generator, [](at::CPUGeneratorImpl* gen) { return gen->random64(); });
 }
 
-at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
-                              const c10::optional<at::Generator>& generator, double lo, double hi) {
+namespace {
+// Whether the noise samplers take tensors of these options: float or
+// double, strided, on the CPU, with the kernels on.
+bool noise_takes(const at::TensorOptions& options) {
   const at::ScalarType dtype = c10::typeMetaToScalarType(options.dtype());
-  if (!fused_kernels_enabled() || !options.device().is_cpu() || options.layout() != at::kStrided ||
-      (dtype != at::kFloat && dtype != at::kDouble)) {
-    return {};
-  }
-  return gumbel_noise_with_key(shape, dtype, philox_key_from(generator), lo, hi);
+  return fused_kernels_enabled() && options.device().is_cpu() && options.layout() == at::kStrided &&
+         (dtype == at::kFloat || dtype == at::kDouble);
 }
 
-namespace {
-// Whether the fused samplers take a tensor (and its kind of options): float,
-// strided, on the CPU, with the kernels on.
+// Whether the fused samplers take a tensor (and its kind of options): the
+// noise's options, float only.
 bool fused_sampler_takes(const at::TensorOptions& options) {
-  return fused_kernels_enabled() && options.device().is_cpu() && options.layout() == at::kStrided &&
-         c10::typeMetaToScalarType(options.dtype()) == at::kFloat;
+  return noise_takes(options) && c10::typeMetaToScalarType(options.dtype()) == at::kFloat;
 }
 }  // namespace
+
+at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                              const c10::optional<at::Generator>& generator, double lo, double hi) {
+  if (!noise_takes(options)) return {};
+  return gumbel_noise_with_key(shape, c10::typeMetaToScalarType(options.dtype()), philox_key_from(generator), lo, hi);
+}
+
+at::Tensor fused_exponential_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                                   const c10::optional<at::Generator>& generator) {
+  if (!noise_takes(options)) return {};
+  return exponential_noise_with_key(shape, c10::typeMetaToScalarType(options.dtype()), philox_key_from(generator));
+}
+
+at::Tensor fused_uniform_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                               const c10::optional<at::Generator>& generator, double lo, double hi) {
+  if (!noise_takes(options)) return {};
+  return uniform_noise_with_key(shape, c10::typeMetaToScalarType(options.dtype()), philox_key_from(generator), lo, hi);
+}
 
 at::Tensor fused_standard_normal(at::IntArrayRef shape, const at::TensorOptions& options,
                                  const c10::optional<at::Generator>& generator) {
@@ -84,8 +99,26 @@ at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, ui
   return out;
 }
 
+at::Tensor exponential_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT(dtype == at::kFloat || dtype == at::kDouble);
+  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
+  if (out.numel() > 0) exponential_noise_kernel(dtype, out.data_ptr(), out.numel(), key);
+  return out;
+}
+
+at::Tensor uniform_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
+  if (!fused_kernels_enabled()) return {};
+  TORCH_INTERNAL_ASSERT((dtype == at::kFloat || dtype == at::kDouble) && lo > 0 && lo <= hi && hi <= 1);
+  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
+  if (out.numel() > 0) uniform_noise_kernel(dtype, out.data_ptr(), out.numel(), key, lo, hi);
+  return out;
+}
+
 #else
 
+at::Tensor uniform_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
+at::Tensor exponential_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t) { return {}; }
 at::Tensor gumbel_noise_with_key(at::IntArrayRef, at::ScalarType, uint64_t, double, double) { return {}; }
 at::Tensor standard_normal_with_key(at::IntArrayRef, uint64_t) { return {}; }
 at::Tensor standard_gamma_with_key(const at::Tensor&, uint64_t) { return {}; }

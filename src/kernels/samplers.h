@@ -32,6 +32,25 @@ uint64_t philox_key_from(const c10::optional<at::Generator>& generator);
 at::Tensor fused_gumbel_noise(at::IntArrayRef shape, const at::TensorOptions& options,
                               const c10::optional<at::Generator>& generator, double lo, double hi);
 
+/// Standard exponential noise -log(u), u a uniform double in (0, 1] (53
+/// bits: the tail reaches 36.7 in float as in double), of the given shape;
+/// undefined when the fast path does not apply (not float or double on the
+/// CPU, or the kernels off).
+at::Tensor fused_exponential_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                                   const c10::optional<at::Generator>& generator);
+
+/// The noise fused_exponential_noise draws under `key` (for tests).
+at::Tensor exponential_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key);
+
+/// Uniform noise in (0, 1] (24 bits in float, 53 in double) clamped to
+/// [lo, hi], 0 < lo <= hi <= 1, of the given shape; undefined when the fast
+/// path does not apply (as fused_exponential_noise).
+at::Tensor fused_uniform_noise(at::IntArrayRef shape, const at::TensorOptions& options,
+                               const c10::optional<at::Generator>& generator, double lo, double hi);
+
+/// The noise fused_uniform_noise draws under `key` (for tests).
+at::Tensor uniform_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi);
+
 /// Standard normal floats of the given shape (Box-Muller in eight lanes,
 /// normals_avx2.h) with the key drawn from `generator`; undefined when the fast path does not apply
 /// (not float on the CPU, or the kernels off).

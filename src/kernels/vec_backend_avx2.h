@@ -14,6 +14,7 @@
 
 #include <limits>
 
+#include "../formulas/bessel.h"
 #include "../formulas/number.h"
 #include "../formulas/scalar_special.h"
 #include "fast_lgamma_avx2.h"
@@ -45,7 +46,13 @@ struct VecBackend {
   static V expm1(const V& x) { return x.expm1(); }
   static V sqrt(const V& x) { return x.sqrt(); }
   static V abs(const V& x) { return x.abs(); }
+  static V erfc(const V& x) { return x.erfc(); }
+  static V floor(const V& x) { return x.floor(); }
+  static V sin(const V& x) { return x.sin(); }
+  static V cos(const V& x) { return x.cos(); }
   static V tan(const V& x) { return x.tan(); }
+  static V bessel_i0e(const V& x) { return bessel::i0e(num(x), sizeof(T) == 4).r; }
+  static V bessel_i1e(const V& x) { return bessel::i1e(num(x), sizeof(T) == 4).r; }
   static V atan2(const V& y, const V& x) { return y.atan2(x); }
 
   /// digamma for x > 0 by the recurrence to x >= 10 with the partial sums

@@ -7,6 +7,8 @@
 // Each finite rule is written as KL(p || q) = -H(p) + E_p[-log q(x)], with
 // the cross-entropies of kl_cross_continuous_helpers.h.
 
+#include "../formulas/kl_formulas.h"
+#include "../kernels/formula_eval.h"
 #include "kl_cross_continuous_helpers.h"
 #include "kl_rules.h"
 #include "torchdist/distributions/beta.h"
@@ -114,25 +116,15 @@ at::Tensor kl_continuous_bernoulli_uniform(const ContinuousBernoulli& p, const U
 
 // ---------------------------------------------------------------------------
 // p = Uniform(lo, hi), w = hi - lo: H(p) = log w, E[x] = (lo + hi) / 2,
-// Var = w^2 / 12, E[log x] = uniform_mean_log(lo, hi, w) (lo >= 0).
+// Var = w^2 / 12, E[log x] = formulas::uniform_mean_log(lo, hi, w) (lo >= 0).
 
 at::Tensor uniform_midpoint(const Uniform& p) { return (p.low() + p.high()) / 2; }
 
-// -log w + log B(a, b) - (a - 1) E[log x] - (b - 1) E[log(1 - x)], with
-// 1 - x ~ Uniform(1 - hi, 1 - lo); +inf where [lo, hi] leaves [0, 1].
-// torch's x log x differences are NaN at lo = 0 or hi = 1 (0 * log 0) and
-// lose precision for narrow intervals; see uniform_mean_log.
+// formulas/kl_formulas.h: UniformBetaKl (+inf where [lo, hi] leaves [0, 1];
+// torch's x log x differences are NaN at lo = 0 or hi = 1 and lose
+// precision for narrow intervals).
 at::Tensor kl_uniform_beta(const Uniform& p, const Beta& q) {
-  const at::Tensor outside = (p.low() < 0).logical_or(p.high() > 1);
-  const at::Tensor lo = stand_in_where(outside, 0.25, p.low());
-  const at::Tensor hi = stand_in_where(outside, 0.75, p.high());
-  const at::Tensor w = hi - lo;
-  const at::Tensor& a = q.concentration1();
-  const at::Tensor& b = q.concentration0();
-  const at::Tensor log_beta_fn = at::lgamma(a) + at::lgamma(b) - at::lgamma(a + b);
-  const at::Tensor value =
-      log_beta_fn - at::log(w) - (a - 1) * uniform_mean_log(lo, hi, w) - (b - 1) * uniform_mean_log(1 - hi, 1 - lo, w);
-  return infinite_where(outside, value);
+  return kernels::evaluate<formulas::UniformBetaKl>(p.low(), p.high(), q.concentration1(), q.concentration0());
 }
 
 // -log w - E_p[log CB(x | lambda)]; +inf where [lo, hi] leaves [0, 1]
@@ -148,15 +140,10 @@ at::Tensor kl_uniform_exponential(const Uniform& p, const Exponential& q) {
   return infinite_where(p.low() < 0, -p.entropy() + exponential_cross_entropy(uniform_midpoint(p), q));
 }
 
-// -log w + lgamma(k) - k log r - (k - 1) E[log x] + r E[x]; +inf where lo < 0.
-// torch's value is NaN at lo = 0 (0 * log 0).
+// formulas/kl_formulas.h: UniformGammaKl (+inf where lo < 0; torch's value
+// is NaN at lo = 0).
 at::Tensor kl_uniform_gamma(const Uniform& p, const Gamma& q) {
-  const at::Tensor outside = p.low() < 0;
-  const at::Tensor lo = stand_in_where(outside, 1.0, p.low());
-  const at::Tensor hi = stand_in_where(outside, 2.0, p.high());
-  const at::Tensor w = hi - lo;
-  const at::Tensor value = gamma_cross_entropy((lo + hi) / 2, uniform_mean_log(lo, hi, w), q) - at::log(w);
-  return infinite_where(outside, value);
+  return kernels::evaluate<formulas::UniformGammaKl>(p.low(), p.high(), q.concentration(), q.rate());
 }
 
 // -log w + log(beta) + E[z] + E[exp(-z)], z = (x - mu) / beta:
@@ -180,20 +167,10 @@ at::Tensor kl_uniform_normal(const Uniform& p, const Normal& q) {
   return -at::log(w) + normal_cross_entropy(uniform_midpoint(p), w.pow(2) / 12, q);
 }
 
-// log q(x) = log(alpha) + alpha log(x_m) - (alpha + 1) log x on [x_m, inf):
-//   -log w - log(alpha) - alpha log(x_m) + (alpha + 1) E[log x]
-//   = -log(alpha w / x_m) + (alpha + 1) E[log(x / x_m)],
-// x / x_m ~ Uniform(lo / x_m, hi / x_m); +inf where lo < x_m. torch's
-// x_m^alpha under- or overflows for large alpha.
+// formulas/kl_formulas.h: UniformParetoKl (+inf where lo < x_m; torch's
+// x_m^alpha under- or overflows for large alpha).
 at::Tensor kl_uniform_pareto(const Uniform& p, const Pareto& q) {
-  const at::Tensor outside = p.low() < q.scale();
-  const at::Tensor lo = stand_in_where(outside, 1.0, p.low());
-  const at::Tensor hi = stand_in_where(outside, 2.0, p.high());
-  const at::Tensor x_m = stand_in_where(outside, 1.0, q.scale());
-  const at::Tensor& alpha = q.alpha();
-  const at::Tensor w = (hi - lo) / x_m;
-  const at::Tensor value = (alpha + 1) * uniform_mean_log(lo / x_m, hi / x_m, w) - at::log(alpha * w);
-  return infinite_where(outside, value);
+  return kernels::evaluate<formulas::UniformParetoKl>(p.low(), p.high(), q.scale(), q.alpha());
 }
 
 }  // namespace

@@ -46,30 +46,6 @@ inline at::Tensor stand_in_where(const at::Tensor& bad, double stand_in, const a
   return at::where(bad, at::scalar_tensor(stand_in, x.options()), x);
 }
 
-/// E[log x] for x ~ Uniform(lo, hi), 0 <= lo < hi, w = hi - lo:
-///   (hi log hi - lo log lo) / w - 1 = log hi - 1 - r log r / s,
-/// with r = lo / hi and s = w / hi = 1 - r. The difference quotient (torch's
-/// form) loses about eps * |log hi| / (w / hi) for narrow intervals and is
-/// NaN at lo = 0 (0 * log 0); here r log r / s is computed as
-/// r log r / (1 - r) for r < 1/2 (1 - r is exact enough there) and as
-/// (1 - s) log1p(-s) / s for r >= 1/2 (s carries the interval's width
-/// exactly), so the result has an absolute error of a few ulps of log hi for
-/// every interval. log r uses r clamped to the dtype's smallest normal number,
-/// which keeps the value exact at lo = 0 (r log r = 0) and makes the
-/// (one-sided, really -inf) derivative in lo there a large finite number
-/// instead of NaN, while the derivative in hi stays exact.
-inline at::Tensor uniform_mean_log(const at::Tensor& lo, const at::Tensor& hi, const at::Tensor& w) {
-  const at::Tensor r = lo / hi;
-  const at::Tensor s = w / hi;
-  const at::Tensor small_r = r < 0.5;
-  const at::Tensor r_lower = stand_in_where(small_r.logical_not(), 0.25, r);
-  const at::Tensor s_upper = stand_in_where(small_r, 0.25, s);
-  const double tiny = finfo_tiny(r.scalar_type());
-  const at::Tensor lower = r_lower * at::log(r_lower.clamp_min(tiny)) / (1 - r_lower);
-  const at::Tensor upper = (1 - s_upper) * at::log1p(-s_upper) / s_upper;
-  return at::log(hi) - 1 - at::where(small_r, lower, upper);
-}
-
 /// E_p[-log N(x | loc, scale)] from p's mean and variance:
 ///   log(scale) + log(2 pi) / 2 + (variance + (mean - loc)^2) / (2 scale^2).
 /// torch expands (mean - loc)^2 into mean^2 - 2 loc mean + loc^2, which

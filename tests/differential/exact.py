@@ -190,6 +190,21 @@ def beta_entropy(concentration1, concentration0):
             + (a + b - 2) * mpmath.digamma(a + b))
 
 
+def gamma_entropy(concentration, rate):
+    c = concentration
+    return c - mpmath.log(rate) + mpmath.loggamma(c) + (1 - c) * mpmath.digamma(c)
+
+
+def chi2_entropy(df):
+    return gamma_entropy(df / 2, mpf(0.5))
+
+
+def student_t_entropy(df, loc, scale):
+    h, hu = df / 2, (df + 1) / 2
+    return (mpmath.log(scale) + hu * (mpmath.digamma(hu) - mpmath.digamma(h)) + mpmath.log(df) / 2
+            + mpmath.log(mpmath.beta(h, mpf(0.5))))
+
+
 def kumaraswamy_log_prob(value, concentration1, concentration0):
     a, b, x = concentration1, concentration0, value
     if x < 0 or x > 1:
@@ -559,6 +574,12 @@ EXACT = {
     ("VonMises", "entropy"): von_mises_entropy,
     ("VonMises", "perplexity"): _perplexity(von_mises_entropy),
     ("Beta", "entropy"): beta_entropy,
+    ("Gamma", "entropy"): gamma_entropy,
+    ("Gamma", "perplexity"): _perplexity(gamma_entropy),
+    ("Chi2", "entropy"): chi2_entropy,
+    ("Chi2", "perplexity"): _perplexity(chi2_entropy),
+    ("StudentT", "entropy"): student_t_entropy,
+    ("StudentT", "perplexity"): _perplexity(student_t_entropy),
     ("Beta", "perplexity"): _perplexity(beta_entropy),
     ("Poisson", "log_prob"): poisson_log_prob,
     ("Beta", "mode"): beta_mode,

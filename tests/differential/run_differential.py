@@ -1826,6 +1826,9 @@ KNOWN_TORCH_DEVIATIONS = [
             "VonMises: exact Bessel functions I0, I1 (torch's are polynomial approximations, ~1e-8 relative); "
             "entropy (torch lacks it)"),
     arbiter("Poisson", ("log_prob",), "Poisson: log_prob"),
+    arbiter(("Gamma", "Chi2", "StudentT"), ("entropy", "perplexity"),
+            "Gamma, Chi2, StudentT: float32 entropy at large parameters (computed in double; torch's float32 "
+            "lgamma/digamma differences lose ~1e-3)"),
 ]
 
 # Where torchdist is wrong: recorded so the suite passes today; remove an
@@ -1948,6 +1951,15 @@ CONVENTIONS = [
          what="Geometric entropy gradient at probs = 1 exactly: 0 (the entropy is pinned at 0 there, as through "
               "torch's clamp); the one-sided derivative is -inf, which the reference's finite difference reads as "
               "-47.05"),
+    dict(family=("Normal", "LogNormal"), methods=("cdf",), check="grad", dtype="float64",
+         when=lambda c: c["meta"]["label"] == "edge grid",
+         what="Normal/LogNormal cdf gradients at the subnormal scale 1e-310: -inf (the density, overflowed) where x "
+              "is at loc and 0 where the density vanishes; torch NaN (0 * inf through scale.reciprocal()), as the "
+              "reference's finite difference"),
+    dict(family="LogNormal", methods=("cdf",), check="values", when=lambda c: "unvalidated" in c["meta"]["kind"],
+         what="LogNormal cdf with a subnormal scale at x = e (rounded): (log x - loc) / scale amplifies the rounding "
+              "of log x by 1e310 (1e40 in float32), so the value is 0.5 where log x rounds to loc (torchdist), NaN "
+              "from 0 * inf (torch), or 0 at the exact input; no evaluation at the rounded inputs is meaningful"),
     dict(family="Weibull", methods=("mode",), check="grad concentration",
          what="Weibull mode's gradient in the concentration at k = 1, a kink of the mode (0 for k <= 1, "
               "scale ((k - 1) / k)^(1/k) above): torchdist one-sided, the reference central"),

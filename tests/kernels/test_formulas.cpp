@@ -20,9 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "../../src/formulas/dirichlet.h"
 #include "../../src/formulas/kl_formulas.h"
+#include "../../src/formulas/normal.h"
 #include "../../src/formulas/scalar_special.h"
 #include "../../src/formulas/univariate.h"
+#include "../../src/formulas/von_mises.h"
 #include "../../src/kernels/formula_eval.h"
 #include "../support/testing.h"
 
@@ -287,6 +290,115 @@ std::vector<FormulaUnderTest> formulas_under_test() {
       return in;
     };
     out.push_back(f);
+  }
+  // VonMises: concentrations on both sides of the Bessel series' switch
+  // at 8 and of the variance's asymptotic series at 1000, tiny and huge;
+  // angles far outside [-pi, pi].
+  const std::vector<double> vm_k{1e-310, 1e-40, 1e-3, 0.5, 1.0, 2.0, 7.99, 8.0, 8.01, 30.0, 999.0, 1000.0, 1001.0, 1e4, 1e8};
+  {
+    FormulaUnderTest f = formula<tf::VonMisesLogProb>("VonMisesLogProb", {R, R, P});
+    f.edges = {{-1e3, -3.5, 0.0, 1.0, 3.14159265, 20.0}, {-2.0, 0.0, 3.0}, vm_k};
+    out.push_back(f);
+  }
+  for (FormulaUnderTest f : {formula<tf::VonMisesVariance>("VonMisesVariance", {P}),
+                             formula<tf::VonMisesEntropy>("VonMisesEntropy", {P})}) {
+    f.edges = {vm_k};
+    out.push_back(f);
+  }
+  // Dirichlet: coordinates on the face (0) and at the vertex (1).
+  {
+    FormulaUnderTest f = formula<tf::DirichletLogProbTerm>("DirichletLogProbTerm", {Pr, P});
+    f.edges = {{0.0, 1e-310, 1e-40, 1e-3, 0.5, 1.0}, edges_of(P)};
+    out.push_back(f);
+  }
+  out.push_back(formula<tf::LogGamma>("LogGamma", {P}));
+  // The normal quantile: both ends, each side of AS 241's switches (|p - 1/2|
+  // = 0.425, sqrt(-log t) = 5 at t ~ 1.4e-11), subnormal tails.
+  {
+    const std::vector<double> p{0.0, 1e-310, 1e-40, 1e-12, 1.3e-11, 1.4e-11, 0.0749, 0.075, 0.0751,
+                                0.25, 0.5, 0.85, 0.925, 0.9251, 1.0 - 1e-7, 1.0};
+    FormulaUnderTest icdf = formula<tf::NormalIcdf>("NormalIcdf", {Pr, R, P});
+    icdf.edges = {p, edges_of(R), edges_of(P)};
+    out.push_back(icdf);
+    FormulaUnderTest half = formula<tf::HalfNormalIcdf>("HalfNormalIcdf", {Pr, P});
+    half.edges = {p, edges_of(P)};
+    out.push_back(half);
+    FormulaUnderTest cdf = formula<tf::NormalCdf>("NormalCdf", {R, R, P});
+    cdf.edges = {{-1e4, -40.0, -8.5, -1.0, 0.0, 1e-7, 1.0, 8.5, 40.0}, {0.0, 1.0}, edges_of(P)};
+    out.push_back(cdf);
+  }
+  // Entropies whose terms cancel for large parameters (computed in double),
+  // with trigamma in the derivative: the tolerance of GammaKl.
+  for (FormulaUnderTest f : {formula<tf::GammaEntropy>("GammaEntropy", {P, P}),
+                             formula<tf::StudentTEntropy>("StudentTEntropy", {P, P}),
+                             formula<tf::DirichletEntropyTerm>("DirichletEntropyTerm", {P})}) {
+    f.tolerance_scale = 1e4;
+    out.push_back(f);
+  }
+  // KL from a Uniform to Gamma, Pareto and Beta: intervals from 0 (where
+  // r log r is held), narrow ones, ones leaving the support (+inf).
+  {
+    // Intervals in [0, 1] (unit) or in [0, inf).
+    auto interval = [](bool unit) {
+      return [unit](at::IntArrayRef shape, at::ScalarType dtype, uint64_t seed) {
+        at::Generator gen = torchdist::testing::seeded_generator(seed);
+        const at::Tensor low = draw(Kind::kProbability, shape, dtype, gen) * (unit ? 1 : 3);
+        const at::Tensor width = unit ? draw(Kind::kProbability, shape, dtype, gen) * (1 - low)
+                                      : draw(Kind::kPositive, shape, dtype, gen);
+        return Inputs{low, low + width, draw(Kind::kPositive, shape, dtype, gen),
+                      draw(Kind::kPositive, shape, dtype, gen)};
+      };
+    };
+    const std::vector<double> lows{-0.5, 0.0, 1e-10, 0.25, 0.5}, highs{0.5 + 1e-7, 0.75, 1.0, 2.0};
+    FormulaUnderTest gamma_kl = formula<tf::UniformGammaKl>("UniformGammaKl", {R, R, P, P});
+    gamma_kl.edges = {lows, highs, edges_of(P), {1e-3, 1.0, 1e4}};
+    gamma_kl.random = interval(false);
+    gamma_kl.tolerance_scale = 10;
+    out.push_back(gamma_kl);
+    FormulaUnderTest pareto_kl = formula<tf::UniformParetoKl>("UniformParetoKl", {R, R, P, P});
+    pareto_kl.edges = {lows, highs, {1e-3, 0.25, 1.0}, edges_of(P)};
+    pareto_kl.random = interval(false);
+    // Narrow intervals (1e-7 / x_m wide) amplify the derivative's rounding.
+    pareto_kl.tolerance_scale = 10;
+    out.push_back(pareto_kl);
+    FormulaUnderTest beta_kl = formula<tf::UniformBetaKl>("UniformBetaKl", {R, R, P, P});
+    beta_kl.edges = {lows, highs, edges_of(P), {1e-3, 1.0, 1e4}};
+    beta_kl.random = interval(true);
+    beta_kl.tolerance_scale = 1e4;
+    out.push_back(beta_kl);
+  }
+  // NegativeBinomial: counts and total counts at 0 (the empty normalizer),
+  // the point mass p = 0, large counts (the lgamma differences cancel).
+  {
+    const std::vector<double> k{0.0, 1.0, 5.0, 1e4}, r{0.0, 1e-3, 0.5, 1.0, 30.0, 1e4};
+    FormulaUnderTest probs = formula<tf::NegativeBinomialLogProb<false>>("NegativeBinomialLogProb<probs>", {C, P, Pr});
+    probs.edges = {k, r, {0.0, 1e-10, 0.25, 0.5, 1.0 - 1e-7}};
+    probs.tolerance_scale = 10;
+    out.push_back(probs);
+    FormulaUnderTest logits = formula<tf::NegativeBinomialLogProb<true>>("NegativeBinomialLogProb<logits>", {C, P, L});
+    logits.edges = {k, r, {-30.0, -1.0, 0.0, 1e-7, 30.0}};
+    logits.tolerance_scale = 10;
+    out.push_back(logits);
+  }
+  // Bernoulli variates: uniforms at 1 and next to p.
+  {
+    FormulaUnderTest probs = formula<tf::BernoulliFromUniform<false>>("BernoulliFromUniform<probs>", {Pr, Pr});
+    probs.edges = {{1e-40, 0.25, 0.5, 0.5 + 1e-7, 1.0}, {0.0, 0.25, 0.5, 1.0}};
+    out.push_back(probs);
+    FormulaUnderTest logits = formula<tf::BernoulliFromUniform<true>>("BernoulliFromUniform<logits>", {Pr, L});
+    logits.edges = {{1e-40, 0.25, 0.5, 0.5 + 1e-7, 1.0}, edges_of(L)};
+    out.push_back(logits);
+  }
+  // Geometric variates: exponentials from 0 (u = 1) to the far tail,
+  // probabilities up to 1, logits to +-inf.
+  {
+    const std::vector<double> e{0.0, 1e-300, 1e-3, 0.5, 1.0, 36.7, 708.0};
+    FormulaUnderTest probs = formula<tf::GeometricFromExponential<false>>("GeometricFromExponential<probs>", {P, Pr});
+    probs.edges = {e, {1e-40, 1e-10, 0.25, 0.5, 1.0 - 1e-7, 1.0}};
+    out.push_back(probs);
+    FormulaUnderTest logits = formula<tf::GeometricFromExponential<true>>("GeometricFromExponential<logits>", {P, L});
+    logits.edges = {e, {-1e4, -30.0, -1.0, 0.0, 1e-7, 30.0, 1e4, std::numeric_limits<double>::infinity()}};
+    out.push_back(logits);
   }
   {
     FormulaUnderTest f = formula<tf::CategoricalEntropyTerm>("CategoricalEntropyTerm", {L});

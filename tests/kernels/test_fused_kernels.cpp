@@ -361,7 +361,7 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
   for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
     const at::Tensor logits = at::log_softmax(gaussian({3, 5}, 2.0, 35, dtype), -1);
     const at::Tensor value = at::randint(0, 5, {4, 3}, td::testing::seeded_generator(36), at::kLong);
-    const at::Tensor fused = tk::fused_categorical_log_prob(value, logits, &td::categorical_log_prob);
+    const at::Tensor fused = tk::fused_category_gather(value, logits, &td::categorical_log_prob);
     ASSERT_TRUE(fused.defined());
     EXPECT_TRUE(all_close(fused, td::categorical_log_prob(value, logits), 0, 0));
     // The family gives the same numbers on both paths.
@@ -371,7 +371,7 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
     // (4 samples of each row), first and second order as the reference's.
     const at::Tensor leaf = logits.detach().requires_grad_();
     const at::Tensor weights = gaussian({4, 3}, 1.0, 37, dtype);
-    const at::Tensor node = tk::fused_categorical_log_prob(value, leaf, &td::categorical_log_prob);
+    const at::Tensor node = tk::fused_category_gather(value, leaf, &td::categorical_log_prob);
     ASSERT_TRUE(node.defined());
     const at::Tensor g_fused = torch::autograd::grad({(node * weights).sum()}, {leaf}, {}, true, true)[0];
     const at::Tensor g_ref =
@@ -382,9 +382,9 @@ TEST_F(FusedKernels, CategoricalLogProbReadsTheLogits) {
     EXPECT_EQ(g_fused.requires_grad(), g_ref.requires_grad());
     // A value that does not end in the batch shape, or out of range, is the reference's.
     EXPECT_FALSE(
-        tk::fused_categorical_log_prob(value.select(0, 0).unsqueeze(-1), logits, &td::categorical_log_prob).defined());
-    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, 5, at::kLong), logits, &td::categorical_log_prob).defined());
-    EXPECT_FALSE(tk::fused_categorical_log_prob(at::full({3}, -1, at::kLong), leaf, &td::categorical_log_prob).defined());
+        tk::fused_category_gather(value.select(0, 0).unsqueeze(-1), logits, &td::categorical_log_prob).defined());
+    EXPECT_FALSE(tk::fused_category_gather(at::full({3}, 5, at::kLong), logits, &td::categorical_log_prob).defined());
+    EXPECT_FALSE(tk::fused_category_gather(at::full({3}, -1, at::kLong), leaf, &td::categorical_log_prob).defined());
   }
 }
 

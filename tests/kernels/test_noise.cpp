@@ -5,7 +5,8 @@
 // (float and double, across substreams), the stream's independence of the thread count, the
 // noise's distribution (Kolmogorov-Smirnov) and lack of correlation, seeding,
 // and the accuracy of the kernels' float log (every float in [0.5, 2)) and
-// exp (a dense grid over its range).
+// exp (a dense grid over its range); the exponential and uniform noise
+// against their scalar definitions and laws.
 
 #include <gtest/gtest.h>
 
@@ -104,6 +105,47 @@ TEST_F(NoiseKernel, DoubleNoiseIsTheScalarDefinition) {
     expected[i] = gumbel_of(u, tiny, 1 - eps);
   }
   EXPECT_TRUE(all_close(got, td::testing::tensor_of(expected, {n}), 1e-14, 1e-14));
+}
+
+// Exponential noise, float and double, from the double uniforms of words 2i
+// and 2i + 1; uniform noise from the float or double uniforms, clamped.
+TEST_F(NoiseKernel, ExponentialAndUniformNoiseAreTheScalarDefinition) {
+  const uint64_t key = 0x0123456789abcdefULL;
+  const int64_t n = tk::kSubstreamWords + 7;  // two substreams, a partial vector
+  std::vector<double> exponential(n), uniform_double(n), uniform_float(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const double u = tk::uniform_double_from_words(tk::stream_word(key, 2 * i), tk::stream_word(key, 2 * i + 1));
+    exponential[i] = -std::log(u);
+    uniform_double[i] = std::min(std::max(u, 1e-3), 0.999);
+    uniform_float[i] = std::min(std::max<double>(tk::uniform_float_from_word(tk::stream_word(key, i)), 1e-3), 0.999);
+  }
+  const at::Tensor e_double = tk::exponential_noise_with_key({n}, at::kDouble, key);
+  EXPECT_TRUE(all_close(e_double, td::testing::tensor_of(exponential, {n}), 1e-15, 1e-15));
+  // The float noise is the double noise rounded.
+  const at::Tensor e_float = tk::exponential_noise_with_key({n}, at::kFloat, key);
+  EXPECT_TRUE(at::equal(e_float, e_double.to(at::kFloat)));
+  EXPECT_TRUE(at::equal(tk::uniform_noise_with_key({n}, at::kDouble, key, 1e-3, 0.999),
+                        td::testing::tensor_of(uniform_double, {n})));
+  EXPECT_TRUE(at::equal(tk::uniform_noise_with_key({n}, at::kFloat, key, 1e-3, 0.999),
+                        td::testing::tensor_of(uniform_float, {n}).to(at::kFloat)));
+}
+
+// Kolmogorov-Smirnov at 1e-4, as the Gumbel noise's.
+TEST_F(NoiseKernel, NoiseIsStandardExponentialAndUniform) {
+  at::Generator gen = td::testing::seeded_generator(2027);
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const at::TensorOptions options = at::TensorOptions().dtype(dtype);
+    const at::Tensor e = tk::fused_exponential_noise({200000}, options, gen);
+    ASSERT_TRUE(e.defined());
+    EXPECT_GT(td::testing::ks_test(td::testing::to_vector(e), [](double x) { return -std::expm1(-x); }), 1e-4);
+    EXPECT_GE(e.min().item<double>(), 0.0);
+    EXPECT_FALSE(e.signbit().any().item<bool>());
+    const at::Tensor u = tk::fused_uniform_noise({200000}, options, gen, 1e-30, 1.0);
+    ASSERT_TRUE(u.defined());
+    EXPECT_GT(td::testing::ks_test(td::testing::to_vector(u), [](double x) { return x; }), 1e-4);
+    EXPECT_GT(u.min().item<double>(), 0.0);
+    EXPECT_LE(u.max().item<double>(), 1.0);
+  }
 }
 
 TEST_F(NoiseKernel, ClampsTheUniforms) {

@@ -44,8 +44,10 @@ at::Tensor cauchy_icdf(const at::Tensor& p, const at::Tensor& loc, const at::Ten
 /// `scale`, density
 ///   p(x) = 1 / (pi scale (1 + ((x - loc) / scale)^2)),  x real.
 ///
-/// Reparameterized sampling x = loc + scale * eps with eps standard Cauchy
-/// (ATen's `cauchy_`, which computes tan(pi (u - 1/2)) for u uniform).
+/// Reparameterized sampling x = icdf(u) for u uniform on [eps / 2,
+/// 1 - eps / 2] of the dtype: loc + scale tan(pi (u - 1/2)), the tails by
+/// the icdf's exact forms (see `cauchy_icdf`), up to ~5e6 scales in float.
+/// (Where the kernels do not apply, ATen's `cauchy_`.)
 ///
 /// - mean NaN and variance (hence stddev) +inf everywhere, as in torch: the
 ///   Cauchy distribution has no mean and no finite variance;

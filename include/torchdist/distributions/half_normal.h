@@ -24,7 +24,8 @@ at::Tensor half_normal_log_prob(const at::Tensor& x, const at::Tensor& scale);
 ///   y >= 0, -inf below (as torch 2.x);
 /// - cdf(y) = 2 Phi(y / scale) - 1 = erf(y / (scale sqrt 2)) for y >= 0, 0
 ///   below (torch returns the negative 2 Phi - 1 there);
-///   icdf(p) = scale Phi^-1((1 + p) / 2) = scale sqrt(2) erfinv(p);
+///   icdf(p) = scale Phi^-1((1 + p) / 2), from p / 2 and (1 - p) / 2 (both
+///   exact), so small p and p near 1 keep their relative precision;
 /// - mean scale sqrt(2 / pi), mode 0, variance scale^2 (1 - 2 / pi);
 /// - entropy log(scale sqrt(pi e / 2)) (the Normal's entropy minus log 2).
 ///
