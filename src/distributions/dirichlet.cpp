@@ -98,7 +98,7 @@ at::Tensor Dirichlet::rsample(at::IntArrayRef sample_shape, c10::optional<at::Ge
     // sample (dirichlet_implicit_reparam).
     at::NoGradGuard no_grad;
     const at::Tensor c = concentration_.to(at::kDouble).expand(extended_shape(sample_shape));
-    x = at::softmax(detail::log_standard_gamma(c, std::move(generator)), -1);
+    x = at::softmax(detail::log_standard_gamma_for(c, dtype, std::move(generator)), -1);
   }
   // Components below the smallest normal number (underflowed, or rounded to
   // 0 in the cast) are raised to it; the sum moves by at most k * tiny. The

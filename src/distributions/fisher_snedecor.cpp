@@ -31,8 +31,8 @@ at::Tensor FisherSnedecor::rsample(at::IntArrayRef sample_shape, c10::optional<a
   // numerator's variate is drawn first, as in torch.
   const at::Tensor h1 = (0.5 * df1_).expand(shape).to(at::kDouble);
   const at::Tensor h2 = (0.5 * df2_).expand(shape).to(at::kDouble);
-  const at::Tensor log_g1 = detail::log_standard_gamma(h1, generator);
-  const at::Tensor log_g2 = detail::log_standard_gamma(h2, generator);
+  const at::Tensor log_g1 = detail::log_standard_gamma_for(h1, df1_.scalar_type(), generator);
+  const at::Tensor log_g2 = detail::log_standard_gamma_for(h2, df1_.scalar_type(), generator);
   const at::Tensor log_x = (log_g1 - h1.log()) - (log_g2 - h2.log());
   const at::ScalarType dtype = df1_.scalar_type();
   // Clamped in log space, before exp can overflow; a held sample gets a

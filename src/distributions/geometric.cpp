@@ -41,15 +41,15 @@ Geometric::Geometric(ProbsOrLogits param, c10::optional<bool> validate_args)
 at::Tensor Geometric::sample(at::IntArrayRef sample_shape, c10::optional<at::Generator> generator) const {
   at::NoGradGuard no_grad;
   const std::vector<int64_t> shape = extended_shape(sample_shape);
-  at::Tensor p64 = param_.given().detach().to(at::kDouble);
-  // floor(e / -log(1 - p)) of a standard exponential e, in double (float's
-  // uniforms would end the tail at -log(2^-24) / -log(1 - p)).
-  const at::Tensor e = detail::kernels::fused_exponential_noise(shape, p64.options(), generator);
+  const at::Tensor given = param_.given().detach();
+  // floor(e / -log(1 - p)) of a standard exponential e (whose float tail
+  // reaches 38.8: samplers.h).
+  const at::Tensor e = detail::kernels::fused_exponential_noise(shape, given.options(), generator);
   if (e.defined()) {
-    return detail::kernels::evaluate_by_form<formulas::GeometricFromExponential>(!param_.is_probs(), e, p64)
-        .to(param_.given().scalar_type());
+    return detail::kernels::evaluate_by_form<formulas::GeometricFromExponential>(!param_.is_probs(), e, given);
   }
   // log(1 - p) in double: from the logits when given (accurate for p near 1).
+  at::Tensor p64 = given.to(at::kDouble);
   at::Tensor log_q = param_.is_probs() ? at::log1p(-p64) : at::log_sigmoid(-p64);
   at::Tensor u = at::empty(shape, p64.options()).uniform_(finfo_tiny(at::kDouble), 1, std::move(generator));
   return (u.log() / log_q).floor().to(param_.given().scalar_type());

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include <torch/csrc/autograd/custom_function.h>
+
 #include "../kernels/samplers.h"
 #include "torchdist/core/utils.h"
 
@@ -42,6 +44,39 @@ at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generat
   // (a - a_value) is 0 in the forward pass and carries the slope backward.
   const at::Tensor slope = (-log_u / a_value / a_value).clamp_max(max);
   return out + (a - a_value) * slope;
+}
+
+namespace {
+// Gamma(alpha, 1) draws of the fused float sampler, in double, differentiated
+// by implicit reparameterization as at::_standard_gamma is.
+struct FusedGammaDraws : public torch::autograd::Function<FusedGammaDraws> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& alpha, const at::Tensor& draws) {
+    ctx->save_for_backward({alpha, draws});
+    return draws.clone();
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    return {grad_outputs[0] * at::_standard_gamma_grad(saved[0], saved[1]), at::Tensor()};
+  }
+};
+}  // namespace
+
+at::Tensor log_standard_gamma_for(const at::Tensor& alpha, at::ScalarType dtype,
+                                  c10::optional<at::Generator> generator) {
+  if (dtype == at::kFloat && standard_gamma_is_safe(alpha)) {
+    at::Tensor draws;
+    {
+      at::NoGradGuard no_grad;
+      draws = kernels::fused_standard_gamma(alpha.detach().to(at::kFloat), generator);
+    }
+    if (draws.defined()) {
+      draws = draws.to(at::kDouble);
+      if (at::GradMode::is_enabled() && alpha.requires_grad()) draws = FusedGammaDraws::apply(alpha, draws);
+      return draws.log();
+    }
+  }
+  return log_standard_gamma(alpha, std::move(generator));
 }
 
 bool standard_gamma_is_safe(const at::Tensor& alpha) {

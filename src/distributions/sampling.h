@@ -45,6 +45,16 @@ at::Tensor standard_gamma(const at::Tensor& alpha, const c10::optional<at::Gener
 /// whatever the dtype of `alpha`; the caller casts back at the end.
 at::Tensor log_standard_gamma(const at::Tensor& alpha, c10::optional<at::Generator> generator);
 
+/// log_standard_gamma of `alpha` (double) for parameters of dtype `dtype`:
+/// where that is float, `alpha` is on the CPU and its shapes all pass
+/// standard_gamma_is_safe, the fused float sampler draws G directly (no
+/// boosting: no draw underflows at those shapes; float draws for float
+/// parameters) and the gradient in `alpha` is the implicit one at the draw
+/// (`_standard_gamma_grad`, in double), as at::_standard_gamma's; elsewhere
+/// log_standard_gamma. In double either way.
+at::Tensor log_standard_gamma_for(const at::Tensor& alpha, at::ScalarType dtype,
+                                  c10::optional<at::Generator> generator);
+
 /// Whether `at::_standard_gamma` can draw Gamma(alpha, 1) for every element
 /// of `alpha` directly, without the boosting of `log_standard_gamma`: every
 /// shape is at least kDirectGammaMinShape (false for NaN and for no

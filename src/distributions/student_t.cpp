@@ -35,7 +35,7 @@ at::Tensor StudentT::rsample(at::IntArrayRef sample_shape, c10::optional<at::Gen
   const at::Tensor x = detail::standard_normal(shape, df_.options(), generator);
   // Z = 2 G with G ~ Gamma(df / 2, 1), so 1 / sqrt(Z / df) = exp((log(df / 2) - log G) / 2).
   const at::Tensor half_df = (0.5 * df_).expand(shape).to(at::kDouble);
-  const at::Tensor log_g = detail::log_standard_gamma(half_df, generator);
+  const at::Tensor log_g = detail::log_standard_gamma_for(half_df, df_.scalar_type(), generator);
   // |y| = |x| / sqrt(Z / df), formed in log space and held below the
   // dtype's largest value there: for small df, 1 / sqrt(Z / df) alone
   // overflows even a double (log G ~ -2 / df). A held sample gets a zero

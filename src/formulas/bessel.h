@@ -92,15 +92,19 @@ N chebyshev(const N& t, const double* c, int n) {
 /// The series of i0e (A = A0, B = B0) or of i1e (A1, B1, `odd`) at x: A
 /// on [0, 8], B / sqrt(|x|) above, each cut at its float length where
 /// `single`. Each range sees a stand-in (8) where the other is taken, so
-/// that neither overflows.
+/// that neither overflows, and is computed only where some element needs it.
 template <class N, size_t NA, size_t NB>
 N two_ranges(const N& x, const double (&a)[NA], int a_single, const double (&b)[NB], int b_single, bool single,
              bool odd) {
   const N ax = abs(x);
   const auto low = ax <= 8.0;
   const N near = where(low, ax, 8.0), far = where(low, 16.0, ax);
-  const N series_a = chebyshev(near * 0.25 - 1.0, a, single ? a_single : static_cast<int>(NA));
-  const N series_b = chebyshev(16.0 / far - 1.0, b, single ? b_single : static_cast<int>(NB)) / sqrt(far);
+  const N zero = x.constant(0.0);
+  const N series_a =
+      if_needed(low, zero, [&] { return chebyshev(near * 0.25 - 1.0, a, single ? a_single : static_cast<int>(NA)); });
+  const N series_b = if_needed(!low, zero, [&] {
+    return chebyshev(16.0 / far - 1.0, b, single ? b_single : static_cast<int>(NB)) / sqrt(far);
+  });
   if (!odd) return where(low, series_a, series_b);
   return where(low, x * series_a, where(x < 0.0, -series_b, series_b));
 }

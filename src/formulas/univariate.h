@@ -242,13 +242,12 @@ struct GeometricEntropy {
 /// the number of failures before the first success (Devroye, "Non-Uniform
 /// Random Variate Generation", 1986, X.2). log(1 - p) is log1p(-p) from
 /// probs and log sigmoid(-l) from logits, exact for p near 1 as well; p = 1
-/// gives floor(e / inf) = 0. In double on every path: the sampler's
-/// exponentials are double (float ones end the tail at -log(2^-24)), and a
-/// rounding either way flips the floor at an integer.
+/// gives floor(e / inf) = 0. The exponentials reach 38.8 in float
+/// (samplers.h), so the tail does not end early; the quotient's rounding
+/// moves a draw across an integer only where it lies within an ulp of it.
 template <bool Logits>
 struct GeometricFromExponential {
   static constexpr size_t arity = 2;
-  static constexpr bool float_in_double = true;
   static constexpr bool constant_in[arity] = {true, true};  // a step function
   template <class N>
   static N eval(const N& e, const N& given) {

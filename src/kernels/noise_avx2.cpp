@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 
 #include "fast_math_avx2.h"
 #include "normals_avx2.h"
@@ -57,12 +56,23 @@ void noise_float(float* out, int64_t n, uint64_t key, const Noise& noise) {
   });
 }
 
+// Element 8 t + l of a substream is the noise of lane l's words at steps 2 t
+// and 2 t + 1 (hi, lo): noise(u) of their fine uniform float (down to 2^-56).
+template <class Noise>
+void noise_fine_float(float* out, int64_t n, uint64_t key, const Noise& noise) {
+  for_each_substream(n, kSubstreamWords / 2, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
+    write_blocks<kStreamLanes>(out + first, count, [&](float* dst) {
+      const __m256i hi = words.next();
+      _mm256_storeu_ps(dst, noise(avx2::fine_uniform_floats(hi, words.next())));
+    });
+  });
+}
+
 // Element i is the noise of stream words 2i and 2i + 1 (random_stream.h):
 // noise(u) of their uniform double, clamped to [lo, hi], with Sleef's logs
-// (ATen's Vectorized<double>), stored as Out (double, or float rounded from
-// the double noise: the tails of 53-bit uniforms in a float result).
-template <class Out, class Noise>
-void noise_double(Out* out, int64_t n, uint64_t key, double lo, double hi, const Noise& noise) {
+// (ATen's Vectorized<double>).
+template <class Noise>
+void noise_double(double* out, int64_t n, uint64_t key, double lo, double hi, const Noise& noise) {
   using D = at::vec::Vectorized<double>;
   constexpr int64_t kPerSubstream = kSubstreamWords / 2;
   for_each_substream(n, kPerSubstream, key, [&](Xoshiro8& words, int64_t first, int64_t count) {
@@ -75,35 +85,22 @@ void noise_double(Out* out, int64_t n, uint64_t key, double lo, double hi, const
       u[i] = std::min(std::max(uniform_double_from_words(w[2 * i], w[2 * i + 1]), lo), hi);
     }
     for (int64_t i = 0; i < count; i += D::size()) {
-      const D g = noise(D::loadu(u + i));
-      const int lanes = static_cast<int>(std::min<int64_t>(D::size(), count - i));
-      if constexpr (std::is_same_v<Out, double>) {
-        g.store(out + first + i, lanes);
-      } else {
-        alignas(16) float f[4];
-        _mm_store_ps(f, _mm256_cvtpd_ps(g));
-        std::copy(f, f + lanes, out + first + i);
-      }
+      noise(D::loadu(u + i)).store(out + first + i, static_cast<int>(std::min<int64_t>(D::size(), count - i)));
     }
   });
 }
 
-// Noise of either dtype: float through float_noise(u) of uniform floats
-// clamped to [lo, hi] by the caller's noise, or through double_noise as
-// noise_double's float output when `float_from_double`; double through
-// double_noise.
+// Noise of either dtype: float_noise(u) of uniform floats (which clamps
+// them to [lo, hi] itself), or double_noise(u) of uniform doubles clamped
+// to [lo, hi].
 template <class FloatNoise, class DoubleNoise>
 void noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi,
-                  bool float_from_double, const FloatNoise& float_noise, const DoubleNoise& double_noise) {
+                  const FloatNoise& float_noise, const DoubleNoise& double_noise) {
   if (dtype == at::kDouble) {
     noise_double(static_cast<double*>(out), n, key, lo, hi, double_noise);
   } else {
     TORCH_INTERNAL_ASSERT(dtype == at::kFloat);
-    if (float_from_double) {
-      noise_double(static_cast<float*>(out), n, key, lo, hi, double_noise);
-    } else {
-      noise_float(static_cast<float*>(out), n, key, float_noise);
-    }
+    noise_float(static_cast<float*>(out), n, key, float_noise);
   }
 }
 
@@ -130,22 +127,27 @@ void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t ke
   using D = at::vec::Vectorized<double>;
   const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo)), vhi = _mm256_set1_ps(static_cast<float>(hi));
   noise_kernel(
-      dtype, out, n, key, lo, hi, false, [&](__m256 u) { return gumbel_from_uniform(u, vlo, vhi); },
+      dtype, out, n, key, lo, hi, [&](__m256 u) { return gumbel_from_uniform(u, vlo, vhi); },
       [](const D& u) { return u.log().neg().log().neg(); });
 }
 
 void exponential_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key) {
-  using D = at::vec::Vectorized<double>;
   // 0 - log u, so that u = 1 gives +0.
-  noise_kernel(
-      dtype, out, n, key, 0.0, 1.0, true, [](__m256 u) { return u; }, [](const D& u) { return D(0.0) - u.log(); });
+  if (dtype == at::kFloat) {
+    noise_fine_float(static_cast<float*>(out), n, key, [](__m256 u) {
+      return _mm256_sub_ps(_mm256_setzero_ps(), avx2::fast_log_positive_normal(u));
+    });
+  } else {
+    using D = at::vec::Vectorized<double>;
+    noise_double(static_cast<double*>(out), n, key, 0.0, 1.0, [](const D& u) { return D(0.0) - u.log(); });
+  }
 }
 
 void uniform_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi) {
   using D = at::vec::Vectorized<double>;
   const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo)), vhi = _mm256_set1_ps(static_cast<float>(hi));
   noise_kernel(
-      dtype, out, n, key, lo, hi, false, [&](__m256 u) { return _mm256_min_ps(_mm256_max_ps(u, vlo), vhi); },
+      dtype, out, n, key, lo, hi, [&](__m256 u) { return _mm256_min_ps(_mm256_max_ps(u, vlo), vhi); },
       [](const D& u) { return u; });
 }
 

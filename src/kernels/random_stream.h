@@ -129,6 +129,17 @@ constexpr int64_t kBinomialSubstreamElements = 512;
 /// the top 24 bits of one word, (w >> 8) + 1) / 2^24; double from 53 bits of
 /// two consecutive words (hi, lo), ((hi << 21 | lo >> 11) + 1) / 2^53.
 inline float uniform_float_from_word(uint32_t w) { return static_cast<float>((w >> 8) + 1) * 0x1.0p-24f; }
+
+/// A float uniform in (0, 1] with a float's relative precision down to
+/// 2^-56 (where one word's 24 bits end at 2^-24): the 56 bits
+/// (hi << 24 | lo >> 8) + 1, over 2^56, summed in float from the smallest
+/// part up (each part and its scaling exact).
+inline float fine_uniform_float_from_words(uint32_t hi, uint32_t lo) {
+  const float a = static_cast<float>(hi >> 8) * 0x1.0p-24f;
+  const float b = static_cast<float>(hi & 0xFFu) * 0x1.0p-32f;
+  const float c = static_cast<float>(lo >> 8) * 0x1.0p-56f;
+  return a + (b + (c + 0x1.0p-56f));
+}
 inline double uniform_double_from_words(uint32_t hi, uint32_t lo) {
   return static_cast<double>(((static_cast<uint64_t>(hi) << 21) | (lo >> 11)) + 1) * 0x1.0p-53;
 }

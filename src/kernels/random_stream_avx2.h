@@ -111,6 +111,15 @@ inline __m256 uniform_floats(__m256i w) {
   return _mm256_mul_ps(_mm256_cvtepi32_ps(k), _mm256_set1_ps(0x1.0p-24f));
 }
 
+// fine_uniform_float_from_words (random_stream.h) in eight lanes.
+inline __m256 fine_uniform_floats(__m256i hi, __m256i lo) {
+  const __m256 a = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(hi, 8)), _mm256_set1_ps(0x1.0p-24f));
+  const __m256 b =
+      _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_and_si256(hi, _mm256_set1_epi32(0xFF))), _mm256_set1_ps(0x1.0p-32f));
+  const __m256 c = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(lo, 8)), _mm256_set1_ps(0x1.0p-56f));
+  return _mm256_add_ps(a, _mm256_add_ps(b, _mm256_add_ps(c, _mm256_set1_ps(0x1.0p-56f))));
+}
+
 /// Calls body(words, first, count) for outputs first .. first + count - 1
 /// of n, `per_substream` of them per substream s (first = per_substream s;
 /// count is less only in the last), with `words` the stream of substream s

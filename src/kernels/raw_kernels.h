@@ -60,9 +60,11 @@ bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t beg
 // 0 < lo <= hi < 1.
 void gumbel_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key, double lo, double hi);
 
-// Fills out[0, n) (float or double) with -log(u), u element i's uniform
-// double in (0, 1] of the Philox stream under `key` (random_stream.h):
-// standard exponentials, +0 at u = 1, rounded to float for a float out.
+// Fills out[0, n) (float or double) with standard exponentials -log(u), +0
+// at u = 1, u in (0, 1] from the Philox stream under `key`
+// (random_stream.h): in double element i's uniform of words 2i and 2i + 1;
+// in float the fine uniform float (down to 2^-56) of the words noise_avx2.cpp
+// assigns to element i.
 void exponential_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t key);
 
 // Fills out[0, n) (float or double) with element i's uniform of the Philox

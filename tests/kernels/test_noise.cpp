@@ -121,13 +121,37 @@ TEST_F(NoiseKernel, ExponentialAndUniformNoiseAreTheScalarDefinition) {
   }
   const at::Tensor e_double = tk::exponential_noise_with_key({n}, at::kDouble, key);
   EXPECT_TRUE(all_close(e_double, td::testing::tensor_of(exponential, {n}), 1e-15, 1e-15));
-  // The float noise is the double noise rounded.
-  const at::Tensor e_float = tk::exponential_noise_with_key({n}, at::kFloat, key);
-  EXPECT_TRUE(at::equal(e_float, e_double.to(at::kFloat)));
+  // Float: element 8 t + l of a substream from lane l's words at steps 2 t
+  // and 2 t + 1; the kernel's float log is within an ulp or two.
+  const int64_t per_substream = tk::kSubstreamWords / 2, m = 2 * per_substream + 13;
+  std::vector<double> exponential_float(m);
+  for (int64_t s = 0; s * per_substream < m; ++s) {
+    tk::SubstreamLanes lanes(key, static_cast<uint64_t>(s));
+    for (int64_t j = 0; j < per_substream && s * per_substream + j < m; j += tk::kStreamLanes) {
+      const auto hi = lanes.next(), lo = lanes.next();
+      for (int64_t l = 0; l < tk::kStreamLanes && s * per_substream + j + l < m; ++l) {
+        exponential_float[s * per_substream + j + l] = -std::log(tk::fine_uniform_float_from_words(hi[l], lo[l]));
+      }
+    }
+  }
+  const at::Tensor e_float = tk::exponential_noise_with_key({m}, at::kFloat, key);
+  EXPECT_TRUE(all_close(e_float.to(at::kDouble), td::testing::tensor_of(exponential_float, {m}), 3e-7, 1e-7));
   EXPECT_TRUE(at::equal(tk::uniform_noise_with_key({n}, at::kDouble, key, 1e-3, 0.999),
                         td::testing::tensor_of(uniform_double, {n})));
   EXPECT_TRUE(at::equal(tk::uniform_noise_with_key({n}, at::kFloat, key, 1e-3, 0.999),
                         td::testing::tensor_of(uniform_float, {n}).to(at::kFloat)));
+}
+
+// The fine float uniform spans (0, 1] with 56 bits: its smallest value is
+// 2^-56 (an exponential of 38.8, where 24-bit uniforms stop at 16.6), its
+// largest 1, and it keeps a float's relative precision below 2^-24.
+TEST(Philox, FineUniformFloatsReachTwoToTheMinus56) {
+  EXPECT_EQ(tk::fine_uniform_float_from_words(0, 0), 0x1.0p-56f);
+  EXPECT_EQ(tk::fine_uniform_float_from_words(0xFFFFFFFFu, 0xFFFFFFFFu), 1.0f);
+  EXPECT_EQ(tk::fine_uniform_float_from_words(0, 0x300u), 4 * 0x1.0p-56f);
+  const uint64_t bits = (uint64_t{0x12} << 24) | (0xABCDEF12u >> 8);
+  EXPECT_EQ(tk::fine_uniform_float_from_words(0x12u, 0xABCDEF12u),
+            static_cast<float>(static_cast<double>(bits + 1) * 0x1.0p-56));
 }
 
 // Kolmogorov-Smirnov at 1e-4, as the Gumbel noise's.
