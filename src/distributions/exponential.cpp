@@ -1,10 +1,13 @@
 #include "torchdist/distributions/exponential.h"
+#include "../formulas/univariate.h"
 #include "../kernels/formula_eval.h"
 #include "../kernels/samplers.h"
 
 namespace torchdist {
 
-at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate) { return rate.log() - rate * x; }
+at::Tensor exponential_log_prob(const at::Tensor& x, const at::Tensor& rate) {
+  return detail::kernels::evaluate<formulas::ExponentialLogProb>(x, rate);
+}
 
 Exponential::Exponential(ScalarOrTensor rate, c10::optional<bool> validate_args)
     : Family({}, {}, validate_args) {
@@ -25,12 +28,12 @@ at::Tensor Exponential::log_prob(const at::Tensor& value) const {
 
 at::Tensor Exponential::cdf(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
-  return -at::expm1(-rate_ * value);
+  return detail::kernels::evaluate<formulas::ExponentialCdf>(value, rate_);
 }
 
 at::Tensor Exponential::icdf(const at::Tensor& value) const {
   if (validate_args()) check_probability(value, "icdf");
-  return -at::log1p(-value) / rate_;
+  return detail::kernels::evaluate<formulas::ExponentialIcdf>(value, rate_);
 }
 
 at::Tensor Exponential::entropy() const { return detail::kernels::evaluate<formulas::ExponentialEntropy>(rate_); }

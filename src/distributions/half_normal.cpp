@@ -5,21 +5,18 @@
 #include "torchdist/distributions/normal.h"
 #include "torchdist/transforms/elementwise.h"
 #include "../formulas/normal.h"
+#include "../formulas/univariate.h"
 #include "../kernels/formula_eval.h"
 
 namespace torchdist {
 namespace {
-constexpr double kLog2 = 0.69314718055994530942;
 constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kSqrt2OverPi = 0.79788456080286535588;   // sqrt(2 / pi)
 constexpr double kOneMinus2OverPi = 0.36338022763241865692;  // 1 - 2 / pi
 }  // namespace
 
 at::Tensor half_normal_log_prob(const at::Tensor& x, const at::Tensor& scale) {
-  at::Tensor lp = normal_log_prob(x, at::zeros({}, scale.options()), scale) + kLog2;
-  // `where` rather than `masked_fill`: it also sends the gradient of the
-  // discarded branch to zero.
-  return at::where(x >= 0, lp, at::full({}, -std::numeric_limits<double>::infinity(), lp.options()));
+  return detail::kernels::evaluate<formulas::HalfNormalLogProb>(x, scale);
 }
 
 // The base skips its own check, which would name "Normal"; this family's

@@ -4,13 +4,15 @@
 
 #include "torchdist/core/utils.h"
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
+
 #include "torchdist/distributions/exponential.h"
 #include "torchdist/transforms/affine.h"
 #include "torchdist/transforms/elementwise.h"
 
 namespace torchdist {
 namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // {scale, concentration, 1 / concentration}, broadcast.
 std::vector<at::Tensor> broadcast_params(const ScalarOrTensor& scale, const ScalarOrTensor& concentration) {
@@ -24,22 +26,9 @@ at::Tensor unit_rate(const at::Tensor& like) { return at::ones({}, like.options(
 
 }  // namespace
 
+// src/formulas/univariate.h: WeibullLogProb (-inf below 0).
 at::Tensor weibull_log_prob(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& concentration) {
-  // log z from z = x / scale where z is a normal number (one rounding), else
-  // from log x - log scale: z is subnormal or overflows for extreme ratios
-  // (x = 1e-310 with scale = 1e10, a subnormal scale) although the density is
-  // representable. z^k = exp(k log z); log(k / scale) likewise in two logs.
-  const at::Tensor z = x / scale;
-  const at::Tensor normal = (z >= finfo_tiny(z.scalar_type())).logical_and(z.isfinite());
-  // Each branch sees inputs where it is finite: the other's gradient is
-  // multiplied by 0, and 0 * inf would be NaN.
-  const at::Tensor log_z =
-      at::where(normal, at::log(at::where(normal, z, at::ones({}, z.options()))), at::log(x) - at::log(scale));
-  // (k - 1) log z is 0 for k = 1 even at x = 0 or inf (the Exponential limit),
-  // as xlogy would give, with the derivative log z in k elsewhere.
-  const at::Tensor exponential_end = (concentration == 1).logical_and(log_z.isinf());
-  const at::Tensor power_term = (concentration - 1) * at::where(exponential_end, at::zeros({}, z.options()), log_z);
-  return concentration.log() - scale.log() + power_term - at::exp(concentration * log_z);
+  return detail::kernels::evaluate<formulas::WeibullLogProb>(x, scale, concentration);
 }
 
 Weibull::Weibull(ScalarOrTensor scale, ScalarOrTensor concentration, c10::optional<bool> validate_args)
@@ -64,14 +53,8 @@ void Weibull::expand_params(at::IntArrayRef batch_shape) {
 }
 
 at::Tensor Weibull::log_prob(const at::Tensor& value) const {
-  if (validate_args()) {
-    check_sample(value);
-    return weibull_log_prob(value, scale_, concentration_);
-  }
-  // Without validation: -inf below 0, where z^k and log z are NaN; the
-  // formula runs at x = scale there, so that no NaN reaches the gradients.
-  const at::Tensor below = value < 0;
-  return at::where(below, -kInf, weibull_log_prob(at::where(below, scale_, value), scale_, concentration_));
+  if (validate_args()) check_sample(value);
+  return weibull_log_prob(value, scale_, concentration_);
 }
 
 at::Tensor Weibull::entropy() const {

@@ -173,6 +173,69 @@ struct CauchyLogProb {
   }
 };
 
+/// Exponential log_prob log(rate) - rate x (as torch, also below 0), cdf
+/// 1 - e^(-rate x) = -expm1(-rate x) (relative precision for small x) and
+/// icdf -log1p(-p) / rate (relative precision for small p).
+struct ExponentialLogProb {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& x, const N& rate) {
+    return log(rate) - rate * x;
+  }
+};
+struct ExponentialCdf {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& x, const N& rate) {
+    return -expm1(-(rate * x));
+  }
+};
+struct ExponentialIcdf {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& p, const N& rate) {
+    return -log1p(-p) / rate;
+  }
+};
+
+/// HalfNormal log_prob: log 2 - z^2 / 2 - log(scale) - log(2 pi) / 2 with
+/// z = x / scale formed first (scale^2 underflows below 1e-154 in double);
+/// -inf outside x >= 0 (NaN included, as torch 2.x), where the formula
+/// sees the stand-in x = 0.
+struct HalfNormalLogProb {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& x, const N& scale) {
+    constexpr double kLog2MinusHalfLog2Pi = 0.69314718055994530942 - 0.91893853320467274178;
+    const auto inside = x >= 0.0;
+    const N z = where(inside, x, 0.0) / scale;
+    return where(inside, kLog2MinusHalfLog2Pi - 0.5 * (z * z) - log(scale), -kInfinity);
+  }
+};
+
+/// Weibull log_prob: log(k / scale) + (k - 1) log z - z^k, z = x / scale,
+/// -inf below 0 (the formula sees the stand-in x = scale there). log z is
+/// log(x / scale) where the ratio is a normal float (one rounding), else
+/// log x - log scale: the ratio is subnormal or overflows for extreme ratios
+/// (x = 1e-310 with scale = 1e10) although the density is representable;
+/// z^k = exp(k log z). (k - 1) log z is 0 for k = 1 even at x = 0 or inf (the
+/// Exponential's limit).
+struct WeibullLogProb {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& x, const N& scale, const N& k) {
+    constexpr double kTinyFloat = 1.17549435082228750797e-38;
+    const auto below = x < 0.0;
+    const N xs = where(below, scale, x);
+    const N z = xs / scale;
+    const auto normal = (z >= kTinyFloat) & (z < kInfinity);
+    const N log_z = where(normal, log(where(normal, z, 1.0)), log(where(normal, 1.0, xs)) - log(where(normal, 1.0, scale)));
+    const auto exponential_end = (k == 1.0) & ((log_z == kInfinity) | (log_z == -kInfinity));
+    const N power = (k - 1.0) * where(exponential_end, 0.0, log_z);
+    return where(below, -kInfinity, log(k) - log(scale) + power - exp(k * log_z));
+  }
+};
+
 /// Pareto mean: alpha scale / (alpha - 1), +inf for alpha <= 1 (torch
 /// clamps alpha at 1 and divides by 0: the same values but a NaN gradient
 /// at alpha = 1; a harmless alpha where the moment is infinite keeps it 0).

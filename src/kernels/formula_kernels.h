@@ -75,7 +75,9 @@ const VectorKernels* vector_kernels();
   X(formulas::GammaEntropy) X(formulas::StudentTEntropy) X(formulas::UniformGammaKl)                   \
   X(formulas::UniformParetoKl) X(formulas::UniformBetaKl) X(formulas::NegativeBinomialLogProb<false>)    \
   X(formulas::NegativeBinomialLogProb<true>) X(formulas::BernoulliFromUniform<false>)                    \
-  X(formulas::BernoulliFromUniform<true>) X(formulas::LogGamma)
+  X(formulas::BernoulliFromUniform<true>) X(formulas::LogGamma) X(formulas::ExponentialLogProb)             \
+  X(formulas::ExponentialCdf) X(formulas::ExponentialIcdf) X(formulas::HalfNormalLogProb)                 \
+  X(formulas::WeibullLogProb)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

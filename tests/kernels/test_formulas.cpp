@@ -383,6 +383,22 @@ std::vector<FormulaUnderTest> formulas_under_test() {
     logits.tolerance_scale = 10;
     out.push_back(logits);
   }
+  // Exponential, HalfNormal and Weibull: values below 0 (-inf or the
+  // formula's extension), at 0 and far out; Weibull's ratio x / scale
+  // subnormal or huge.
+  {
+    const std::vector<double> x{-1.0, 0.0, 1e-310, 1e-40, 1e-3, 0.5, 1.0, 30.0, 1e4};
+    for (FormulaUnderTest f : {formula<tf::ExponentialLogProb>("ExponentialLogProb", {R, P}),
+                               formula<tf::ExponentialCdf>("ExponentialCdf", {Ra, P}),
+                               formula<tf::HalfNormalLogProb>("HalfNormalLogProb", {R, P})}) {
+      f.edges = {x, edges_of(P)};
+      out.push_back(f);
+    }
+    out.push_back(formula<tf::ExponentialIcdf>("ExponentialIcdf", {Pr, P}));
+    FormulaUnderTest weibull = formula<tf::WeibullLogProb>("WeibullLogProb", {Ra, P, P});
+    weibull.edges = {x, {1e-310, 1e-3, 1.0, 1e10}, {1e-3, 0.5, 1.0, 2.0, 30.0}};
+    out.push_back(weibull);
+  }
   // Bernoulli variates: uniforms at 1 and next to p.
   {
     FormulaUnderTest probs = formula<tf::BernoulliFromUniform<false>>("BernoulliFromUniform<probs>", {Pr, Pr});
