@@ -13,19 +13,13 @@
 
 namespace torchdist {
 
+// src/formulas/univariate.h: GeometricLogProb.
 at::Tensor geometric_log_prob(const at::Tensor& value, const at::Tensor& probs) {
-  // At p = 1 and k = 0, k * log1p(-p) is 0 * -inf: use p = 0 in that term
-  // there (its gradient is then 0, and the total gradient is that of log p).
-  at::Tensor p = at::where((probs == 1).logical_and(value == 0), at::zeros({}, probs.options()), probs);
-  return value * at::log1p(-p) + probs.log();
+  return detail::kernels::evaluate<formulas::GeometricLogProb<false>>(value, probs);
 }
 
 at::Tensor geometric_log_prob_logits(const at::Tensor& value, const at::Tensor& logits) {
-  // log p = log_sigmoid(l), log(1 - p) = log_sigmoid(-l): exact for large
-  // |l| and for l = +-inf. log(1 - p) is -inf at l = +inf: keep k = 0 at 0.
-  at::Tensor k_log_q =
-      at::where(value == 0, at::zeros({}, logits.options()), value * at::log_sigmoid(-logits));
-  return k_log_q + at::log_sigmoid(logits);
+  return detail::kernels::evaluate<formulas::GeometricLogProb<true>>(value, logits);
 }
 
 // param_ knows its kind before init_params fills it: the declaration (its
@@ -62,7 +56,8 @@ at::Tensor Geometric::log_prob(const at::Tensor& value) const {
   // Without validation: -inf at a negative or fractional k (the formula
   // extends to them).
   const at::Tensor outside = validate_args() ? at::Tensor() : detail::mask_non_counts(v);
-  at::Tensor lp = param_.is_probs() ? geometric_log_prob(v, given) : geometric_log_prob_logits(v, given);
+  const at::Tensor lp =
+      detail::kernels::evaluate_by_form<formulas::GeometricLogProb>(!param_.is_probs(), v, given);
   return outside.defined() ? at::where(outside, -INFINITY, lp) : lp;
 }
 

@@ -263,6 +263,17 @@ struct GammaKl {
   }
 };
 
+/// KL(Exponential(l) || Gamma(k, r)) = -H(p) + lgamma(k) - k log r
+/// - (k - 1) E[log x] + r E[x] with H = 1 - log l, E[x] = 1 / l,
+/// E[log x] = -gamma - log l: k log(l / r) + r / l + lgamma(k) + (k - 1) gamma - 1.
+struct ExponentialGammaKl {
+  static constexpr size_t arity = 3;
+  template <class N>
+  static N eval(const N& rate_p, const N& k, const N& rate_q) {
+    return k * log_ratio(rate_p, rate_q) + rate_q / rate_p + lgamma(k) + (k - 1.0) * kEulerMascheroni - 1.0;
+  }
+};
+
 /// E[log x] for x ~ Uniform(lo, hi), 0 <= lo < hi, w = hi - lo as exactly
 /// as the caller has it:
 ///   (hi log hi - lo log lo) / (hi - lo) - 1 = log hi - 1 - r log r / s,

@@ -173,6 +173,24 @@ struct CauchyLogProb {
   }
 };
 
+/// Geometric log_prob k log(1 - p) + log p. From logits, log sigmoid(-+l)
+/// (exact for large |l| and at +-inf; k log(1 - p) is 0 at k = 0 even where
+/// log(1 - p) = -inf); from probs, at p = 1 and k = 0 the term k log(1 - p)
+/// takes p = 0 (its gradient 0), leaving that of log p.
+template <bool Logits>
+struct GeometricLogProb {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& k, const N& given) {
+    if constexpr (Logits) {
+      return where(k == 0.0, 0.0, k * log_sigmoid(-given)) + log_sigmoid(given);
+    } else {
+      const N p = where((given == 1.0) & (k == 0.0), 0.0, given);
+      return k * log1p(-p) + log(given);
+    }
+  }
+};
+
 /// Exponential log_prob log(rate) - rate x (as torch, also below 0), cdf
 /// 1 - e^(-rate x) = -expm1(-rate x) (relative precision for small x) and
 /// icdf -log1p(-p) / rate (relative precision for small p).

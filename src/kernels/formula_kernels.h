@@ -77,7 +77,8 @@ const VectorKernels* vector_kernels();
   X(formulas::NegativeBinomialLogProb<true>) X(formulas::BernoulliFromUniform<false>)                    \
   X(formulas::BernoulliFromUniform<true>) X(formulas::LogGamma) X(formulas::ExponentialLogProb)             \
   X(formulas::ExponentialCdf) X(formulas::ExponentialIcdf) X(formulas::HalfNormalLogProb)                 \
-  X(formulas::WeibullLogProb)
+  X(formulas::WeibullLogProb) X(formulas::GeometricLogProb<false>) X(formulas::GeometricLogProb<true>)     \
+  X(formulas::ExponentialGammaKl)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include "../formulas/kl_formulas.h"
+#include "../kernels/formula_eval.h"
 #include "kl_cross_continuous_helpers.h"
 #include "kl_rules.h"
 #include "torchdist/distributions/exponential.h"
@@ -31,9 +33,9 @@ constexpr double kPi = 3.14159265358979323846;
 
 // -H(p) + lgamma(k) - k log r - (k - 1) E[log x] + r E[x]
 //   = k log(lambda / r) + r / lambda + lgamma(k) + (k - 1) gamma - 1.
+// (formulas/kl_formulas.h: ExponentialGammaKl.)
 at::Tensor kl_exponential_gamma(const Exponential& p, const Gamma& q) {
-  const at::Tensor& lambda = p.rate();
-  return -p.entropy() + gamma_cross_entropy(lambda.reciprocal(), -kEulerGamma - at::log(lambda), q);
+  return kernels::evaluate<formulas::ExponentialGammaKl>(p.rate(), q.concentration(), q.rate());
 }
 
 // -H(p) + log(beta) + E[z] + E[exp(-z)], z = (x - mu) / beta:

@@ -399,6 +399,23 @@ std::vector<FormulaUnderTest> formulas_under_test() {
     weibull.edges = {x, {1e-310, 1e-3, 1.0, 1e10}, {1e-3, 0.5, 1.0, 2.0, 30.0}};
     out.push_back(weibull);
   }
+  // Geometric log_prob: counts at 0 (where k log(1 - p) is 0 even at p = 1 or
+  // logits +inf).
+  {
+    FormulaUnderTest probs = formula<tf::GeometricLogProb<false>>("GeometricLogProb<probs>", {C, Pr});
+    probs.edges = {{0.0, 1.0, 5.0, 1e4}, {1e-40, 1e-10, 0.25, 0.5, 1.0 - 1e-7, 1.0}};
+    out.push_back(probs);
+    FormulaUnderTest logits = formula<tf::GeometricLogProb<true>>("GeometricLogProb<logits>", {C, L});
+    logits.edges = {{0.0, 1.0, 5.0, 1e4}, edges_of(L)};
+    out.push_back(logits);
+  }
+  {
+    FormulaUnderTest f = formula<tf::ExponentialGammaKl>("ExponentialGammaKl", {P, P, P});
+    // The derivative in the rates, k / l - r / l^2, cancels where l ~ r
+    // (at l = 1e-40 each term is 1e40).
+    f.tolerance_scale = 1e4;
+    out.push_back(f);
+  }
   // Bernoulli variates: uniforms at 1 and next to p.
   {
     FormulaUnderTest probs = formula<tf::BernoulliFromUniform<false>>("BernoulliFromUniform<probs>", {Pr, Pr});
