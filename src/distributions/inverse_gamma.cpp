@@ -7,6 +7,8 @@
 #include "torchdist/distributions/gamma.h"
 #include "torchdist/transforms/elementwise.h"
 
+#include "../formulas/univariate.h"
+#include "../kernels/formula_eval.h"
 #include "gamma_math.h"
 
 namespace torchdist {
@@ -69,16 +71,11 @@ at::Tensor InverseGamma::entropy() const {
 }
 
 at::Tensor InverseGamma::mean() const {
-  // A harmless c where the moment is infinite keeps its gradient at 0.
-  const at::Tensor finite = concentration_ > 1;
-  const at::Tensor c = at::where(finite, concentration_, 2.0);
-  return at::where(finite, rate_ / (c - 1), kInf);
+  return detail::kernels::evaluate<formulas::InverseGammaMean>(concentration_, rate_);
 }
 
 at::Tensor InverseGamma::variance() const {
-  const at::Tensor finite = concentration_ > 2;
-  const at::Tensor c = at::where(finite, concentration_, 3.0);
-  return at::where(finite, rate_.pow(2) / ((c - 1).pow(2) * (c - 2)), kInf);
+  return detail::kernels::evaluate<formulas::InverseGammaVariance>(concentration_, rate_);
 }
 
 }  // namespace torchdist

@@ -254,6 +254,29 @@ struct WeibullLogProb {
   }
 };
 
+/// InverseGamma moments: mean r / (c - 1) for c > 1, variance
+/// r^2 / ((c - 1)^2 (c - 2)) for c > 2, +inf below; a harmless c (2 or 3)
+/// where the moment is infinite keeps its gradient 0.
+struct InverseGammaMean {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& concentration, const N& rate) {
+    const auto finite = concentration > 1.0;
+    const N c = where(finite, concentration, 2.0);
+    return where(finite, rate / (c - 1.0), kInfinity);
+  }
+};
+struct InverseGammaVariance {
+  static constexpr size_t arity = 2;
+  template <class N>
+  static N eval(const N& concentration, const N& rate) {
+    const auto finite = concentration > 2.0;
+    const N c = where(finite, concentration, 3.0);
+    const N cm1 = c - 1.0;
+    return where(finite, rate * rate / (cm1 * cm1 * (c - 2.0)), kInfinity);
+  }
+};
+
 /// Pareto mean: alpha scale / (alpha - 1), +inf for alpha <= 1 (torch
 /// clamps alpha at 1 and divides by 0: the same values but a NaN gradient
 /// at alpha = 1; a harmless alpha where the moment is infinite keeps it 0).

@@ -78,7 +78,7 @@ const VectorKernels* vector_kernels();
   X(formulas::BernoulliFromUniform<true>) X(formulas::LogGamma) X(formulas::ExponentialLogProb)             \
   X(formulas::ExponentialCdf) X(formulas::ExponentialIcdf) X(formulas::HalfNormalLogProb)                 \
   X(formulas::WeibullLogProb) X(formulas::GeometricLogProb<false>) X(formulas::GeometricLogProb<true>)     \
-  X(formulas::ExponentialGammaKl)
+  X(formulas::ExponentialGammaKl) X(formulas::InverseGammaMean) X(formulas::InverseGammaVariance)
 
 #define TORCHDIST_DECLARE_VECTOR_KERNELS(F) \
   template <>                               \

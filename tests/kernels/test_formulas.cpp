@@ -416,6 +416,12 @@ std::vector<FormulaUnderTest> formulas_under_test() {
     f.tolerance_scale = 1e4;
     out.push_back(f);
   }
+  // InverseGamma moments on both sides of where they become infinite.
+  for (FormulaUnderTest f : {formula<tf::InverseGammaMean>("InverseGammaMean", {P, P}),
+                             formula<tf::InverseGammaVariance>("InverseGammaVariance", {P, P})}) {
+    f.edges = {{0.5, 1.0, 1.0 + 1e-7, 2.0, 2.0 + 1e-7, 3.0, 30.0, 1e4}, edges_of(P)};
+    out.push_back(f);
+  }
   // Bernoulli variates: uniforms at 1 and next to p.
   {
     FormulaUnderTest probs = formula<tf::BernoulliFromUniform<false>>("BernoulliFromUniform<probs>", {Pr, Pr});
