@@ -148,12 +148,10 @@ at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sam
 }
 
 
-at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
-  if (!fused_kernels_enabled() || !x.defined() || any_requires_grad({x}) || !x.device().is_cpu() ||
-      x.layout() != at::kStrided || !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 ||
-      x.numel() == 0) {
-    return {};
-  }
+namespace {
+
+// The kernel's log_softmax of x's rows (see fused_log_softmax).
+at::Tensor log_softmax_rows(const at::Tensor& x, bool* has_nan) {
   const int64_t k = x.size(-1), rows = x.numel() / k;
   at::Tensor out = at::empty_like(x);
   const float* in = x.data_ptr<float>();
@@ -164,6 +162,34 @@ at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
   });
   if (has_nan != nullptr) *has_nan = nan_row.load(std::memory_order_relaxed);
   return out;
+}
+
+// log_softmax with its backward g - softmax(x) sum(g) (over the last
+// dimension), written with the saved output: exp(out) is softmax(x). The
+// backward is itself differentiable (double backward).
+struct LogSoftmaxRows : public torch::autograd::Function<LogSoftmaxRows> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, bool* has_nan) {
+    at::Tensor out = log_softmax_rows(x, has_nan);
+    ctx->save_for_backward({out});
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const at::Tensor out = ctx->get_saved_variables()[0];
+    const at::Tensor& g = grad_outputs[0];
+    return {g - out.exp() * g.sum(-1, /*keepdim=*/true), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
+  if (!fused_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.layout() != at::kStrided ||
+      !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 || x.numel() == 0) {
+    return {};
+  }
+  if (any_requires_grad({x})) return LogSoftmaxRows::apply(x, has_nan);
+  return log_softmax_rows(x, has_nan);
 }
 
 #else  // built without the AVX2 kernels: the callers take their ATen formulas

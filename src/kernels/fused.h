@@ -57,8 +57,9 @@ at::Tensor fused_category_gather(const at::Tensor& value, const at::Tensor& tabl
 at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sample_shape,
                                     const c10::optional<at::Generator>& generator);
 
-/// log_softmax over the last dimension of a contiguous float CPU tensor that
-/// autograd does not record; undefined otherwise (at::log_softmax then).
+/// log_softmax over the last dimension of a contiguous float CPU tensor, with
+/// a backward g - exp(out) sum(g) where autograd records it; undefined
+/// otherwise (at::log_softmax then).
 /// When it runs and `has_nan` is given, *has_nan says whether the result
 /// holds a NaN, so that a caller validating it can skip the scan.
 at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan = nullptr);

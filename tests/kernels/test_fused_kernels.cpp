@@ -410,7 +410,18 @@ TEST_F(FusedKernels, LogSoftmaxMatchesAten) {
   // Declines what it does not cover.
   EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}, at::kDouble)).defined());
   EXPECT_FALSE(tk::fused_log_softmax(at::randn({5, 4}).t()).defined());
-  EXPECT_FALSE(tk::fused_log_softmax(at::randn({4, 5}).requires_grad_()).defined());
+  // With autograd: the gradient (and the second derivative) of at::log_softmax.
+  const at::Tensor x = (at::randn({6, 7}) * 5).requires_grad_();
+  const at::Tensor w = at::randn({6, 7});
+  const at::Tensor fused = tk::fused_log_softmax(x);
+  ASSERT_TRUE(fused.defined());
+  ASSERT_TRUE(fused.requires_grad());
+  const auto g_fused = torch::autograd::grad({(fused * w).sum()}, {x}, {}, true, true)[0];
+  const auto g_aten = torch::autograd::grad({(at::log_softmax(x, -1) * w).sum()}, {x}, {}, true, true)[0];
+  EXPECT_TRUE(all_close(g_fused, g_aten, 1e-5, 1e-6));
+  const auto gg_fused = torch::autograd::grad({(g_fused * g_fused).sum()}, {x})[0];
+  const auto gg_aten = torch::autograd::grad({(g_aten * g_aten).sum()}, {x})[0];
+  EXPECT_TRUE(all_close(gg_fused, gg_aten, 1e-4, 1e-5));
 }
 
 // One logit per row 10 to 16 above the others, at every position of the
