@@ -177,6 +177,19 @@ struct LogSoftmaxRows : public torch::autograd::Function<LogSoftmaxRows> {
                                                  torch::autograd::variable_list grad_outputs) {
     const at::Tensor out = ctx->get_saved_variables()[0];
     const at::Tensor& g = grad_outputs[0];
+    if (!at::GradMode::is_enabled() && g.scalar_type() == at::kFloat && g.device().is_cpu() &&
+        g.sizes() == out.sizes()) {
+      const at::Tensor gc = g.contiguous();
+      at::Tensor dx = at::empty_like(out);
+      const int64_t k = out.size(-1), rows = out.numel() / k;
+      const float* gp = gc.data_ptr<float>();
+      const float* op = out.data_ptr<float>();
+      float* dp = dx.data_ptr<float>();
+      at::parallel_for(0, rows, std::max<int64_t>(1, at::internal::GRAIN_SIZE / k), [&](int64_t begin, int64_t end) {
+        log_softmax_backward_rows_kernel(gp, op, dp, k, begin, end);
+      });
+      return {dx, at::Tensor()};
+    }
     return {g - out.exp() * g.sum(-1, /*keepdim=*/true), at::Tensor()};
   }
 };

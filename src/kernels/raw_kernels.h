@@ -55,6 +55,11 @@ bool categorical_draw_kernel(const T* probs, int64_t categories, int64_t rows, c
 // returns whether one of them holds a NaN (softmax_avx2.cpp).
 bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end);
 
+// The backward of log_softmax over rows [begin, end): dx = g - exp(out)
+// sum(g), each row's sum in float (softmax_avx2.cpp).
+void log_softmax_backward_rows_kernel(const float* g, const float* out, float* dx, int64_t k, int64_t begin,
+                                      int64_t end);
+
 // Fills out[0, n) (float or double) with -log(-log(u)), u element i's
 // uniform of the Philox stream under `key` (random_stream.h) clamped to [lo, hi],
 // 0 < lo <= hi < 1.

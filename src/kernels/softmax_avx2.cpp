@@ -110,6 +110,30 @@ double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next
 
 }  // namespace
 
+void log_softmax_backward_rows_kernel(const float* g, const float* out, float* dx, int64_t k, int64_t begin,
+                                      int64_t end) {
+  const int64_t full = k - k % 8;
+  for (int64_t r = begin; r < end; ++r) {
+    const float* gr = g + r * k;
+    const float* o = out + r * k;
+    float* d = dx + r * k;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < full; i += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(gr + i));
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, acc);
+    float sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for (int64_t t = full; t < k; ++t) sum += gr[t];
+    // exp(out) is the softmax; out <= 0, raised to kExpMin as in the forward
+    // (a term of 1.6e-38 instead of 0 for an impossible category).
+    const __m256 s = _mm256_set1_ps(sum), lowest = _mm256_set1_ps(avx2::kExpMin);
+    for (int64_t i = 0; i < full; i += 8) {
+      const __m256 p = avx2::fast_exp_in_range(_mm256_max_ps(lowest, _mm256_loadu_ps(o + i)));
+      _mm256_storeu_ps(d + i, _mm256_sub_ps(_mm256_loadu_ps(gr + i), _mm256_mul_ps(p, s)));
+    }
+    for (int64_t t = full; t < k; ++t) d[t] = gr[t] - std::exp(o[t]) * sum;
+  }
+}
+
 bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end) {
   bool nan = false;
   for (int64_t r = begin; r < end; ++r) {
