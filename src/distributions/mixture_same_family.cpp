@@ -7,6 +7,8 @@
 
 #include "torchdist/core/utils.h"
 
+#include "../kernels/fused.h"
+
 namespace torchdist {
 namespace {
 
@@ -116,7 +118,9 @@ at::Tensor MixtureSameFamily::log_prob(const at::Tensor& value) const {
   if (validate_args()) check_sample(value);
   at::Tensor log_prob_x = component_->log_prob(pad(value));                 // [S, B, K]
   at::Tensor log_mix_prob = at::log_softmax(mixture_->logits(), -1);  // [B, K]
-  return at::logsumexp(log_prob_x + log_mix_prob, -1);               // [S, B]
+  const at::Tensor joint = log_prob_x + log_mix_prob;
+  const at::Tensor fused = detail::kernels::fused_logsumexp(joint);
+  return fused.defined() ? fused : at::logsumexp(joint, -1);  // [S, B]
 }
 
 at::Tensor MixtureSameFamily::cdf(const at::Tensor& value) const {

@@ -194,7 +194,35 @@ struct LogSoftmaxRows : public torch::autograd::Function<LogSoftmaxRows> {
   }
 };
 
+// logsumexp over the last dimension, with the backward g exp(x - lse) (a
+// composition, itself differentiable).
+struct LogSumExpRows : public torch::autograd::Function<LogSumExpRows> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x) {
+    const int64_t k = x.size(-1), rows = x.numel() / k;
+    at::Tensor out = at::empty(x.sizes().slice(0, x.dim() - 1), x.options());
+    const float* in = x.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    at::parallel_for(0, rows, std::max<int64_t>(1, at::internal::GRAIN_SIZE / k),
+                     [&](int64_t begin, int64_t end) { logsumexp_rows_kernel(in, o, k, begin, end); });
+    ctx->save_for_backward({x, out});
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    return {grad_outputs[0].unsqueeze(-1) * (saved[0] - saved[1].unsqueeze(-1)).exp()};
+  }
+};
+
 }  // namespace
+
+at::Tensor fused_logsumexp(const at::Tensor& x) {
+  if (!fused_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.layout() != at::kStrided ||
+      !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 || x.numel() == 0) {
+    return {};
+  }
+  return LogSumExpRows::apply(x);
+}
 
 at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
   if (!fused_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.layout() != at::kStrided ||
@@ -212,6 +240,7 @@ at::Tensor fused_categorical_sample(const at::Tensor&, at::IntArrayRef, const c1
   return {};
 }
 at::Tensor fused_log_softmax(const at::Tensor&, bool*) { return {}; }
+at::Tensor fused_logsumexp(const at::Tensor&) { return {}; }
 
 #endif
 

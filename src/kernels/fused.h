@@ -64,6 +64,11 @@ at::Tensor fused_categorical_sample(const at::Tensor& probs, at::IntArrayRef sam
 /// holds a NaN, so that a caller validating it can skip the scan.
 at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan = nullptr);
 
+/// logsumexp over the last dimension of a contiguous float CPU tensor (the
+/// sum in double), with the backward g exp(x - lse); undefined otherwise
+/// (at::logsumexp then).
+at::Tensor fused_logsumexp(const at::Tensor& x);
+
 /// Entropy of Binomial(total_count, p), `param` being p or its logit
 /// (`logits`), for integer counts up to 255 on the CPU (count_entropy.cpp);
 /// undefined otherwise. `reference(total_count, param)` is the composition.

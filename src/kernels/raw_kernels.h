@@ -55,6 +55,10 @@ bool categorical_draw_kernel(const T* probs, int64_t categories, int64_t rows, c
 // returns whether one of them holds a NaN (softmax_avx2.cpp).
 bool log_softmax_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end);
 
+// logsumexp of rows [begin, end) of in (rows of length k) into out[row]
+// (softmax_avx2.cpp): max + log(sum exp(x - max)), the sum in double.
+void logsumexp_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end);
+
 // The backward of log_softmax over rows [begin, end): dx = g - exp(out)
 // sum(g), each row's sum in float (softmax_avx2.cpp).
 void log_softmax_backward_rows_kernel(const float* g, const float* out, float* dx, int64_t k, int64_t begin,

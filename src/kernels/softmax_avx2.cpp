@@ -50,10 +50,11 @@ void add_widened(__m256d& lo, __m256d& hi, __m256 v) {
   hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
 }
 
-// Writes log_softmax of one row and returns the sum of exp(x - max), NaN
-// exactly when the row (and so its output) holds a NaN: a NaN logit, or a
-// max of +inf or -inf, which makes x - max NaN for some x.
-double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next) {
+// The max of one row (to *max_out) and the sum of exp(x - max), NaN exactly
+// when the row holds a NaN logit or its max is +inf or -inf (which makes
+// x - max NaN for some x). With prefetch_next, the next row of x (and of
+// out, unless null) is brought into L1 meanwhile.
+double row_max_and_exp_sum(const float* x, const float* out, int64_t k, bool prefetch_next, float* max_out) {
   const int64_t full = k - k % 8;
   // Four maxima, as max_ps waits on the previous one.
   __m256 vmax[4];
@@ -83,7 +84,7 @@ double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next
       // its max pass starts, and its output lines are owned before stores.
       for (int64_t b = 0; b < 256; b += 64) {
         _mm_prefetch(next_x + 4 * i + b, _MM_HINT_T0);
-        _mm_prefetch(next_out + 4 * i + b, _MM_HINT_T0);
+        if (out != nullptr) _mm_prefetch(next_out + 4 * i + b, _MM_HINT_T0);
       }
     }
     const __m256 a = _mm256_add_ps(_mm256_add_ps(exp_below_max(x + i, m), exp_below_max(x + i + 8, m)),
@@ -96,12 +97,23 @@ double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next
   for (; i < full; i += 8) add_widened(lo0, hi0, exp_below_max(x + i, m));
   double sum = horizontal_sum(_mm256_add_pd(_mm256_add_pd(lo0, hi0), _mm256_add_pd(lo1, hi1)));
   for (int64_t t = full; t < k; ++t) sum += std::exp(static_cast<double>(x[t] - max));
+  *max_out = max;
+  return sum;
+}
+
+// Writes log_softmax of one row and returns the sum of exp(x - max), NaN
+// exactly when the row (and so its output) holds a NaN.
+double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next) {
+  const int64_t full = k - k % 8;
+  float max;
+  const double sum = row_max_and_exp_sum(x, out, k, prefetch_next, &max);
+  const __m256 m = _mm256_set1_ps(max);
 
   // (x - max) - log(sum), in this order: max + log(sum) would absorb the
   // log when |max| is huge.
   const float log_sum = static_cast<float>(std::log(sum));
   const __m256 l = _mm256_set1_ps(log_sum);
-  for (i = 0; i < full; i += 8) {
+  for (int64_t i = 0; i < full; i += 8) {
     _mm256_storeu_ps(out + i, _mm256_sub_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), m), l));
   }
   for (int64_t t = full; t < k; ++t) out[t] = (x[t] - max) - log_sum;
@@ -109,6 +121,22 @@ double log_softmax_row(const float* x, float* out, int64_t k, bool prefetch_next
 }
 
 }  // namespace
+
+void logsumexp_rows_kernel(const float* in, float* out, int64_t k, int64_t begin, int64_t end) {
+  for (int64_t r = begin; r < end; ++r) {
+    float max;
+    const double sum = row_max_and_exp_sum(in + r * k, nullptr, k, r + 1 < end && k <= kPrefetchMaxRow, &max);
+    // A row of -inf (every term impossible) gives -inf; +inf gives +inf; a
+    // NaN logit gives NaN (its sum is NaN), as ATen's logsumexp.
+    if (std::isinf(max)) {
+      bool nan = false;
+      for (int64_t t = 0; t < k; ++t) nan |= std::isnan(in[r * k + t]);
+      out[r] = nan ? std::numeric_limits<float>::quiet_NaN() : max;
+    } else {
+      out[r] = static_cast<float>(static_cast<double>(max) + std::log(sum));
+    }
+  }
+}
 
 void log_softmax_backward_rows_kernel(const float* g, const float* out, float* dx, int64_t k, int64_t begin,
                                       int64_t end) {
