@@ -11,7 +11,12 @@ Chebyshev nodes and cut where the coefficients fall below 1e-18 of the
 largest (double precision); `single` is where they fall below 2e-9 (float).
 
 Usage: /usr/bin/python3 scripts/gen_bessel_chebyshev.py > /tmp/coefficients.txt
+       /usr/bin/python3 scripts/gen_bessel_chebyshev.py --check src/formulas/bessel.h
+(--check: exit status 1 unless the header holds exactly these tables; ctest's
+bessel_coefficients runs it.)
 """
+import sys
+
 import mpmath as mp
 
 mp.mp.dps = 50
@@ -41,12 +46,21 @@ SERIES = {
     "B1": lambda s: (lambda x: mp.sqrt(x) * mp.exp(-x) * mp.besseli(1, x))(16 / (s + 1)),
 }
 
+lines = []
 for name, f in SERIES.items():
     c = chebyshev(f)
     n, single = length(c, 1e-18), length(c, 2e-9)
-    print(f"// {name}: {n} terms in double, the first {single} in float.")
-    print(f"constexpr double k{name}[{n}] = {{")
+    lines.append(f"// {name}: {n} terms in double, the first {single} in float.")
+    lines.append(f"constexpr double k{name}[{n}] = {{")
     for k in range(0, n, 3):
-        print("    " + " ".join(mp.nstr(x, 17, min_fixed=0, max_fixed=0) + "," for x in c[k:min(k + 3, n)]))
-    print("};")
-    print(f"constexpr int k{name}Single = {single};")
+        lines.append("    " + " ".join(mp.nstr(x, 17, min_fixed=0, max_fixed=0) + "," for x in c[k:min(k + 3, n)]))
+    lines.append("};")
+    lines.append(f"constexpr int k{name}Single = {single};")
+tables = "\n".join(lines) + "\n"
+
+if len(sys.argv) == 3 and sys.argv[1] == "--check":
+    with open(sys.argv[2]) as header:
+        if tables not in header.read():
+            sys.exit("%s does not hold the tables this script generates" % sys.argv[2])
+else:
+    sys.stdout.write(tables)
