@@ -214,21 +214,22 @@ struct LogSumExpRows : public torch::autograd::Function<LogSumExpRows> {
   }
 };
 
+// Whether the row kernels take x: a non-empty contiguous float CPU tensor
+// of at least one dimension, with the kernels on.
+bool row_kernels_take(const at::Tensor& x) {
+  return fused_kernels_enabled() && x.defined() && x.device().is_cpu() && x.layout() == at::kStrided &&
+         x.is_contiguous() && x.scalar_type() == at::kFloat && x.dim() >= 1 && x.numel() > 0;
+}
+
 }  // namespace
 
 at::Tensor fused_logsumexp(const at::Tensor& x) {
-  if (!fused_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.layout() != at::kStrided ||
-      !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 || x.numel() == 0) {
-    return {};
-  }
+  if (!row_kernels_take(x)) return {};
   return LogSumExpRows::apply(x);
 }
 
 at::Tensor fused_log_softmax(const at::Tensor& x, bool* has_nan) {
-  if (!fused_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.layout() != at::kStrided ||
-      !x.is_contiguous() || x.scalar_type() != at::kFloat || x.dim() < 1 || x.numel() == 0) {
-    return {};
-  }
+  if (!row_kernels_take(x)) return {};
   if (any_requires_grad({x})) return LogSoftmaxRows::apply(x, has_nan);
   return log_softmax_rows(x, has_nan);
 }

@@ -25,11 +25,14 @@ using avx2::normal_pair;
 using avx2::uniform_floats;
 using avx2::Xoshiro8;
 
+// u clamped to [lo, hi].
+inline __m256 clamp_floats(__m256 u, __m256 lo, __m256 hi) { return _mm256_min_ps(_mm256_max_ps(u, lo), hi); }
+
 // -log(-log(u)) with u clamped to [lo, hi] (0 < lo <= hi < 1, so both logs
 // see positive normal floats: -log(u) >= -log(hi) > 0).
 inline __m256 gumbel_from_uniform(__m256 u, __m256 lo, __m256 hi) {
   using avx2::fast_log_positive_normal;
-  u = _mm256_min_ps(_mm256_max_ps(u, lo), hi);
+  u = clamp_floats(u, lo, hi);
   const __m256 e = _mm256_sub_ps(_mm256_setzero_ps(), fast_log_positive_normal(u));
   return _mm256_sub_ps(_mm256_setzero_ps(), fast_log_positive_normal(e));
 }
@@ -147,7 +150,7 @@ void uniform_noise_kernel(at::ScalarType dtype, void* out, int64_t n, uint64_t k
   using D = at::vec::Vectorized<double>;
   const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo)), vhi = _mm256_set1_ps(static_cast<float>(hi));
   noise_kernel(
-      dtype, out, n, key, lo, hi, [&](__m256 u) { return _mm256_min_ps(_mm256_max_ps(u, vlo), vhi); },
+      dtype, out, n, key, lo, hi, [&](__m256 u) { return clamp_floats(u, vlo, vhi); },
       [](const D& u) { return u; });
 }
 

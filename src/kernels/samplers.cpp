@@ -91,28 +91,32 @@ at::Tensor standard_gamma_with_key(const at::Tensor& alpha, uint64_t key) {
   return out;
 }
 
-at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
+namespace {
+// A new float or double tensor of `shape` filled by fill(data, numel) (not
+// called when empty); undefined when the kernels are off. `valid`: the
+// caller's own arguments are in range.
+template <class Fill>
+at::Tensor noise_tensor(at::IntArrayRef shape, at::ScalarType dtype, bool valid, const Fill& fill) {
   if (!fused_kernels_enabled()) return {};
-  TORCH_INTERNAL_ASSERT((dtype == at::kFloat || dtype == at::kDouble) && lo > 0 && lo <= hi && hi < 1);
+  TORCH_INTERNAL_ASSERT((dtype == at::kFloat || dtype == at::kDouble) && valid);
   at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
-  if (out.numel() > 0) gumbel_noise_kernel(dtype, out.data_ptr(), out.numel(), key, lo, hi);
+  if (out.numel() > 0) fill(out.data_ptr(), out.numel());
   return out;
+}
+}  // namespace
+
+at::Tensor gumbel_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
+  return noise_tensor(shape, dtype, lo > 0 && lo <= hi && hi < 1,
+                      [&](void* out, int64_t n) { gumbel_noise_kernel(dtype, out, n, key, lo, hi); });
 }
 
 at::Tensor exponential_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key) {
-  if (!fused_kernels_enabled()) return {};
-  TORCH_INTERNAL_ASSERT(dtype == at::kFloat || dtype == at::kDouble);
-  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
-  if (out.numel() > 0) exponential_noise_kernel(dtype, out.data_ptr(), out.numel(), key);
-  return out;
+  return noise_tensor(shape, dtype, true, [&](void* out, int64_t n) { exponential_noise_kernel(dtype, out, n, key); });
 }
 
 at::Tensor uniform_noise_with_key(at::IntArrayRef shape, at::ScalarType dtype, uint64_t key, double lo, double hi) {
-  if (!fused_kernels_enabled()) return {};
-  TORCH_INTERNAL_ASSERT((dtype == at::kFloat || dtype == at::kDouble) && lo > 0 && lo <= hi && hi <= 1);
-  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
-  if (out.numel() > 0) uniform_noise_kernel(dtype, out.data_ptr(), out.numel(), key, lo, hi);
-  return out;
+  return noise_tensor(shape, dtype, lo > 0 && lo <= hi && hi <= 1,
+                      [&](void* out, int64_t n) { uniform_noise_kernel(dtype, out, n, key, lo, hi); });
 }
 
 #else
